@@ -1,0 +1,319 @@
+//! The command line: clap arguments resolved into validated settings, then run against a [`Store`].
+//!
+//! Exit codes: 0 success; 1 the data has problems; 2 bad arguments; 3 a file could not be read or
+//! written; 4 nothing matched (e.g. an unknown place).
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::gazetteer::Gazetteer;
+use crate::model::{BBox, EventType, parse_iso_date};
+use crate::store::{IncidentFilter, LoadError, Store};
+
+/// borderline — border incidents of the Algeria–Mali region, measured on the WGS84 ellipsoid.
+#[derive(Debug, Parser)]
+#[command(name = "borderline", version, about, long_about = None)]
+pub struct Cli {
+    /// Data directory in the geodata/ layout; files it lacks fall back to the embedded defaults.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the data (RFC 7946, ids, dates, places, sources) and report every problem found.
+    Validate,
+    /// The gazetteer.
+    #[command(subcommand)]
+    Places(PlacesCommand),
+    /// List incidents, filtered.
+    Incidents(IncidentsArgs),
+}
+
+/// Gazetteer subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PlacesCommand {
+    /// Find a place by any spelling (accents, case, hyphens and Tin-/In- prefixes ignored).
+    Search {
+        /// Name to look for, e.g. Tinzawatin.
+        name: String,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// At most this many results.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// List every place.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Output formats for `incidents`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum IncidentFormat {
+    /// Aligned text columns.
+    Table,
+    /// A JSON array of incident properties with lon/lat.
+    Json,
+    /// An RFC 7946 FeatureCollection.
+    Geojson,
+}
+
+/// Arguments of `incidents`.
+#[derive(Debug, clap::Args)]
+pub struct IncidentsArgs {
+    /// Only incidents inside west,south,east,north (degrees; west > east crosses the antimeridian).
+    #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true, value_parser = parse_bbox)]
+    pub bbox: Option<BBox>,
+    /// Only incidents whose date interval reaches this day or later (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_iso_date)]
+    pub from: Option<NaiveDate>,
+    /// Only incidents whose date interval starts on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_iso_date)]
+    pub to: Option<NaiveDate>,
+    /// Only this ACLED event type, e.g. "Battles" (case-insensitive).
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_event_type)]
+    pub event_type: Option<EventType>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = IncidentFormat::Table)]
+    pub format: IncidentFormat,
+}
+
+fn parse_bbox(s: &str) -> Result<BBox, String> {
+    s.parse::<BBox>().map_err(|e| e.to_string())
+}
+
+fn parse_event_type(s: &str) -> Result<EventType, String> {
+    s.parse()
+}
+
+/// A failure with its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn new(code: u8, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Failure {
+        match e {
+            LoadError::Io { .. } => Failure::new(3, e.to_string()),
+            LoadError::Invalid(_) => Failure::new(1, e.to_string()),
+        }
+    }
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::new(3, format!("output error: {e}"))
+    }
+}
+
+/// Parses the process arguments, runs, and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = run(&cli, &mut out).and_then(|()| out.flush().map_err(Failure::from));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`borderline incidents | head`) is not an error.
+        Err(f) if f.message.contains("Broken pipe") => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("borderline: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Runs one parsed command, writing its output to `out`.
+pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Failure> {
+    let store = Store::load(cli.data.as_deref())?;
+    match &cli.command {
+        Command::Validate => validate(&store, out),
+        Command::Places(PlacesCommand::Search { name, json, limit }) => {
+            places_search(&store, name, *json, *limit, out)
+        }
+        Command::Places(PlacesCommand::List { json }) => places_list(&store, *json, out),
+        Command::Incidents(args) => incidents(&store, args, out),
+    }
+}
+
+fn validate(store: &Store, out: &mut dyn Write) -> Result<(), Failure> {
+    writeln!(out, "ok: data is valid")?;
+    for (file, origin) in &store.origins {
+        let count = match *file {
+            crate::store::files::INCIDENTS => store.incidents.len(),
+            crate::store::files::PLACES => store.places.len(),
+            crate::store::files::BORDERS => store.borders.len(),
+            crate::store::files::COUNTRIES => store.countries.len(),
+            _ => store.register.documents.len(),
+        };
+        writeln!(out, "  {file:<18} {count:>8} items  ({origin})")?;
+    }
+    Ok(())
+}
+
+fn place_json(store: &Store, i: usize) -> serde_json::Value {
+    let p = &store.places[i];
+    serde_json::json!({
+        "id": p.id, "name": p.name, "alternate_names": p.alternate_names, "country": p.country,
+        "kind": p.kind, "lon": p.position.x, "lat": p.position.y, "coordinates_from": p.coordinates_from,
+    })
+}
+
+fn places_search(
+    store: &Store,
+    name: &str,
+    json: bool,
+    limit: usize,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let hits = Gazetteer::new(&store.places).search(name, limit);
+    if hits.is_empty() {
+        return Err(Failure::new(
+            4,
+            format!("no place matches {name:?} (try `borderline places list`)"),
+        ));
+    }
+    if json {
+        let rows: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|h| {
+                let mut v = place_json(store, h.place);
+                v["matched_name"] = h.matched_name.clone().into();
+                v["distance"] = h.distance.into();
+                v
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rows).map_err(io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        writeln!(
+            out,
+            "{:<22} {:<24} {:<4} {:>10} {:>10}  matched",
+            "id", "name", "iso3", "lon", "lat"
+        )?;
+        for h in hits {
+            let p = &store.places[h.place];
+            writeln!(
+                out,
+                "{:<22} {:<24} {:<4} {:>10.5} {:>10.5}  {}",
+                p.id, p.name, p.country, p.position.x, p.position.y, h.matched_name
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn places_list(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
+    if json {
+        let rows: Vec<_> = (0..store.places.len())
+            .map(|i| place_json(store, i))
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &rows).map_err(io::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:<22} {:<24} {:<4} {:<8} {:>10} {:>10}",
+        "id", "name", "iso3", "kind", "lon", "lat"
+    )?;
+    for p in &store.places {
+        writeln!(
+            out,
+            "{:<22} {:<24} {:<4} {:<8} {:>10.5} {:>10.5}",
+            p.id, p.name, p.country, p.kind, p.position.x, p.position.y
+        )?;
+    }
+    Ok(())
+}
+
+fn incidents(store: &Store, args: &IncidentsArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    if let (Some(f), Some(t)) = (args.from, args.to) {
+        if f > t {
+            return Err(Failure::new(2, format!("--from {f} is after --to {t}")));
+        }
+    }
+    let filter = IncidentFilter {
+        bbox: args.bbox,
+        from: args.from,
+        to: args.to,
+        event_type: args.event_type,
+    };
+    let ids = store.select_incidents(&filter);
+    let selected = ids.iter().map(|&i| &store.incidents[i as usize]);
+    match args.format {
+        IncidentFormat::Geojson => crate::formats::geojson::write_incidents(out, selected)?,
+        IncidentFormat::Json => {
+            let rows: Vec<serde_json::Value> = selected
+                .map(|i| {
+                    let mut v =
+                        serde_json::to_value(crate::formats::geojson::IncidentProperties::of(i))
+                            .unwrap_or_default();
+                    v["lon"] = i.position.x.into();
+                    v["lat"] = i.position.y.into();
+                    v
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &rows).map_err(io::Error::from)?;
+            writeln!(out)?;
+        }
+        IncidentFormat::Table => {
+            writeln!(
+                out,
+                "{:<10} {:<10} {:<27} {:<22} {:<8} {:>6} {:>10} {:>10}",
+                "event_id", "date", "event_type", "location", "country", "fatal.", "lon", "lat"
+            )?;
+            let mut n = 0;
+            for i in selected {
+                n += 1;
+                let fatalities = i.fatalities.map_or("-".to_string(), |f| f.to_string());
+                writeln!(
+                    out,
+                    "{:<10} {:<10} {:<27} {:<22} {:<8} {:>6} {:>10.5} {:>10.5}",
+                    i.event_id,
+                    i.event_date,
+                    i.event_type.as_str(),
+                    truncate(&i.location, 22),
+                    truncate(&i.country, 8),
+                    fatalities,
+                    i.position.x,
+                    i.position.y
+                )?;
+            }
+            writeln!(out, "{n} incident(s)")?;
+        }
+    }
+    Ok(())
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).chain(['…']).collect()
+    }
+}

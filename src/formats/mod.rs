@@ -1,0 +1,3 @@
+//! File formats borderline reads and writes, one module per format.
+
+pub mod geojson;

@@ -1,0 +1,10 @@
+//! R-trees over incidents, places and border segments. No I/O.
+//!
+//! Trees hold plain lon/lat degrees; anything measured in metres is decided exactly on the WGS84
+//! ellipsoid after a conservative box prefilter (see [`crate::geodesy::radius_envelope`]).
+
+mod points;
+mod segments;
+
+pub use points::PointIndex;
+pub use segments::{SegmentIndex, SegmentRef};

@@ -1,0 +1,16 @@
+use geo::MultiPolygon;
+
+use super::Iso3;
+
+/// A country's territory in the region (clipped), used to say which side of a border a point is on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Country {
+    /// ISO3 code.
+    pub iso3: Iso3,
+    /// English name.
+    pub name: String,
+    /// True for a territory whose sovereignty is disputed (Western Sahara).
+    pub disputed: bool,
+    /// Territory, lon/lat degrees.
+    pub area: MultiPolygon<f64>,
+}

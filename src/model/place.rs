@@ -1,0 +1,29 @@
+use super::{Iso3, LonLat};
+
+/// A named place of the gazetteer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    /// Stable id, e.g. `tinzaouatene`.
+    pub id: String,
+    /// Preferred name.
+    pub name: String,
+    /// Every other spelling we know (sources, GeoNames, references).
+    pub alternate_names: Vec<String>,
+    /// Country the place is in.
+    pub country: Iso3,
+    /// `town`, `city`, `capital`, `site`, …
+    pub kind: String,
+    /// Position (lon, lat).
+    pub position: LonLat,
+    /// Where the coordinates come from (GeoNames id, SimpleMaps id, or a cited reference), kept verbatim.
+    pub coordinates_from: serde_json::Value,
+    /// Remarks.
+    pub note: Option<String>,
+}
+
+impl Place {
+    /// The preferred name followed by every alternate spelling.
+    pub fn all_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.alternate_names.iter().map(String::as_str))
+    }
+}

@@ -1,0 +1,442 @@
+//! Loads and saves a data directory (`geodata/` layout), validates it, and owns the spatial indexes.
+//!
+//! A data directory holds up to five files; any that is absent falls back to the copy embedded in the
+//! binary, so `borderline --data DIR` can point at a directory with only an `incidents.geojson`:
+//!
+//! | file | content |
+//! |---|---|
+//! | `incidents.geojson` | Point features, ACLED-style properties |
+//! | `places.geojson` | the gazetteer |
+//! | `borders.geojson` | international borders, one feature per pair and source |
+//! | `countries.geojson` | country polygons that decide sides |
+//! | `register.json` | the source register (in the repository: `seeds/register.json`) |
+
+mod atomic;
+mod issue;
+mod parse;
+mod query;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+pub use atomic::atomic_write;
+pub use issue::{Issue, LoadError};
+pub use query::IncidentFilter;
+
+use crate::index::{PointIndex, SegmentIndex};
+use crate::model::{Border, BorderPair, BorderSource, Country, Incident, Place, SourceRegister};
+use parse::{FeatureReader, IncidentContext, Interner, Pending};
+
+/// The data compiled into the binary: the repository's `geodata/` and `seeds/register.json`.
+pub mod embedded {
+    /// `geodata/incidents.geojson`.
+    pub const INCIDENTS: &str = include_str!("../../geodata/incidents.geojson");
+    /// `geodata/places.geojson`.
+    pub const PLACES: &str = include_str!("../../geodata/places.geojson");
+    /// `geodata/borders.geojson`.
+    pub const BORDERS: &str = include_str!("../../geodata/borders.geojson");
+    /// `geodata/countries.geojson`.
+    pub const COUNTRIES: &str = include_str!("../../geodata/countries.geojson");
+    /// `seeds/register.json`.
+    pub const REGISTER: &str = include_str!("../../seeds/register.json");
+}
+
+/// File names inside a data directory.
+pub mod files {
+    /// Incidents.
+    pub const INCIDENTS: &str = "incidents.geojson";
+    /// Gazetteer.
+    pub const PLACES: &str = "places.geojson";
+    /// Borders.
+    pub const BORDERS: &str = "borders.geojson";
+    /// Countries.
+    pub const COUNTRIES: &str = "countries.geojson";
+    /// Source register.
+    pub const REGISTER: &str = "register.json";
+}
+
+/// Where each layer was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Compiled into the binary.
+    Embedded,
+    /// Read from this file.
+    File(PathBuf),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Embedded => f.write_str("embedded"),
+            Origin::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// The loaded, validated data with its indexes.
+#[derive(Debug)]
+pub struct Store {
+    /// Incidents, in file order.
+    pub incidents: Vec<Incident>,
+    /// Gazetteer.
+    pub places: Vec<Place>,
+    /// Borders (every pair, every source).
+    pub borders: Vec<Border>,
+    /// Country polygons.
+    pub countries: Vec<Country>,
+    /// Source register.
+    pub register: SourceRegister,
+    /// Where each layer came from, by file name.
+    pub origins: Vec<(&'static str, Origin)>,
+    /// R-tree over `incidents` (item = index into `incidents`).
+    pub incident_index: PointIndex,
+    /// R-tree over `places`.
+    pub place_index: PointIndex,
+    /// R-tree over every segment of `borders`.
+    pub segment_index: SegmentIndex,
+    incident_by_id: HashMap<Box<str>, u32>,
+}
+
+/// One layer's text and where it came from.
+struct Layer {
+    label: String,
+    origin: Origin,
+    text: String,
+}
+
+fn read_layer(
+    dir: Option<&Path>,
+    name: &'static str,
+    embedded: &'static str,
+) -> Result<Layer, LoadError> {
+    if let Some(dir) = dir {
+        let path = dir.join(name);
+        if path.exists() {
+            let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            return Ok(Layer {
+                label: path.display().to_string(),
+                origin: Origin::File(path),
+                text,
+            });
+        }
+    }
+    Ok(Layer {
+        label: format!("<embedded>/{name}"),
+        origin: Origin::Embedded,
+        text: embedded.to_string(),
+    })
+}
+
+impl Store {
+    /// Loads the embedded default data.
+    pub fn embedded() -> Result<Store, LoadError> {
+        Store::load(None)
+    }
+
+    /// Loads `dir` (falling back to embedded copies of absent files), validates everything and builds
+    /// the indexes. Every problem found is reported, not only the first.
+    pub fn load(dir: Option<&Path>) -> Result<Store, LoadError> {
+        if let Some(d) = dir {
+            if !d.is_dir() {
+                return Err(LoadError::Io {
+                    path: d.to_path_buf(),
+                    source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
+                });
+            }
+        }
+        let layers = [
+            read_layer(dir, files::REGISTER, embedded::REGISTER)?,
+            read_layer(dir, files::PLACES, embedded::PLACES)?,
+            read_layer(dir, files::BORDERS, embedded::BORDERS)?,
+            read_layer(dir, files::COUNTRIES, embedded::COUNTRIES)?,
+            read_layer(dir, files::INCIDENTS, embedded::INCIDENTS)?,
+        ];
+        let [register_l, places_l, borders_l, countries_l, incidents_l] = layers;
+        let mut issues = Vec::new();
+
+        let register = match serde_json::from_str::<SourceRegister>(&register_l.text) {
+            Ok(r) => r,
+            Err(e) => {
+                issues.push(Issue {
+                    file: register_l.label.clone(),
+                    line: Some(e.line()),
+                    feature: None,
+                    field: None,
+                    message: format!("invalid source register: {e}"),
+                });
+                SourceRegister {
+                    about: String::new(),
+                    documents: Vec::new(),
+                }
+            }
+        };
+        let places = parse_layer(&places_l, &mut issues, parse::place);
+        let borders = parse_layer(&borders_l, &mut issues, parse::border);
+        let countries = parse_layer(&countries_l, &mut issues, parse::country);
+
+        let place_ids: HashSet<&str> = places.iter().map(|p| p.id.as_str()).collect();
+        let source_ids: HashSet<&str> = register.documents.iter().map(|d| d.id.as_str()).collect();
+        let incidents = parse_incidents(
+            &incidents_l,
+            &IncidentContext {
+                place_ids: &place_ids,
+                source_ids: &source_ids,
+            },
+            &mut issues,
+        );
+
+        check_unique(
+            &places_l.label,
+            places.iter().map(|p| p.id.as_str()),
+            &mut issues,
+        );
+        check_unique(
+            &borders_l.label,
+            borders.iter().map(|b| b.id.as_str()),
+            &mut issues,
+        );
+        check_unique(
+            &countries_l.label,
+            countries.iter().map(|c| c.iso3.as_str()),
+            &mut issues,
+        );
+        check_unique(
+            &incidents_l.label,
+            incidents.iter().map(|i| &*i.event_id),
+            &mut issues,
+        );
+        check_register(
+            &register_l.label,
+            &register,
+            &place_ids,
+            &borders,
+            &mut issues,
+        );
+
+        if !issues.is_empty() {
+            return Err(LoadError::Invalid(issues));
+        }
+        let origins = vec![
+            (files::INCIDENTS, incidents_l.origin),
+            (files::PLACES, places_l.origin),
+            (files::BORDERS, borders_l.origin),
+            (files::COUNTRIES, countries_l.origin),
+            (files::REGISTER, register_l.origin),
+        ];
+        Ok(Store::from_parts(
+            incidents, places, borders, countries, register, origins,
+        ))
+    }
+
+    /// Builds the indexes over already-validated data.
+    pub fn from_parts(
+        incidents: Vec<Incident>,
+        places: Vec<Place>,
+        borders: Vec<Border>,
+        countries: Vec<Country>,
+        register: SourceRegister,
+        origins: Vec<(&'static str, Origin)>,
+    ) -> Store {
+        let incident_index = PointIndex::new(incidents.iter().map(|i| i.position));
+        let place_index = PointIndex::new(places.iter().map(|p| p.position));
+        let segment_index = SegmentIndex::new(&borders);
+        let incident_by_id = incidents
+            .iter()
+            .enumerate()
+            .map(|(i, inc)| (inc.event_id.clone(), i as u32))
+            .collect();
+        Store {
+            incidents,
+            places,
+            borders,
+            countries,
+            register,
+            origins,
+            incident_index,
+            place_index,
+            segment_index,
+            incident_by_id,
+        }
+    }
+
+    /// The incident with this `event_id`.
+    pub fn incident(&self, event_id: &str) -> Option<&Incident> {
+        self.incident_by_id
+            .get(event_id)
+            .map(|&i| &self.incidents[i as usize])
+    }
+
+    /// The place with this id.
+    pub fn place(&self, id: &str) -> Option<&Place> {
+        self.places.iter().find(|p| p.id == id)
+    }
+
+    /// The border of `pair` drawn by `source`.
+    pub fn border(&self, pair: BorderPair, source: BorderSource) -> Option<&Border> {
+        self.borders
+            .iter()
+            .find(|b| b.pair == pair && b.source == source)
+    }
+
+    /// Writes the incidents to `dir/incidents.geojson` atomically (temp file, fsync, rename).
+    pub fn save_incidents(&self, dir: &Path) -> std::io::Result<()> {
+        atomic_write(&dir.join(files::INCIDENTS), |w| {
+            crate::formats::geojson::write_incidents(w, self.incidents.iter())
+        })
+    }
+}
+
+fn parse_layer<T>(
+    layer: &Layer,
+    issues: &mut Vec<Issue>,
+    mut one: impl for<'a> FnMut(
+        &mut FeatureReader<'a, '_>,
+        &'a serde_json::value::RawValue,
+    ) -> Option<T>,
+) -> Vec<T> {
+    let features = match parse::split_features(&layer.label, &layer.text) {
+        Ok(f) => f,
+        Err(mut e) => {
+            issues.append(&mut e);
+            return Vec::new();
+        }
+    };
+    let mut pending = Vec::new();
+    let items = features
+        .into_iter()
+        .filter_map(|(offset, raw)| one(&mut FeatureReader::new(offset, &mut pending), raw))
+        .collect();
+    issues.extend(parse::resolve(&layer.label, &layer.text, pending));
+    items
+}
+
+/// Incidents can number in the millions: parse them on every core, keeping file order.
+fn parse_incidents(
+    layer: &Layer,
+    ctx: &IncidentContext<'_>,
+    issues: &mut Vec<Issue>,
+) -> Vec<Incident> {
+    let features = match parse::split_features(&layer.label, &layer.text) {
+        Ok(f) => f,
+        Err(mut e) => {
+            issues.append(&mut e);
+            return Vec::new();
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = features.len().div_ceil(threads).max(1024);
+    let results: Vec<(Vec<Incident>, Vec<Pending>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = features
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    let mut interner = Interner::default();
+                    let mut pending = Vec::new();
+                    let items = part
+                        .iter()
+                        .filter_map(|&(offset, raw)| {
+                            parse::incident(
+                                &mut FeatureReader::new(offset, &mut pending),
+                                raw,
+                                ctx,
+                                &mut interner,
+                            )
+                        })
+                        .collect();
+                    (items, pending)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("incident parser thread panicked"))
+            .collect()
+    });
+    let mut incidents = Vec::with_capacity(features.len());
+    let mut pending = Vec::new();
+    for (items, p) in results {
+        incidents.extend(items);
+        pending.extend(p);
+    }
+    issues.extend(parse::resolve(&layer.label, &layer.text, pending));
+    incidents
+}
+
+fn check_unique<'a>(file: &str, ids: impl Iterator<Item = &'a str>, issues: &mut Vec<Issue>) {
+    let mut seen = HashSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            issues.push(Issue {
+                file: file.to_string(),
+                line: None,
+                feature: Some(id.to_string()),
+                field: Some("id".into()),
+                message: "duplicate feature id: ids must be unique within a file".into(),
+            });
+        }
+    }
+}
+
+fn check_register(
+    file: &str,
+    register: &SourceRegister,
+    place_ids: &HashSet<&str>,
+    borders: &[Border],
+    issues: &mut Vec<Issue>,
+) {
+    let mut push = |doc: &str, field: &str, message: String| {
+        issues.push(Issue {
+            file: file.to_string(),
+            line: None,
+            feature: Some(doc.to_string()),
+            field: Some(field.to_string()),
+            message,
+        })
+    };
+    let mut ids = HashSet::new();
+    for doc in &register.documents {
+        if !ids.insert(doc.id.as_str()) {
+            push(&doc.id, "id", "duplicate document id".into());
+        }
+        if doc.sha256.len() != 64 || !doc.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            push(
+                &doc.id,
+                "sha256",
+                format!(
+                    "{:?} is not a SHA-256 hex digest (64 hex digits)",
+                    doc.sha256
+                ),
+            );
+        }
+        for claim in &doc.claims {
+            for place in claim.place_ids() {
+                if !place_ids.contains(place) {
+                    push(
+                        &doc.id,
+                        "claims",
+                        format!(
+                            "claim {}: {place:?} is not a place in places.geojson",
+                            claim.id()
+                        ),
+                    );
+                }
+            }
+            if let Some(pair) = claim.border() {
+                match pair.parse::<BorderPair>() {
+                    Ok(p) if borders.iter().any(|b| b.pair == p) => {}
+                    Ok(p) => push(
+                        &doc.id,
+                        "claims",
+                        format!("claim {}: no border {p} in borders.geojson", claim.id()),
+                    ),
+                    Err(m) => push(&doc.id, "claims", format!("claim {}: {m}", claim.id())),
+                }
+            }
+        }
+    }
+}

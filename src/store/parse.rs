@@ -1,0 +1,899 @@
+//! GeoJSON → model, with validation that reports every problem (file, line, feature id, field).
+//!
+//! Each feature is first split out as raw JSON (so its byte offset, hence its line, is known), then its
+//! members are read one by one so that an error names the member it is in.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use geo::{LineString, MultiPolygon, Polygon};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::issue::Issue;
+use crate::model::{
+    Background, Border, BorderPair, BorderSource, Country, DateInterval, EventType, GeoPrecision,
+    Incident, Iso3, LonLat, Place, TimePrecision, Variant, parse_iso_date,
+};
+
+/// A problem whose line is not resolved yet: `offset` is a byte offset into the file text.
+#[derive(Debug)]
+pub(crate) struct Pending {
+    offset: usize,
+    feature: Option<String>,
+    field: Option<String>,
+    message: String,
+}
+
+/// Turns pending problems into [`Issue`]s, computing line numbers in one pass over the text.
+pub(crate) fn resolve(file: &str, text: &str, mut pending: Vec<Pending>) -> Vec<Issue> {
+    pending.sort_by_key(|p| p.offset);
+    let bytes = text.as_bytes();
+    let (mut line, mut pos) = (1usize, 0usize);
+    pending
+        .into_iter()
+        .map(|p| {
+            let end = p.offset.min(bytes.len());
+            line += bytes[pos..end].iter().filter(|&&b| b == b'\n').count();
+            pos = end;
+            Issue {
+                file: file.to_string(),
+                line: Some(line),
+                feature: p.feature,
+                field: p.field,
+                message: p.message,
+            }
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct RawCollection<'a> {
+    #[serde(rename = "type")]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    features: Option<Vec<&'a RawValue>>,
+}
+
+/// Splits a FeatureCollection into its raw features with their byte offsets.
+pub(crate) fn split_features<'a>(
+    file: &str,
+    text: &'a str,
+) -> Result<Vec<(usize, &'a RawValue)>, Vec<Issue>> {
+    let top = |message: String, line: Option<usize>| {
+        vec![Issue {
+            file: file.to_string(),
+            line,
+            feature: None,
+            field: None,
+            message,
+        }]
+    };
+    let coll: RawCollection = serde_json::from_str(text).map_err(|e| {
+        top(
+            format!("invalid JSON at column {}: {e}", e.column()),
+            Some(e.line()),
+        )
+    })?;
+    match coll.kind.as_deref() {
+        Some("FeatureCollection") => {}
+        Some(other) => {
+            return Err(top(
+                format!("top-level type is {other:?}; expected \"FeatureCollection\""),
+                Some(1),
+            ));
+        }
+        None => {
+            return Err(top(
+                "top-level object has no \"type\"; expected a GeoJSON FeatureCollection".into(),
+                Some(1),
+            ));
+        }
+    }
+    let features = coll.features.ok_or_else(|| {
+        top(
+            "FeatureCollection has no \"features\" array".into(),
+            Some(1),
+        )
+    })?;
+    let base = text.as_ptr() as usize;
+    Ok(features
+        .into_iter()
+        .map(|raw| (raw.get().as_ptr() as usize - base, raw))
+        .collect())
+}
+
+/// Reads one feature's members, recording problems against it.
+pub(crate) struct FeatureReader<'a, 'p> {
+    offset: usize,
+    id: Option<String>,
+    pending: &'p mut Vec<Pending>,
+    _text: std::marker::PhantomData<&'a str>,
+}
+
+#[derive(Deserialize)]
+struct RawFeature<'a> {
+    #[serde(rename = "type")]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    id: Option<&'a RawValue>,
+    #[serde(borrow)]
+    geometry: Option<&'a RawValue>,
+    #[serde(borrow)]
+    properties: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RawGeometry<'a> {
+    #[serde(rename = "type")]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    coordinates: Option<&'a RawValue>,
+}
+
+/// The members of a feature every layer has.
+pub(crate) struct FeatureParts<'a> {
+    pub id: Option<Cow<'a, str>>,
+    pub geometry_type: Option<Cow<'a, str>>,
+    pub coordinates: Option<&'a RawValue>,
+    pub properties: Option<&'a RawValue>,
+}
+
+impl<'a, 'p> FeatureReader<'a, 'p> {
+    pub fn new(offset: usize, pending: &'p mut Vec<Pending>) -> Self {
+        FeatureReader {
+            offset,
+            id: None,
+            pending,
+            _text: std::marker::PhantomData,
+        }
+    }
+
+    pub fn set_id(&mut self, id: &str) {
+        self.id = Some(id.to_string());
+    }
+
+    pub fn problem(&mut self, field: Option<&str>, message: impl Into<String>) {
+        self.pending.push(Pending {
+            offset: self.offset,
+            feature: self.id.clone(),
+            field: field.map(str::to_string),
+            message: message.into(),
+        });
+    }
+
+    /// Splits the feature into id, geometry and properties.
+    pub fn parts(&mut self, raw: &'a RawValue) -> Option<FeatureParts<'a>> {
+        let feature: RawFeature = match serde_json::from_str(raw.get()) {
+            Ok(f) => f,
+            Err(e) => {
+                self.problem(None, format!("not a GeoJSON Feature object: {e}"));
+                return None;
+            }
+        };
+        let id = match feature.id {
+            None => None,
+            Some(raw_id) => match serde_json::from_str::<serde_json::Value>(raw_id.get()) {
+                Ok(serde_json::Value::String(s)) => Some(Cow::Owned(s)),
+                Ok(serde_json::Value::Number(n)) => Some(Cow::Owned(n.to_string())),
+                _ => {
+                    self.problem(
+                        Some("id"),
+                        "feature id must be a string or a number (RFC 7946 §3.2)",
+                    );
+                    None
+                }
+            },
+        };
+        if let Some(id) = &id {
+            self.set_id(id);
+        }
+        if feature.kind.as_deref() != Some("Feature") {
+            self.problem(
+                Some("type"),
+                format!(
+                    "is {:?}; expected \"Feature\"",
+                    feature.kind.as_deref().unwrap_or("")
+                ),
+            );
+        }
+        let (geometry_type, coordinates) = match feature.geometry {
+            None => (None, None),
+            Some(g) => match serde_json::from_str::<RawGeometry>(g.get()) {
+                Ok(g) => (g.kind, g.coordinates),
+                Err(e) => {
+                    self.problem(
+                        Some("geometry"),
+                        format!("not a GeoJSON geometry object: {e}"),
+                    );
+                    return None;
+                }
+            },
+        };
+        Some(FeatureParts {
+            id,
+            geometry_type,
+            coordinates,
+            properties: feature.properties,
+        })
+    }
+
+    /// Checks the geometry type is one of `allowed`; returns it.
+    pub fn geometry_type<'t>(
+        &mut self,
+        found: &'t Option<Cow<'a, str>>,
+        allowed: &[&str],
+    ) -> Option<&'t str> {
+        match found.as_deref() {
+            Some(t) if allowed.contains(&t) => Some(t),
+            Some(t) => {
+                self.problem(
+                    Some("geometry.type"),
+                    format!("is {t:?}; expected {}", allowed.join(" or ")),
+                );
+                None
+            }
+            None => {
+                self.problem(
+                    Some("geometry"),
+                    format!("missing; expected a {} geometry", allowed.join(" or ")),
+                );
+                None
+            }
+        }
+    }
+
+    /// Reads a GeoJSON position and checks its ranges.
+    pub fn position(&mut self, field: &str, pos: &[f64]) -> Option<LonLat> {
+        if pos.len() < 2 || pos.len() > 3 {
+            self.problem(
+                Some(field),
+                format!(
+                    "a position needs 2 numbers [longitude, latitude]; got {}",
+                    pos.len()
+                ),
+            );
+            return None;
+        }
+        let (lon, lat) = (pos[0], pos[1]);
+        if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+            let hint = if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
+                " — it looks like [latitude, longitude]; GeoJSON is [longitude, latitude]"
+            } else {
+                ""
+            };
+            self.problem(
+                Some(field),
+                format!("[{lon}, {lat}] is out of range: longitude must be in -180..180 and latitude in -90..90{hint}"),
+            );
+            return None;
+        }
+        Some(LonLat { x: lon, y: lat })
+    }
+
+    /// Parses coordinates into `T` (nested arrays of numbers).
+    pub fn coordinates<T: Deserialize<'a>>(
+        &mut self,
+        raw: Option<&'a RawValue>,
+        shape: &str,
+    ) -> Option<T> {
+        let Some(raw) = raw else {
+            self.problem(
+                Some("geometry.coordinates"),
+                format!("missing; expected {shape}"),
+            );
+            return None;
+        };
+        match serde_json::from_str(raw.get()) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.problem(Some("geometry.coordinates"), format!("expected {shape}"));
+                None
+            }
+        }
+    }
+
+    pub fn point(&mut self, parts: &FeatureParts<'a>) -> Option<LonLat> {
+        self.geometry_type(&parts.geometry_type, &["Point"])?;
+        let pos: Vec<f64> = self.coordinates(parts.coordinates, "[longitude, latitude]")?;
+        self.position("geometry.coordinates", &pos)
+    }
+
+    pub fn line(&mut self, field: &str, raw: &[Vec<f64>]) -> Option<Vec<LonLat>> {
+        if raw.len() < 2 {
+            self.problem(
+                Some(field),
+                format!("a LineString needs at least 2 positions; got {}", raw.len()),
+            );
+            return None;
+        }
+        raw.iter().map(|p| self.position(field, p)).collect()
+    }
+
+    pub fn ring(&mut self, field: &str, raw: &[Vec<f64>]) -> Option<LineString<f64>> {
+        let coords: Vec<LonLat> = raw
+            .iter()
+            .map(|p| self.position(field, p))
+            .collect::<Option<_>>()?;
+        if coords.len() < 4 {
+            self.problem(
+                Some(field),
+                format!(
+                    "a linear ring needs at least 4 positions; got {}",
+                    coords.len()
+                ),
+            );
+            return None;
+        }
+        if coords.first() != coords.last() {
+            self.problem(
+                Some(field),
+                format!(
+                    "linear ring is not closed: first position {:?} differs from last {:?} (RFC 7946 §3.1.6)",
+                    (coords[0].x, coords[0].y),
+                    (coords[coords.len() - 1].x, coords[coords.len() - 1].y)
+                ),
+            );
+            return None;
+        }
+        Some(LineString::new(coords))
+    }
+
+    pub fn polygon(&mut self, field: &str, raw: &[Vec<Vec<f64>>]) -> Option<Polygon<f64>> {
+        let mut rings = raw
+            .iter()
+            .map(|r| self.ring(field, r))
+            .collect::<Option<Vec<_>>>()?
+            .into_iter();
+        match rings.next() {
+            Some(exterior) => Some(Polygon::new(exterior, rings.collect())),
+            None => {
+                self.problem(Some(field), "a polygon needs at least one ring");
+                None
+            }
+        }
+    }
+}
+
+/// Reads typed properties, naming the property in every error.
+pub(crate) struct Props<'a> {
+    map: std::collections::HashMap<Cow<'a, str>, &'a RawValue>,
+}
+
+impl<'a> Props<'a> {
+    pub fn new(r: &mut FeatureReader<'a, '_>, raw: Option<&'a RawValue>) -> Option<Props<'a>> {
+        let Some(raw) = raw else {
+            r.problem(Some("properties"), "missing; expected an object");
+            return None;
+        };
+        match serde_json::from_str(raw.get()) {
+            Ok(map) => Some(Props { map }),
+            Err(_) if raw.get() == "null" => {
+                r.problem(Some("properties"), "is null; expected an object");
+                None
+            }
+            Err(_) => {
+                r.problem(Some("properties"), "expected an object");
+                None
+            }
+        }
+    }
+
+    /// The raw value, or `None` when absent or null.
+    pub fn raw(&self, key: &str) -> Option<&'a RawValue> {
+        self.map.get(key).copied().filter(|v| v.get() != "null")
+    }
+
+    pub fn opt_str(&self, r: &mut FeatureReader<'a, '_>, key: &str) -> Option<Cow<'a, str>> {
+        let raw = self.raw(key)?;
+        match serde_json::from_str::<Cow<'a, str>>(raw.get()) {
+            Ok(s) => Some(s),
+            Err(_) => {
+                r.problem(
+                    Some(key),
+                    format!("expected a string; got {}", describe(raw)),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn req_str(&self, r: &mut FeatureReader<'a, '_>, key: &str) -> Option<Cow<'a, str>> {
+        if self.raw(key).is_none() {
+            r.problem(Some(key), "required property is missing");
+            return None;
+        }
+        self.opt_str(r, key)
+    }
+
+    pub fn opt_u64(&self, r: &mut FeatureReader<'a, '_>, key: &str) -> Option<u64> {
+        let raw = self.raw(key)?;
+        match serde_json::from_str::<u64>(raw.get()) {
+            Ok(v) => Some(v),
+            // Accept integral floats such as 3.0, which some tools write.
+            Err(_) => match serde_json::from_str::<f64>(raw.get()) {
+                Ok(f) if f >= 0.0 && f.fract() == 0.0 && f < 9.0e15 => Some(f as u64),
+                _ => {
+                    r.problem(
+                        Some(key),
+                        format!("expected a whole number ≥ 0; got {}", describe(raw)),
+                    );
+                    None
+                }
+            },
+        }
+    }
+
+    pub fn opt_f64(&self, r: &mut FeatureReader<'a, '_>, key: &str) -> Option<f64> {
+        let raw = self.raw(key)?;
+        match serde_json::from_str::<f64>(raw.get()) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                r.problem(
+                    Some(key),
+                    format!("expected a number; got {}", describe(raw)),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn opt_bool(&self, r: &mut FeatureReader<'a, '_>, key: &str) -> Option<bool> {
+        let raw = self.raw(key)?;
+        match serde_json::from_str::<bool>(raw.get()) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                r.problem(
+                    Some(key),
+                    format!("expected true or false; got {}", describe(raw)),
+                );
+                None
+            }
+        }
+    }
+
+    pub fn opt_date(&self, r: &mut FeatureReader<'a, '_>, key: &str) -> Option<NaiveDate> {
+        let s = self.opt_str(r, key)?;
+        match parse_iso_date(&s) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                r.problem(Some(key), m);
+                None
+            }
+        }
+    }
+
+    pub fn opt_parse<T: FromStr<Err = String>>(
+        &self,
+        r: &mut FeatureReader<'a, '_>,
+        key: &str,
+    ) -> Option<T> {
+        let s = self.opt_str(r, key)?;
+        match s.parse() {
+            Ok(v) => Some(v),
+            Err(m) => {
+                r.problem(Some(key), m);
+                None
+            }
+        }
+    }
+
+    pub fn req_parse<T: FromStr<Err = String>>(
+        &self,
+        r: &mut FeatureReader<'a, '_>,
+        key: &str,
+    ) -> Option<T> {
+        if self.raw(key).is_none() {
+            r.problem(Some(key), "required property is missing");
+            return None;
+        }
+        self.opt_parse(r, key)
+    }
+
+    pub fn opt_json<T: Deserialize<'a>>(
+        &self,
+        r: &mut FeatureReader<'a, '_>,
+        key: &str,
+        shape: &str,
+    ) -> Option<T> {
+        let raw = self.raw(key)?;
+        match serde_json::from_str::<T>(raw.get()) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                r.problem(Some(key), format!("expected {shape}: {e}"));
+                None
+            }
+        }
+    }
+}
+
+fn describe(raw: &RawValue) -> String {
+    let s = raw.get();
+    let kind = match s.as_bytes().first() {
+        Some(b'"') => "a string",
+        Some(b'{') => "an object",
+        Some(b'[') => "an array",
+        Some(b't' | b'f') => "a boolean",
+        Some(b'n') => "null",
+        _ => "a number",
+    };
+    let shown: String = s.chars().take(40).collect();
+    format!("{kind} {shown}")
+}
+
+/// Shares one allocation between equal strings (actors, types, countries repeat across incidents).
+#[derive(Default)]
+pub(crate) struct Interner {
+    set: HashSet<Arc<str>>,
+}
+
+impl Interner {
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.set.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.set.insert(a.clone());
+        a
+    }
+}
+
+/// What incident parsing needs to know about the rest of the data.
+pub(crate) struct IncidentContext<'c> {
+    pub place_ids: &'c HashSet<&'c str>,
+    pub source_ids: &'c HashSet<&'c str>,
+}
+
+/// Parses one incident feature; `None` when it has problems (all recorded).
+pub(crate) fn incident<'a>(
+    r: &mut FeatureReader<'a, '_>,
+    raw: &'a RawValue,
+    ctx: &IncidentContext<'_>,
+    interner: &mut Interner,
+) -> Option<Incident> {
+    let parts = r.parts(raw)?;
+    let p = Props::new(r, parts.properties)?;
+    let event_id = p.req_str(r, "event_id");
+    if let Some(id) = &event_id {
+        r.set_id(id);
+    }
+    let position = r.point(&parts);
+    let before = r.pending.len();
+
+    let event_date = p
+        .raw("event_date")
+        .is_some()
+        .then(|| p.opt_date(r, "event_date"))
+        .flatten();
+    if p.raw("event_date").is_none() {
+        r.problem(
+            Some("event_date"),
+            "required property is missing (YYYY-MM-DD)",
+        );
+    }
+    let time_precision = match p.opt_u64(r, "time_precision") {
+        None => Some(TimePrecision::new(1).expect("1 is valid")),
+        Some(code) => {
+            let tp = u8::try_from(code).ok().and_then(TimePrecision::new);
+            if tp.is_none() {
+                r.problem(
+                    Some("time_precision"),
+                    format!("{code} is not an ACLED time precision (1 day, 2 week, 3 month)"),
+                );
+            }
+            tp
+        }
+    };
+    let (start, end) = (p.opt_date(r, "date_start"), p.opt_date(r, "date_end"));
+    let dates = match (event_date, time_precision, start, end) {
+        (_, _, Some(s), Some(e)) if s > e => {
+            r.problem(Some("date_start"), format!("{s} is after date_end {e}"));
+            None
+        }
+        (Some(d), _, Some(s), Some(e)) if d < s || d > e => {
+            r.problem(
+                Some("event_date"),
+                format!("{d} is outside date_start..date_end ({s}..{e})"),
+            );
+            None
+        }
+        (_, _, Some(s), Some(e)) => Some(DateInterval { start: s, end: e }),
+        (Some(d), Some(tp), None, None) => Some(tp.implied_interval(d)),
+        (_, _, Some(_), None) | (_, _, None, Some(_)) => {
+            r.problem(
+                Some("date_start"),
+                "date_start and date_end must be given together",
+            );
+            None
+        }
+        _ => None,
+    };
+    if let (Some(year), Some(d)) = (p.opt_u64(r, "year"), event_date) {
+        if year != d.year() as u64 {
+            r.problem(
+                Some("year"),
+                format!("{year} disagrees with event_date {d}"),
+            );
+        }
+    }
+
+    let event_type: Option<EventType> = p.req_parse(r, "event_type");
+    let sub_event_type = p.req_str(r, "sub_event_type");
+    let actor1 = p.req_str(r, "actor1");
+    let actor2 = p.opt_str(r, "actor2").unwrap_or(Cow::Borrowed(""));
+
+    let as_u32 = |r: &mut FeatureReader<'a, '_>, key: &str| {
+        p.opt_u64(r, key).and_then(|v| {
+            let v32 = u32::try_from(v).ok();
+            if v32.is_none() {
+                r.problem(Some(key), format!("{v} is implausibly large"));
+            }
+            v32
+        })
+    };
+    let fatalities = as_u32(r, "fatalities");
+    let fatalities_low = as_u32(r, "fatalities_low");
+    let fatalities_high = as_u32(r, "fatalities_high");
+    if let (Some(lo), Some(hi)) = (fatalities_low, fatalities_high) {
+        if lo > hi {
+            r.problem(
+                Some("fatalities_low"),
+                format!("{lo} is above fatalities_high {hi}"),
+            );
+        }
+    }
+    if let Some(best) = fatalities {
+        if fatalities_low.is_some_and(|lo| best < lo) || fatalities_high.is_some_and(|hi| best > hi)
+        {
+            r.problem(
+                Some("fatalities"),
+                format!("{best} is outside fatalities_low..fatalities_high"),
+            );
+        }
+    }
+
+    let location = p.req_str(r, "location");
+    let place_id = p.opt_str(r, "place_id");
+    if let Some(pid) = &place_id {
+        if !ctx.place_ids.contains(pid.as_ref()) {
+            r.problem(
+                Some("place_id"),
+                format!("{pid:?} is not a place in places.geojson"),
+            );
+        }
+    }
+    let country = p.req_str(r, "country");
+    let iso3: Option<Iso3> = p.opt_parse(r, "iso3");
+    let admin1 = p.opt_str(r, "admin1");
+    let geo_precision = match p.opt_u64(r, "geo_precision") {
+        None => {
+            if p.raw("geo_precision").is_none() {
+                r.problem(
+                    Some("geo_precision"),
+                    "required property is missing (1 exact, 2 near, 3 region)",
+                );
+            }
+            None
+        }
+        Some(code) => {
+            let gp = u8::try_from(code).ok().and_then(GeoPrecision::new);
+            if gp.is_none() {
+                r.problem(
+                    Some("geo_precision"),
+                    format!("{code} is not an ACLED geo precision (1 exact, 2 near, 3 region)"),
+                );
+            }
+            gp
+        }
+    };
+    let notes = p.opt_str(r, "notes").unwrap_or(Cow::Borrowed(""));
+    let sources: Vec<Cow<'a, str>> = p
+        .opt_json(r, "sources", "an array of source ids")
+        .unwrap_or_default();
+    for s in &sources {
+        if !ctx.source_ids.contains(s.as_ref()) {
+            r.problem(
+                Some("sources"),
+                format!("{s:?} is not a document in the source register (seeds/register.json)"),
+            );
+        }
+    }
+    let source = p.opt_str(r, "source");
+    if sources.is_empty() && source.as_deref().is_none_or(str::is_empty) {
+        r.problem(Some("sources"), "an incident must cite at least one source: `sources` (register ids) or `source` (outlet names)");
+    }
+    let variants: Vec<Variant> = p
+        .opt_json(r, "variants", "an array of {field, value, source}")
+        .unwrap_or_default();
+    for v in &variants {
+        if v.source != "background" && !ctx.source_ids.contains(v.source.as_str()) {
+            r.problem(
+                Some("variants"),
+                format!(
+                    "source {:?} is not in the register (or \"background\")",
+                    v.source
+                ),
+            );
+        }
+    }
+    let background: Vec<Background> = p
+        .opt_json(r, "background", "an array of {fields, citation}")
+        .unwrap_or_default();
+    for b in &background {
+        if b.citation.trim().is_empty() {
+            r.problem(Some("background"), "a background fact needs a citation");
+        }
+    }
+    for (key, axis) in [("longitude", 0), ("latitude", 1)] {
+        if let (Some(v), Some(pos)) = (p.opt_f64(r, key), position) {
+            let g = if axis == 0 { pos.x } else { pos.y };
+            if (v - g).abs() > 1e-6 {
+                r.problem(
+                    Some(key),
+                    format!("{v} disagrees with the geometry's {key} {g}"),
+                );
+            }
+        }
+    }
+    let timestamp = p.opt_u64(r, "timestamp").map(|t| t as i64);
+
+    if r.pending.len() > before {
+        return None;
+    }
+    Some(Incident {
+        event_id: event_id?.as_ref().into(),
+        position: position?,
+        event_date: event_date?,
+        dates: dates?,
+        time_precision: time_precision?,
+        event_type: event_type?,
+        sub_event_type: interner.get(&sub_event_type?),
+        actor1: interner.get(&actor1?),
+        actor2: interner.get(&actor2),
+        fatalities,
+        fatalities_low,
+        fatalities_high,
+        location: interner.get(&location?),
+        place_id: place_id.map(|s| interner.get(&s)),
+        country: interner.get(&country?),
+        iso3,
+        admin1: admin1.map(|s| interner.get(&s)),
+        geo_precision: geo_precision?,
+        notes: notes.as_ref().into(),
+        sources: sources.iter().map(|s| interner.get(s)).collect(),
+        source: source.map(|s| interner.get(&s)),
+        variants,
+        background,
+        timestamp,
+    })
+}
+
+/// Parses one place feature.
+pub(crate) fn place<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> Option<Place> {
+    let parts = r.parts(raw)?;
+    let before = r.pending.len();
+    if parts.id.is_none() {
+        r.problem(Some("id"), "a place needs a string id (e.g. \"kidal\")");
+    }
+    let position = r.point(&parts);
+    let p = Props::new(r, parts.properties)?;
+    let name = p.req_str(r, "name");
+    let alternate_names: Vec<String> = p
+        .opt_json(r, "alternate_names", "an array of strings")
+        .unwrap_or_default();
+    let country: Option<Iso3> = p.req_parse(r, "country");
+    let kind = p.req_str(r, "kind");
+    let coordinates_from: Option<serde_json::Value> =
+        p.opt_json(r, "coordinates_from", "an object");
+    if coordinates_from.is_none() {
+        r.problem(
+            Some("coordinates_from"),
+            "required: say where the coordinates come from (GeoNames id or a citation)",
+        );
+    }
+    let note = p.opt_str(r, "note");
+    if r.pending.len() > before {
+        return None;
+    }
+    Some(Place {
+        id: parts.id?.into_owned(),
+        name: name?.into_owned(),
+        alternate_names,
+        country: country?,
+        kind: kind?.into_owned(),
+        position: position?,
+        coordinates_from: coordinates_from?,
+        note: note.map(Cow::into_owned),
+    })
+}
+
+/// Parses one border feature.
+pub(crate) fn border<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> Option<Border> {
+    let parts = r.parts(raw)?;
+    let before = r.pending.len();
+    if parts.id.is_none() {
+        r.problem(
+            Some("id"),
+            "a border needs a string id (e.g. \"DZA-MLI/osm\")",
+        );
+    }
+    let lines = match r.geometry_type(&parts.geometry_type, &["LineString", "MultiLineString"]) {
+        Some("LineString") => r
+            .coordinates::<Vec<Vec<f64>>>(parts.coordinates, "an array of positions")
+            .and_then(|c| r.line("geometry.coordinates", &c))
+            .map(|l| vec![l]),
+        Some(_) => r
+            .coordinates::<Vec<Vec<Vec<f64>>>>(parts.coordinates, "an array of arrays of positions")
+            .and_then(|c| {
+                c.iter()
+                    .map(|l| r.line("geometry.coordinates", l))
+                    .collect::<Option<Vec<_>>>()
+            }),
+        None => None,
+    };
+    let p = Props::new(r, parts.properties)?;
+    let pair: Option<BorderPair> = p.req_parse(r, "pair");
+    let left: Option<Iso3> = p.req_parse(r, "left");
+    let right: Option<Iso3> = p.req_parse(r, "right");
+    if let (Some(pair), Some(left), Some(right)) = (pair, left, right) {
+        if pair.left != left || pair.right != right {
+            r.problem(
+                Some("pair"),
+                format!("{pair} disagrees with left {left} / right {right}"),
+            );
+        }
+    }
+    let source: Option<BorderSource> = p.req_parse(r, "source");
+    let name = p.req_str(r, "name");
+    let length_m = p.opt_f64(r, "length_m").unwrap_or(0.0);
+    let disputed = p.opt_bool(r, "disputed").unwrap_or(false);
+    if r.pending.len() > before {
+        return None;
+    }
+    Some(Border {
+        id: parts.id?.into_owned(),
+        pair: pair?,
+        name: name?.into_owned(),
+        source: source?,
+        parts: lines?,
+        length_m,
+        disputed,
+    })
+}
+
+/// Parses one country feature.
+pub(crate) fn country<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> Option<Country> {
+    let parts = r.parts(raw)?;
+    let before = r.pending.len();
+    let area = match r.geometry_type(&parts.geometry_type, &["Polygon", "MultiPolygon"]) {
+        Some("Polygon") => r
+            .coordinates::<Vec<Vec<Vec<f64>>>>(parts.coordinates, "an array of rings")
+            .and_then(|c| r.polygon("geometry.coordinates", &c))
+            .map(|p| MultiPolygon::new(vec![p])),
+        Some(_) => r
+            .coordinates::<Vec<Vec<Vec<Vec<f64>>>>>(parts.coordinates, "an array of polygons")
+            .and_then(|c| {
+                c.iter()
+                    .map(|p| r.polygon("geometry.coordinates", p))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .map(MultiPolygon::new),
+        None => None,
+    };
+    let p = Props::new(r, parts.properties)?;
+    let iso3: Option<Iso3> = p.req_parse(r, "iso3");
+    let name = p.req_str(r, "name");
+    let disputed = p.opt_bool(r, "disputed").unwrap_or(false);
+    if r.pending.len() > before {
+        return None;
+    }
+    Some(Country {
+        iso3: iso3?,
+        name: name?.into_owned(),
+        disputed,
+        area: area?,
+    })
+}
