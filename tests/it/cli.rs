@@ -1,0 +1,114 @@
+//! The `borderline` binary as a user runs it: output and exit codes.
+
+use std::process::{Command, Output};
+
+use crate::common::fixture;
+
+fn borderline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_borderline"))
+        .args(args)
+        .output()
+        .expect("run borderline")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn validate_passes_on_the_embedded_data() {
+    let out = borderline(&["validate"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("ok: data is valid"));
+}
+
+#[test]
+fn validate_fails_with_code_1_and_says_where() {
+    let dir = fixture("invalid/many-problems");
+    let out = borderline(&["validate", "--data", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("3 problem(s)"), "{err}");
+    assert!(
+        err.contains("incidents.geojson:6: feature A3: fatalities:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn place_search_by_variant_spelling() {
+    let out = borderline(&["places", "search", "Tinzawatin", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["id"], "tinzaouatene");
+    assert_eq!(v[0]["country"], "MLI");
+    let unknown = borderline(&["places", "search", "Xyzzyplugh"]);
+    assert_eq!(unknown.status.code(), Some(4));
+    assert!(text(&unknown.stderr).contains("no place matches"));
+}
+
+#[test]
+fn incidents_filter_and_formats() {
+    let out = borderline(&[
+        "incidents",
+        "--bbox",
+        "2.5,19.5,3.5,20.5",
+        "--format",
+        "geojson",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["type"], "FeatureCollection");
+    assert_eq!(v["features"].as_array().unwrap().len(), 3);
+    assert!(v.get("crs").is_none());
+    let table = borderline(&[
+        "incidents",
+        "--type",
+        "battles",
+        "--from",
+        "2013-01-01",
+        "--to",
+        "2013-12-31",
+    ]);
+    assert!(
+        text(&table.stdout).contains("3 incident(s)"),
+        "{}",
+        text(&table.stdout)
+    );
+}
+
+#[test]
+fn bad_arguments_exit_2_with_a_clear_message() {
+    for (args, needle) in [
+        (
+            vec!["incidents", "--bbox", "1,2,3"],
+            "four comma-separated numbers",
+        ),
+        (
+            vec!["incidents", "--bbox", "0,95,1,96"],
+            "latitude 95 is outside -90..90",
+        ),
+        (vec!["incidents", "--from", "2024-13-01"], "YYYY-MM-DD"),
+        (
+            vec!["incidents", "--type", "Battle"],
+            "not an ACLED event type",
+        ),
+        (
+            vec!["incidents", "--from", "2025-01-01", "--to", "2024-01-01"],
+            "after --to",
+        ),
+    ] {
+        let out = borderline(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stderr).contains(needle),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! All integration tests, compiled into one binary. Shared helpers live in `common`.
+
+mod atomic;
+mod cli;
+mod common;
+mod data;
+mod gazetteer;
+mod index;
+mod validation;

@@ -1,0 +1,225 @@
+//! Every class of validation error, one small fixture each: the load fails and says file, line, feature, field.
+
+use borderline::Store;
+use borderline::store::{Issue, LoadError};
+
+use crate::common::fixture;
+
+fn issues(case: &str) -> Vec<Issue> {
+    match Store::load(Some(&fixture(&format!("invalid/{case}")))) {
+        Ok(_) => panic!("fixture {case} loaded without complaint"),
+        Err(LoadError::Invalid(issues)) => issues,
+        Err(e) => panic!("fixture {case}: unexpected error {e}"),
+    }
+}
+
+/// The single issue of a fixture, checked for where it points.
+fn one(
+    case: &str,
+    file: &str,
+    line: Option<usize>,
+    feature: Option<&str>,
+    field: Option<&str>,
+) -> Issue {
+    let all = issues(case);
+    assert_eq!(all.len(), 1, "{case}: expected one issue, got {all:#?}");
+    let issue = all.into_iter().next().unwrap();
+    assert!(issue.file.ends_with(file), "{case}: file {}", issue.file);
+    assert_eq!(issue.line, line, "{case}: line of {issue}");
+    assert_eq!(
+        issue.feature.as_deref(),
+        feature,
+        "{case}: feature of {issue}"
+    );
+    assert_eq!(issue.field.as_deref(), field, "{case}: field of {issue}");
+    issue
+}
+
+#[test]
+fn json_syntax_error_gives_line_and_column() {
+    let i = one("syntax", "incidents.geojson", Some(4), None, None);
+    assert!(i.message.contains("invalid JSON"), "{i}");
+}
+
+#[test]
+fn top_level_must_be_a_feature_collection() {
+    let i = one("not-a-collection", "incidents.geojson", Some(1), None, None);
+    assert!(
+        i.message.contains("\"Feature\"") && i.message.contains("FeatureCollection"),
+        "{i}"
+    );
+}
+
+#[test]
+fn incident_geometry_must_be_a_point() {
+    let i = one(
+        "wrong-geometry",
+        "incidents.geojson",
+        Some(2),
+        Some("T1"),
+        Some("geometry.type"),
+    );
+    assert!(
+        i.message.contains("LineString") && i.message.contains("Point"),
+        "{i}"
+    );
+}
+
+#[test]
+fn latitude_out_of_range_is_refused() {
+    let i = one(
+        "latitude-out-of-range",
+        "incidents.geojson",
+        Some(2),
+        Some("T1"),
+        Some("geometry.coordinates"),
+    );
+    assert!(
+        i.message.contains("95") && i.message.contains("-90..90"),
+        "{i}"
+    );
+}
+
+#[test]
+fn swapped_axis_order_gets_a_hint() {
+    let i = one(
+        "lat-lon-swapped",
+        "incidents.geojson",
+        Some(2),
+        Some("T1"),
+        Some("geometry.coordinates"),
+    );
+    assert!(i.message.contains("[longitude, latitude]"), "{i}");
+}
+
+#[test]
+fn unclosed_ring_is_refused() {
+    let i = one(
+        "unclosed-ring",
+        "countries.geojson",
+        Some(2),
+        Some("MLI"),
+        Some("geometry.coordinates"),
+    );
+    assert!(i.message.contains("not closed"), "{i}");
+}
+
+#[test]
+fn duplicate_ids_are_refused() {
+    let i = one(
+        "duplicate-id",
+        "incidents.geojson",
+        None,
+        Some("T1"),
+        Some("id"),
+    );
+    assert!(i.message.contains("duplicate"), "{i}");
+}
+
+#[test]
+fn missing_required_property_is_named() {
+    let i = one(
+        "missing-property",
+        "incidents.geojson",
+        Some(2),
+        Some("T1"),
+        Some("event_type"),
+    );
+    assert!(i.message.contains("required"), "{i}");
+}
+
+#[test]
+fn non_iso_date_is_refused() {
+    let i = one(
+        "bad-date",
+        "incidents.geojson",
+        Some(2),
+        Some("T1"),
+        Some("event_date"),
+    );
+    assert!(
+        i.message.contains("25/07/2024") && i.message.contains("YYYY-MM-DD"),
+        "{i}"
+    );
+}
+
+#[test]
+fn unknown_place_id_is_refused() {
+    let i = one(
+        "unknown-place",
+        "incidents.geojson",
+        Some(2),
+        Some("T1"),
+        Some("place_id"),
+    );
+    assert!(i.message.contains("atlantis"), "{i}");
+}
+
+#[test]
+fn unknown_source_id_is_refused() {
+    let i = one(
+        "unknown-source",
+        "incidents.geojson",
+        Some(2),
+        Some("T1"),
+        Some("sources"),
+    );
+    assert!(
+        i.message.contains("999_nonexistent") && i.message.contains("register"),
+        "{i}"
+    );
+}
+
+#[test]
+fn codes_outside_acled_vocabularies_are_refused() {
+    let all = issues("bad-codes");
+    let fields: Vec<_> = all.iter().filter_map(|i| i.field.as_deref()).collect();
+    assert_eq!(fields, ["event_type", "geo_precision"], "{all:#?}");
+    assert!(
+        all[0].message.contains("Battles"),
+        "lists the valid types: {}",
+        all[0]
+    );
+}
+
+#[test]
+fn inverted_date_interval_is_refused() {
+    let i = one(
+        "inverted-interval",
+        "incidents.geojson",
+        Some(2),
+        Some("T1"),
+        Some("date_start"),
+    );
+    assert!(i.message.contains("after"), "{i}");
+}
+
+#[test]
+fn every_problem_is_reported_at_once_with_its_line() {
+    let all = issues("many-problems");
+    let found: Vec<(Option<usize>, Option<&str>, Option<&str>)> = all
+        .iter()
+        .map(|i| (i.line, i.feature.as_deref(), i.field.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some(4), Some("A1"), Some("event_date")),
+            (Some(6), Some("A3"), Some("fatalities")),
+            (Some(7), Some("A4"), Some("sources")),
+        ],
+        "{all:#?}"
+    );
+    // The Display form is what users see.
+    let shown = all[0].to_string();
+    assert!(
+        shown.contains("incidents.geojson:4: feature A1: event_date:"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_missing_directory_is_an_io_error() {
+    let e = Store::load(Some(&fixture("no-such-dir"))).unwrap_err();
+    assert!(matches!(e, LoadError::Io { .. }), "{e}");
+}
