@@ -1,5 +1,3 @@
-use std::io::Write;
-
 use borderline::Store;
 use borderline::store::atomic_write;
 
