@@ -108,10 +108,7 @@ pub struct Failure {
 
 impl Failure {
     fn new(code: u8, message: impl Into<String>) -> Failure {
-        Failure {
-            code,
-            message: message.into(),
-        }
+        Failure { code, message: message.into() }
     }
 }
 
@@ -152,9 +149,7 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Failure> {
     let store = Store::load(cli.data.as_deref())?;
     match &cli.command {
         Command::Validate => validate(&store, out),
-        Command::Places(PlacesCommand::Search { name, json, limit }) => {
-            places_search(&store, name, *json, *limit, out)
-        }
+        Command::Places(PlacesCommand::Search { name, json, limit }) => places_search(&store, name, *json, *limit, out),
         Command::Places(PlacesCommand::List { json }) => places_list(&store, *json, out),
         Command::Incidents(args) => incidents(&store, args, out),
     }
@@ -183,19 +178,10 @@ fn place_json(store: &Store, i: usize) -> serde_json::Value {
     })
 }
 
-fn places_search(
-    store: &Store,
-    name: &str,
-    json: bool,
-    limit: usize,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
+fn places_search(store: &Store, name: &str, json: bool, limit: usize, out: &mut dyn Write) -> Result<(), Failure> {
     let hits = Gazetteer::new(&store.places).search(name, limit);
     if hits.is_empty() {
-        return Err(Failure::new(
-            4,
-            format!("no place matches {name:?} (try `borderline places list`)"),
-        ));
+        return Err(Failure::new(4, format!("no place matches {name:?} (try `borderline places list`)")));
     }
     if json {
         let rows: Vec<serde_json::Value> = hits
@@ -210,11 +196,7 @@ fn places_search(
         serde_json::to_writer_pretty(&mut *out, &rows).map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
-        writeln!(
-            out,
-            "{:<22} {:<24} {:<4} {:>10} {:>10}  matched",
-            "id", "name", "iso3", "lon", "lat"
-        )?;
+        writeln!(out, "{:<22} {:<24} {:<4} {:>10} {:>10}  matched", "id", "name", "iso3", "lon", "lat")?;
         for h in hits {
             let p = &store.places[h.place];
             writeln!(
@@ -229,18 +211,12 @@ fn places_search(
 
 fn places_list(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
     if json {
-        let rows: Vec<_> = (0..store.places.len())
-            .map(|i| place_json(store, i))
-            .collect();
+        let rows: Vec<_> = (0..store.places.len()).map(|i| place_json(store, i)).collect();
         serde_json::to_writer_pretty(&mut *out, &rows).map_err(io::Error::from)?;
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(
-        out,
-        "{:<22} {:<24} {:<4} {:<8} {:>10} {:>10}",
-        "id", "name", "iso3", "kind", "lon", "lat"
-    )?;
+    writeln!(out, "{:<22} {:<24} {:<4} {:<8} {:>10} {:>10}", "id", "name", "iso3", "kind", "lon", "lat")?;
     for p in &store.places {
         writeln!(
             out,
@@ -257,12 +233,7 @@ fn incidents(store: &Store, args: &IncidentsArgs, out: &mut dyn Write) -> Result
             return Err(Failure::new(2, format!("--from {f} is after --to {t}")));
         }
     }
-    let filter = IncidentFilter {
-        bbox: args.bbox,
-        from: args.from,
-        to: args.to,
-        event_type: args.event_type,
-    };
+    let filter = IncidentFilter { bbox: args.bbox, from: args.from, to: args.to, event_type: args.event_type };
     let ids = store.select_incidents(&filter);
     let selected = ids.iter().map(|&i| &store.incidents[i as usize]);
     match args.format {
@@ -271,8 +242,7 @@ fn incidents(store: &Store, args: &IncidentsArgs, out: &mut dyn Write) -> Result
             let rows: Vec<serde_json::Value> = selected
                 .map(|i| {
                     let mut v =
-                        serde_json::to_value(crate::formats::geojson::IncidentProperties::of(i))
-                            .unwrap_or_default();
+                        serde_json::to_value(crate::formats::geojson::IncidentProperties::of(i)).unwrap_or_default();
                     v["lon"] = i.position.x.into();
                     v["lat"] = i.position.y.into();
                     v
@@ -311,9 +281,5 @@ fn incidents(store: &Store, args: &IncidentsArgs, out: &mut dyn Write) -> Result
 }
 
 fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).chain(['…']).collect()
-    }
+    if s.chars().count() <= n { s.to_string() } else { s.chars().take(n - 1).chain(['…']).collect() }
 }

@@ -90,10 +90,7 @@ struct IncidentFeature<'a> {
 }
 
 /// Writes incidents as a GeoJSON FeatureCollection, streaming (one feature per line).
-pub fn write_incidents<'a>(
-    w: &mut dyn Write,
-    incidents: impl Iterator<Item = &'a Incident>,
-) -> io::Result<()> {
+pub fn write_incidents<'a>(w: &mut dyn Write, incidents: impl Iterator<Item = &'a Incident>) -> io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"name\":\"incidents\",\"features\":[\n")?;
     for (n, i) in incidents.enumerate() {
         if n > 0 {
@@ -103,10 +100,7 @@ pub fn write_incidents<'a>(
             kind: "Feature",
             id: &i.event_id,
             properties: IncidentProperties::of(i),
-            geometry: PointGeometry {
-                kind: "Point",
-                coordinates: [i.position.x, i.position.y],
-            },
+            geometry: PointGeometry { kind: "Point", coordinates: [i.position.x, i.position.y] },
         };
         serde_json::to_writer(&mut *w, &feature)?;
     }

@@ -28,10 +28,7 @@ pub struct Gazetteer {
 pub fn normalise(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut gap = false;
-    for ch in name
-        .nfd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-    {
+    for ch in name.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)) {
         if ch.is_alphanumeric() {
             if gap && !out.is_empty() {
                 out.push(' ');
@@ -47,11 +44,7 @@ pub fn normalise(name: &str) -> String {
 
 /// Folds transliteration variants so that French and English spellings meet.
 fn fold(s: &str) -> String {
-    let s = s
-        .replace("ou", "u")
-        .replace('w', "u")
-        .replace("gh", "g")
-        .replace("kh", "k");
+    let s = s.replace("ou", "u").replace('w', "u").replace("gh", "g").replace("kh", "k");
     // Collapse doubled letters (Guezzam/Guezam).
     let mut out = String::with_capacity(s.len());
     let mut last = None;
@@ -72,20 +65,13 @@ fn keys(name: &str) -> Vec<String> {
     let mut out = vec![fold(&joined)];
     // "ti n zaouatene", "tin zaouatine", "i n guezzam", "in guezzam"
     let stripped = match words.as_slice() {
-        ["ti", "n", rest @ ..] | ["i", "n", rest @ ..] | ["tin", rest @ ..] | ["in", rest @ ..]
-            if !rest.is_empty() =>
-        {
+        ["ti", "n", rest @ ..] | ["i", "n", rest @ ..] | ["tin", rest @ ..] | ["in", rest @ ..] if !rest.is_empty() => {
             Some(rest.concat())
         }
         _ => None,
     }
     // "tinzaouatene" written as one word
-    .or_else(|| {
-        joined
-            .strip_prefix("tin")
-            .filter(|r| r.len() >= 4)
-            .map(str::to_string)
-    });
+    .or_else(|| joined.strip_prefix("tin").filter(|r| r.len() >= 4).map(str::to_string));
     if let Some(s) = stripped {
         out.push(fold(&s));
     }
@@ -128,8 +114,7 @@ impl Gazetteer {
         if qkeys.iter().all(String::is_empty) {
             return Vec::new();
         }
-        let mut best: std::collections::HashMap<usize, PlaceMatch> =
-            std::collections::HashMap::new();
+        let mut best: std::collections::HashMap<usize, PlaceMatch> = std::collections::HashMap::new();
         for (place, name, nkeys) in &self.entries {
             let mut score: Option<usize> = None;
             for q in &qkeys {
@@ -152,14 +137,7 @@ impl Gazetteer {
             if let Some(distance) = score {
                 let better = best.get(place).is_none_or(|m| distance < m.distance);
                 if better {
-                    best.insert(
-                        *place,
-                        PlaceMatch {
-                            place: *place,
-                            matched_name: name.clone(),
-                            distance,
-                        },
-                    );
+                    best.insert(*place, PlaceMatch { place: *place, matched_name: name.clone(), distance });
                 }
             }
         }

@@ -47,14 +47,7 @@ pub fn radius_envelope(center: LonLat, radius_m: f64) -> Vec<BBox> {
     let south = (center.y - dlat).max(-90.0);
     let north = (center.y + dlat).min(90.0);
     let max_abs_lat = south.abs().max(north.abs());
-    let full = |s, n| {
-        vec![BBox {
-            west: -180.0,
-            south: s,
-            east: 180.0,
-            north: n,
-        }]
-    };
+    let full = |s, n| vec![BBox { west: -180.0, south: s, east: 180.0, north: n }];
     if max_abs_lat >= 90.0 || angle >= std::f64::consts::FRAC_PI_2 {
         return full(south, north);
     }
@@ -67,41 +60,10 @@ pub fn radius_envelope(center: LonLat, radius_m: f64) -> Vec<BBox> {
     let dlon = s.asin().to_degrees();
     let (west, east) = (center.x - dlon, center.x + dlon);
     if west < -180.0 {
-        vec![
-            BBox {
-                west: west + 360.0,
-                south,
-                east: 180.0,
-                north,
-            },
-            BBox {
-                west: -180.0,
-                south,
-                east,
-                north,
-            },
-        ]
+        vec![BBox { west: west + 360.0, south, east: 180.0, north }, BBox { west: -180.0, south, east, north }]
     } else if east > 180.0 {
-        vec![
-            BBox {
-                west,
-                south,
-                east: 180.0,
-                north,
-            },
-            BBox {
-                west: -180.0,
-                south,
-                east: east - 360.0,
-                north,
-            },
-        ]
+        vec![BBox { west, south, east: 180.0, north }, BBox { west: -180.0, south, east: east - 360.0, north }]
     } else {
-        vec![BBox {
-            west,
-            south,
-            east,
-            north,
-        }]
+        vec![BBox { west, south, east, north }]
     }
 }

@@ -15,14 +15,9 @@ pub struct PointIndex {
 impl PointIndex {
     /// Bulk-loads positions; item `i` of the result refers to `positions[i]`.
     pub fn new(positions: impl IntoIterator<Item = LonLat>) -> PointIndex {
-        let entries: Vec<Entry> = positions
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| GeomWithData::new([p.x, p.y], i as u32))
-            .collect();
-        PointIndex {
-            tree: RTree::bulk_load(entries),
-        }
+        let entries: Vec<Entry> =
+            positions.into_iter().enumerate().map(|(i, p)| GeomWithData::new([p.x, p.y], i as u32)).collect();
+        PointIndex { tree: RTree::bulk_load(entries) }
     }
 
     /// Number of points.
@@ -38,9 +33,7 @@ impl PointIndex {
     /// Items inside the box, edges included (antimeridian-crossing boxes are handled).
     pub fn in_bbox(&self, bbox: &BBox) -> impl Iterator<Item = u32> + '_ {
         bbox.parts().into_iter().flat_map(move |b| {
-            self.tree
-                .locate_in_envelope(AABB::from_corners([b.west, b.south], [b.east, b.north]))
-                .map(|e| e.data)
+            self.tree.locate_in_envelope(AABB::from_corners([b.west, b.south], [b.east, b.north])).map(|e| e.data)
         })
     }
 
@@ -48,11 +41,7 @@ impl PointIndex {
     pub fn count_in_bbox(&self, bbox: &BBox) -> usize {
         bbox.parts()
             .iter()
-            .map(|b| {
-                self.tree
-                    .locate_in_envelope(AABB::from_corners([b.west, b.south], [b.east, b.north]))
-                    .count()
-            })
+            .map(|b| self.tree.locate_in_envelope(AABB::from_corners([b.west, b.south], [b.east, b.north])).count())
             .sum()
     }
 
@@ -60,18 +49,9 @@ impl PointIndex {
     pub fn within_radius_m(&self, center: LonLat, radius_m: f64) -> Vec<(u32, f64)> {
         let mut hits: Vec<(u32, f64)> = radius_envelope(center, radius_m)
             .iter()
-            .flat_map(|b| {
-                self.tree
-                    .locate_in_envelope(AABB::from_corners([b.west, b.south], [b.east, b.north]))
-            })
+            .flat_map(|b| self.tree.locate_in_envelope(AABB::from_corners([b.west, b.south], [b.east, b.north])))
             .filter_map(|e| {
-                let d = distance_m(
-                    center,
-                    LonLat {
-                        x: e.geom()[0],
-                        y: e.geom()[1],
-                    },
-                );
+                let d = distance_m(center, LonLat { x: e.geom()[0], y: e.geom()[1] });
                 (d <= radius_m).then_some((e.data, d))
             })
             .collect();
@@ -92,15 +72,7 @@ impl PointIndex {
             .tree
             .nearest_neighbor_iter([center.x, center.y])
             .take(k)
-            .map(|e| {
-                distance_m(
-                    center,
-                    LonLat {
-                        x: e.geom()[0],
-                        y: e.geom()[1],
-                    },
-                )
-            })
+            .map(|e| distance_m(center, LonLat { x: e.geom()[0], y: e.geom()[1] }))
             .fold(0.0_f64, f64::max);
         let mut radius = guess.max(1.0);
         loop {

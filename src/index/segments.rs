@@ -36,20 +36,12 @@ impl SegmentIndex {
             for (p, part) in border.parts.iter().enumerate() {
                 for (s, w) in part.windows(2).enumerate() {
                     let line = Line::new([w[0].x, w[0].y], [w[1].x, w[1].y]);
-                    entries.push(GeomWithData::new(
-                        line,
-                        SegmentRef {
-                            border: b as u32,
-                            part: p as u32,
-                            seg: s as u32,
-                        },
-                    ));
+                    entries
+                        .push(GeomWithData::new(line, SegmentRef { border: b as u32, part: p as u32, seg: s as u32 }));
                 }
             }
         }
-        SegmentIndex {
-            tree: RTree::bulk_load(entries),
-        }
+        SegmentIndex { tree: RTree::bulk_load(entries) }
     }
 
     /// Number of segments.

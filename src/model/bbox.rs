@@ -47,12 +47,7 @@ impl BBox {
                 "bbox south {south} is north of north {north} (order is west,south,east,north)"
             )));
         }
-        Ok(BBox {
-            west,
-            south,
-            east,
-            north,
-        })
+        Ok(BBox { west, south, east, north })
     }
 
     /// True when the box crosses the antimeridian (`west > east`).
@@ -63,16 +58,7 @@ impl BBox {
     /// One or two boxes that never cross the antimeridian and together cover this one.
     pub fn parts(&self) -> Vec<BBox> {
         if self.crosses_antimeridian() {
-            vec![
-                BBox {
-                    east: 180.0,
-                    ..*self
-                },
-                BBox {
-                    west: -180.0,
-                    ..*self
-                },
-            ]
+            vec![BBox { east: 180.0, ..*self }, BBox { west: -180.0, ..*self }]
         } else {
             vec![*self]
         }
@@ -103,9 +89,7 @@ impl FromStr for BBox {
         }
         let mut v = [0.0; 4];
         for (slot, text) in v.iter_mut().zip(&parts) {
-            *slot = text
-                .parse()
-                .map_err(|_| BBoxError(format!("bbox value {text:?} is not a number")))?;
+            *slot = text.parse().map_err(|_| BBoxError(format!("bbox value {text:?} is not a number")))?;
         }
         BBox::new(v[0], v[1], v[2], v[3])
     }
@@ -113,10 +97,6 @@ impl FromStr for BBox {
 
 impl fmt::Display for BBox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{},{},{},{}",
-            self.west, self.south, self.east, self.north
-        )
+        write!(f, "{},{},{},{}", self.west, self.south, self.east, self.north)
     }
 }

@@ -33,9 +33,7 @@ impl FromStr for BorderSource {
         match s.trim().to_ascii_lowercase().as_str() {
             "osm" | "openstreetmap" => Ok(BorderSource::Osm),
             "naturalearth" | "natural-earth" | "ne" => Ok(BorderSource::NaturalEarth),
-            _ => Err(format!(
-                "{s:?} is not a border source; valid: osm, naturalearth"
-            )),
+            _ => Err(format!("{s:?} is not a border source; valid: osm, naturalearth")),
         }
     }
 }
@@ -58,11 +56,7 @@ pub struct BorderPair {
 impl BorderPair {
     /// The pair in canonical (alphabetical) order, whatever order the codes come in.
     pub fn new(a: Iso3, b: Iso3) -> BorderPair {
-        if a <= b {
-            BorderPair { left: a, right: b }
-        } else {
-            BorderPair { left: b, right: a }
-        }
+        if a <= b { BorderPair { left: a, right: b } } else { BorderPair { left: b, right: a } }
     }
 }
 
@@ -80,9 +74,7 @@ impl FromStr for BorderPair {
                 }
                 Ok(BorderPair::new(a, b))
             }
-            _ => Err(format!(
-                "{s:?} is not a border pair; write two ISO3 codes such as DZA-MLI"
-            )),
+            _ => Err(format!("{s:?} is not a border pair; write two ISO3 codes such as DZA-MLI")),
         }
     }
 }

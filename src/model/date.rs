@@ -7,8 +7,7 @@ pub fn parse_iso_date(s: &str) -> Result<NaiveDate, String> {
     if !ok_shape {
         return Err(format!("{s:?} is not an ISO 8601 date (YYYY-MM-DD)"));
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a valid calendar date (YYYY-MM-DD)"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a valid calendar date (YYYY-MM-DD)"))
 }
 
 /// A closed interval of calendar days, `start <= end`: when an event happened, as precisely as it is known.

@@ -59,16 +59,10 @@ impl FromStr for EventType {
 
     /// ACLED's spelling, compared without regard to case.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        EventType::ALL
-            .into_iter()
-            .find(|t| t.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                let valid: Vec<&str> = EventType::ALL.iter().map(EventType::as_str).collect();
-                format!(
-                    "{s:?} is not an ACLED event type; valid: {}",
-                    valid.join(", ")
-                )
-            })
+        EventType::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(s.trim())).ok_or_else(|| {
+            let valid: Vec<&str> = EventType::ALL.iter().map(EventType::as_str).collect();
+            format!("{s:?} is not an ACLED event type; valid: {}", valid.join(", "))
+        })
     }
 }
 
@@ -98,14 +92,8 @@ impl TimePrecision {
     pub fn implied_interval(&self, date: NaiveDate) -> DateInterval {
         use chrono::{Datelike, Duration};
         match self.0 {
-            1 => DateInterval {
-                start: date,
-                end: date,
-            },
-            2 => DateInterval {
-                start: date - Duration::days(3),
-                end: date + Duration::days(3),
-            },
+            1 => DateInterval { start: date, end: date },
+            2 => DateInterval { start: date - Duration::days(3), end: date + Duration::days(3) },
             _ => {
                 let start = date.with_day(1).unwrap_or(date);
                 let next = if start.month() == 12 {

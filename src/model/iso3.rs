@@ -21,15 +21,9 @@ impl FromStr for Iso3 {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bytes = s.as_bytes();
         if bytes.len() == 3 && bytes.iter().all(u8::is_ascii_alphabetic) {
-            Ok(Iso3([
-                bytes[0].to_ascii_uppercase(),
-                bytes[1].to_ascii_uppercase(),
-                bytes[2].to_ascii_uppercase(),
-            ]))
+            Ok(Iso3([bytes[0].to_ascii_uppercase(), bytes[1].to_ascii_uppercase(), bytes[2].to_ascii_uppercase()]))
         } else {
-            Err(format!(
-                "{s:?} is not an ISO 3166-1 alpha-3 code (three letters, e.g. DZA)"
-            ))
+            Err(format!("{s:?} is not an ISO 3166-1 alpha-3 code (three letters, e.g. DZA)"))
         }
     }
 }

@@ -139,9 +139,7 @@ impl Claim {
     /// The claim's id.
     pub fn id(&self) -> &str {
         match self {
-            Claim::Distance { id, .. }
-            | Claim::DistanceToBorder { id, .. }
-            | Claim::OnBorder { id, .. } => id,
+            Claim::Distance { id, .. } | Claim::DistanceToBorder { id, .. } | Claim::OnBorder { id, .. } => id,
         }
     }
 

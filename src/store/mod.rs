@@ -15,8 +15,10 @@ mod atomic;
 mod issue;
 mod parse;
 mod query;
+mod scan;
 
 use std::collections::{HashMap, HashSet};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub use atomic::atomic_write;
@@ -104,30 +106,15 @@ struct Layer {
     text: String,
 }
 
-fn read_layer(
-    dir: Option<&Path>,
-    name: &'static str,
-    embedded: &'static str,
-) -> Result<Layer, LoadError> {
+fn read_layer(dir: Option<&Path>, name: &'static str, embedded: &'static str) -> Result<Layer, LoadError> {
     if let Some(dir) = dir {
         let path = dir.join(name);
         if path.exists() {
-            let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            return Ok(Layer {
-                label: path.display().to_string(),
-                origin: Origin::File(path),
-                text,
-            });
+            let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+            return Ok(Layer { label: path.display().to_string(), origin: Origin::File(path), text });
         }
     }
-    Ok(Layer {
-        label: format!("<embedded>/{name}"),
-        origin: Origin::Embedded,
-        text: embedded.to_string(),
-    })
+    Ok(Layer { label: format!("<embedded>/{name}"), origin: Origin::Embedded, text: embedded.to_string() })
 }
 
 impl Store {
@@ -152,9 +139,18 @@ impl Store {
             read_layer(dir, files::PLACES, embedded::PLACES)?,
             read_layer(dir, files::BORDERS, embedded::BORDERS)?,
             read_layer(dir, files::COUNTRIES, embedded::COUNTRIES)?,
-            read_layer(dir, files::INCIDENTS, embedded::INCIDENTS)?,
         ];
-        let [register_l, places_l, borders_l, countries_l, incidents_l] = layers;
+        let [register_l, places_l, borders_l, countries_l] = layers;
+        let (incidents_label, incidents_origin, incidents_source) = match dir.map(|d| d.join(files::INCIDENTS)) {
+            Some(path) if path.exists() => {
+                (path.display().to_string(), Origin::File(path.clone()), IncidentSource::File(path))
+            }
+            _ => (
+                format!("<embedded>/{}", files::INCIDENTS),
+                Origin::Embedded,
+                IncidentSource::Embedded(embedded::INCIDENTS),
+            ),
+        };
         let mut issues = Vec::new();
 
         let register = match serde_json::from_str::<SourceRegister>(&register_l.text) {
@@ -167,10 +163,7 @@ impl Store {
                     field: None,
                     message: format!("invalid source register: {e}"),
                 });
-                SourceRegister {
-                    about: String::new(),
-                    documents: Vec::new(),
-                }
+                SourceRegister { about: String::new(), documents: Vec::new() }
             }
         };
         let places = parse_layer(&places_l, &mut issues, parse::place);
@@ -179,56 +172,26 @@ impl Store {
 
         let place_ids: HashSet<&str> = places.iter().map(|p| p.id.as_str()).collect();
         let source_ids: HashSet<&str> = register.documents.iter().map(|d| d.id.as_str()).collect();
-        let incidents = parse_incidents(
-            &incidents_l,
-            &IncidentContext {
-                place_ids: &place_ids,
-                source_ids: &source_ids,
-            },
-            &mut issues,
-        );
+        let ctx = IncidentContext { place_ids: &place_ids, source_ids: &source_ids };
+        let incidents = parse_incidents(&incidents_label, &incidents_source, &ctx, &mut issues)?;
 
-        check_unique(
-            &places_l.label,
-            places.iter().map(|p| p.id.as_str()),
-            &mut issues,
-        );
-        check_unique(
-            &borders_l.label,
-            borders.iter().map(|b| b.id.as_str()),
-            &mut issues,
-        );
-        check_unique(
-            &countries_l.label,
-            countries.iter().map(|c| c.iso3.as_str()),
-            &mut issues,
-        );
-        check_unique(
-            &incidents_l.label,
-            incidents.iter().map(|i| &*i.event_id),
-            &mut issues,
-        );
-        check_register(
-            &register_l.label,
-            &register,
-            &place_ids,
-            &borders,
-            &mut issues,
-        );
+        check_unique(&places_l.label, places.iter().map(|p| p.id.as_str()), &mut issues);
+        check_unique(&borders_l.label, borders.iter().map(|b| b.id.as_str()), &mut issues);
+        check_unique(&countries_l.label, countries.iter().map(|c| c.iso3.as_str()), &mut issues);
+        check_unique(&incidents_label, incidents.iter().map(|i| &*i.event_id), &mut issues);
+        check_register(&register_l.label, &register, &place_ids, &borders, &mut issues);
 
         if !issues.is_empty() {
             return Err(LoadError::Invalid(issues));
         }
         let origins = vec![
-            (files::INCIDENTS, incidents_l.origin),
+            (files::INCIDENTS, incidents_origin),
             (files::PLACES, places_l.origin),
             (files::BORDERS, borders_l.origin),
             (files::COUNTRIES, countries_l.origin),
             (files::REGISTER, register_l.origin),
         ];
-        Ok(Store::from_parts(
-            incidents, places, borders, countries, register, origins,
-        ))
+        Ok(Store::from_parts(incidents, places, borders, countries, register, origins))
     }
 
     /// Builds the indexes over already-validated data.
@@ -243,11 +206,7 @@ impl Store {
         let incident_index = PointIndex::new(incidents.iter().map(|i| i.position));
         let place_index = PointIndex::new(places.iter().map(|p| p.position));
         let segment_index = SegmentIndex::new(&borders);
-        let incident_by_id = incidents
-            .iter()
-            .enumerate()
-            .map(|(i, inc)| (inc.event_id.clone(), i as u32))
-            .collect();
+        let incident_by_id = incidents.iter().enumerate().map(|(i, inc)| (inc.event_id.clone(), i as u32)).collect();
         Store {
             incidents,
             places,
@@ -264,9 +223,7 @@ impl Store {
 
     /// The incident with this `event_id`.
     pub fn incident(&self, event_id: &str) -> Option<&Incident> {
-        self.incident_by_id
-            .get(event_id)
-            .map(|&i| &self.incidents[i as usize])
+        self.incident_by_id.get(event_id).map(|&i| &self.incidents[i as usize])
     }
 
     /// The place with this id.
@@ -276,9 +233,7 @@ impl Store {
 
     /// The border of `pair` drawn by `source`.
     pub fn border(&self, pair: BorderPair, source: BorderSource) -> Option<&Border> {
-        self.borders
-            .iter()
-            .find(|b| b.pair == pair && b.source == source)
+        self.borders.iter().find(|b| b.pair == pair && b.source == source)
     }
 
     /// Writes the incidents to `dir/incidents.geojson` atomically (temp file, fsync, rename).
@@ -292,10 +247,7 @@ impl Store {
 fn parse_layer<T>(
     layer: &Layer,
     issues: &mut Vec<Issue>,
-    mut one: impl for<'a> FnMut(
-        &mut FeatureReader<'a, '_>,
-        &'a serde_json::value::RawValue,
-    ) -> Option<T>,
+    mut one: impl for<'a> FnMut(&mut FeatureReader<'a, '_>, &'a serde_json::value::RawValue) -> Option<T>,
 ) -> Vec<T> {
     let features = match parse::split_features(&layer.label, &layer.text) {
         Ok(f) => f,
@@ -313,58 +265,126 @@ fn parse_layer<T>(
     items
 }
 
-/// Incidents can number in the millions: parse them on every core, keeping file order.
+/// Where the incident layer comes from: incidents can number in the millions, so a file is streamed.
+enum IncidentSource {
+    Embedded(&'static str),
+    File(PathBuf),
+}
+
+/// Bytes read per block when streaming an incident file.
+const BLOCK_BYTES: usize = 32 << 20;
+
+/// Parses the incident layer block by block, each block's features on every core, keeping file order.
+/// Memory stays bounded by the block size plus the incidents themselves.
 fn parse_incidents(
-    layer: &Layer,
+    label: &str,
+    source: &IncidentSource,
     ctx: &IncidentContext<'_>,
     issues: &mut Vec<Issue>,
-) -> Vec<Incident> {
-    let features = match parse::split_features(&layer.label, &layer.text) {
-        Ok(f) => f,
-        Err(mut e) => {
-            issues.append(&mut e);
-            return Vec::new();
-        }
+) -> Result<Vec<Incident>, LoadError> {
+    let io_err = |path: &Path, source| LoadError::Io { path: path.to_path_buf(), source };
+    let mut reader: Box<dyn Read> = match source {
+        IncidentSource::Embedded(text) => Box::new(text.as_bytes()),
+        IncidentSource::File(path) => Box::new(std::fs::File::open(path).map_err(|e| io_err(path, e))?),
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let chunk = features.len().div_ceil(threads).max(1024);
-    let results: Vec<(Vec<Incident>, Vec<Pending>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = features
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    let mut interner = Interner::default();
-                    let mut pending = Vec::new();
-                    let items = part
-                        .iter()
-                        .filter_map(|&(offset, raw)| {
-                            parse::incident(
-                                &mut FeatureReader::new(offset, &mut pending),
-                                raw,
-                                ctx,
-                                &mut interner,
-                            )
-                        })
-                        .collect();
-                    (items, pending)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("incident parser thread panicked"))
-            .collect()
-    });
-    let mut incidents = Vec::with_capacity(features.len());
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let mut scanner = scan::FeatureScanner::new();
+    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (1 << 16));
+    let mut incidents = Vec::new();
     let mut pending = Vec::new();
-    for (items, p) in results {
-        incidents.extend(items);
-        pending.extend(p);
+    let mut eof = false;
+    while !scanner.done() || !eof {
+        if !eof {
+            let start = buf.len();
+            buf.resize(start + BLOCK_BYTES, 0);
+            let n = read_full(&mut reader, &mut buf[start..]).map_err(|e| match source {
+                IncidentSource::File(path) => io_err(path, e),
+                IncidentSource::Embedded(_) => io_err(Path::new(label), e),
+            })?;
+            buf.truncate(start + n);
+            eof = n == 0;
+        }
+        let (consumed, spans) = match scanner.feed(&buf, eof) {
+            Ok(r) => r,
+            Err(e) => {
+                pending.push(parse::Pending::at(e.offset as usize, e.message));
+                break;
+            }
+        };
+        let base = scanner.base as usize;
+        let chunk = spans.len().div_ceil(threads).max(4096);
+        let results: Vec<(Vec<Incident>, Vec<Pending>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = spans
+                .chunks(chunk)
+                .map(|part| {
+                    let buf = &buf;
+                    s.spawn(move || {
+                        let mut interner = Interner::default();
+                        let mut pending = Vec::new();
+                        let mut items = Vec::with_capacity(part.len());
+                        for span in part {
+                            let offset = base + span.start;
+                            let mut reader = FeatureReader::new(offset, &mut pending);
+                            match std::str::from_utf8(&buf[span.clone()]) {
+                                Ok(text) => items.extend(parse::incident(&mut reader, text, ctx, &mut interner)),
+                                Err(e) => reader.problem(None, format!("feature is not valid UTF-8: {e}")),
+                            }
+                        }
+                        (items, pending)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("incident parser thread panicked")).collect()
+        });
+        for (items, p) in results {
+            incidents.extend(items);
+            pending.extend(p);
+        }
+        buf.drain(..consumed);
+        scanner.base += consumed as u64;
+        if eof && buf.iter().all(u8::is_ascii_whitespace) {
+            break;
+        }
     }
-    issues.extend(parse::resolve(&layer.label, &layer.text, pending));
-    incidents
+    if pending.is_empty() {
+        match scanner.type_value.as_deref() {
+            Some("FeatureCollection") => {}
+            Some(other) => pending
+                .push(parse::Pending::at(0, format!("top-level type is {other:?}; expected \"FeatureCollection\""))),
+            None => pending.push(parse::Pending::at(
+                0,
+                "top-level object has no \"type\"; expected a GeoJSON FeatureCollection".into(),
+            )),
+        }
+        if !scanner.saw_features {
+            pending.push(parse::Pending::at(0, "FeatureCollection has no \"features\" array".into()));
+        }
+    }
+    if !pending.is_empty() {
+        let resolved = match source {
+            IncidentSource::Embedded(text) => parse::resolve(label, text, pending),
+            IncidentSource::File(path) => match std::fs::File::open(path) {
+                Ok(f) => parse::resolve_stream(label, std::io::BufReader::new(f), pending),
+                Err(e) => return Err(io_err(path, e)),
+            },
+        };
+        issues.extend(resolved);
+    }
+    Ok(incidents)
+}
+
+/// Reads until `buf` is full or the input ends; returns the bytes read.
+fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match reader.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
 }
 
 fn check_unique<'a>(file: &str, ids: impl Iterator<Item = &'a str>, issues: &mut Vec<Issue>) {
@@ -404,14 +424,7 @@ fn check_register(
             push(&doc.id, "id", "duplicate document id".into());
         }
         if doc.sha256.len() != 64 || !doc.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-            push(
-                &doc.id,
-                "sha256",
-                format!(
-                    "{:?} is not a SHA-256 hex digest (64 hex digits)",
-                    doc.sha256
-                ),
-            );
+            push(&doc.id, "sha256", format!("{:?} is not a SHA-256 hex digest (64 hex digits)", doc.sha256));
         }
         for claim in &doc.claims {
             for place in claim.place_ids() {
@@ -419,21 +432,14 @@ fn check_register(
                     push(
                         &doc.id,
                         "claims",
-                        format!(
-                            "claim {}: {place:?} is not a place in places.geojson",
-                            claim.id()
-                        ),
+                        format!("claim {}: {place:?} is not a place in places.geojson", claim.id()),
                     );
                 }
             }
             if let Some(pair) = claim.border() {
                 match pair.parse::<BorderPair>() {
                     Ok(p) if borders.iter().any(|b| b.pair == p) => {}
-                    Ok(p) => push(
-                        &doc.id,
-                        "claims",
-                        format!("claim {}: no border {p} in borders.geojson", claim.id()),
-                    ),
+                    Ok(p) => push(&doc.id, "claims", format!("claim {}: no border {p} in borders.geojson", claim.id())),
                     Err(m) => push(&doc.id, "claims", format!("claim {}: {m}", claim.id())),
                 }
             }

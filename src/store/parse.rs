@@ -8,15 +8,15 @@ use std::collections::HashSet;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use geo::{LineString, MultiPolygon, Polygon};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::issue::Issue;
 use crate::model::{
-    Background, Border, BorderPair, BorderSource, Country, DateInterval, EventType, GeoPrecision,
-    Incident, Iso3, LonLat, Place, TimePrecision, Variant, parse_iso_date,
+    Background, Border, BorderPair, BorderSource, Country, DateInterval, EventType, GeoPrecision, Incident, Iso3,
+    LonLat, Place, TimePrecision, Variant, parse_iso_date,
 };
 
 /// A problem whose line is not resolved yet: `offset` is a byte offset into the file text.
@@ -26,6 +26,54 @@ pub(crate) struct Pending {
     feature: Option<String>,
     field: Option<String>,
     message: String,
+}
+
+impl Pending {
+    /// A problem at a byte offset that belongs to no feature.
+    pub fn at(offset: usize, message: String) -> Pending {
+        Pending { offset, feature: None, field: None, message }
+    }
+}
+
+/// Turns pending problems into [`Issue`]s by reading `source` once, counting lines up to each offset.
+pub(crate) fn resolve_stream(file: &str, mut source: impl std::io::Read, mut pending: Vec<Pending>) -> Vec<Issue> {
+    pending.sort_by_key(|p| p.offset);
+    let mut buf = vec![0u8; 1 << 20];
+    let (mut line, mut pos, mut filled_to) = (1usize, 0usize, 0usize);
+    let mut out = Vec::with_capacity(pending.len());
+    let mut iter = pending.into_iter().peekable();
+    'outer: while iter.peek().is_some() {
+        let n = match source.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let chunk_start = filled_to;
+        filled_to += n;
+        while let Some(p) = iter.peek() {
+            let end = p.offset.min(filled_to);
+            line += buf[pos - chunk_start..end - chunk_start].iter().filter(|&&b| b == b'\n').count();
+            pos = end;
+            if p.offset > filled_to {
+                continue 'outer;
+            }
+            let p = iter.next().expect("peeked");
+            out.push(Issue {
+                file: file.to_string(),
+                line: Some(line),
+                feature: p.feature,
+                field: p.field,
+                message: p.message,
+            });
+        }
+    }
+    out.extend(iter.map(|p| Issue {
+        file: file.to_string(),
+        line: None,
+        feature: p.feature,
+        field: p.field,
+        message: p.message,
+    }));
+    out
 }
 
 /// Turns pending problems into [`Issue`]s, computing line numbers in one pass over the text.
@@ -39,13 +87,7 @@ pub(crate) fn resolve(file: &str, text: &str, mut pending: Vec<Pending>) -> Vec<
             let end = p.offset.min(bytes.len());
             line += bytes[pos..end].iter().filter(|&&b| b == b'\n').count();
             pos = end;
-            Issue {
-                file: file.to_string(),
-                line: Some(line),
-                feature: p.feature,
-                field: p.field,
-                message: p.message,
-            }
+            Issue { file: file.to_string(), line: Some(line), feature: p.feature, field: p.field, message: p.message }
         })
         .collect()
 }
@@ -59,51 +101,24 @@ struct RawCollection<'a> {
 }
 
 /// Splits a FeatureCollection into its raw features with their byte offsets.
-pub(crate) fn split_features<'a>(
-    file: &str,
-    text: &'a str,
-) -> Result<Vec<(usize, &'a RawValue)>, Vec<Issue>> {
+pub(crate) fn split_features<'a>(file: &str, text: &'a str) -> Result<Vec<(usize, &'a RawValue)>, Vec<Issue>> {
     let top = |message: String, line: Option<usize>| {
-        vec![Issue {
-            file: file.to_string(),
-            line,
-            feature: None,
-            field: None,
-            message,
-        }]
+        vec![Issue { file: file.to_string(), line, feature: None, field: None, message }]
     };
-    let coll: RawCollection = serde_json::from_str(text).map_err(|e| {
-        top(
-            format!("invalid JSON at column {}: {e}", e.column()),
-            Some(e.line()),
-        )
-    })?;
+    let coll: RawCollection = serde_json::from_str(text)
+        .map_err(|e| top(format!("invalid JSON at column {}: {e}", e.column()), Some(e.line())))?;
     match coll.kind.as_deref() {
         Some("FeatureCollection") => {}
         Some(other) => {
-            return Err(top(
-                format!("top-level type is {other:?}; expected \"FeatureCollection\""),
-                Some(1),
-            ));
+            return Err(top(format!("top-level type is {other:?}; expected \"FeatureCollection\""), Some(1)));
         }
         None => {
-            return Err(top(
-                "top-level object has no \"type\"; expected a GeoJSON FeatureCollection".into(),
-                Some(1),
-            ));
+            return Err(top("top-level object has no \"type\"; expected a GeoJSON FeatureCollection".into(), Some(1)));
         }
     }
-    let features = coll.features.ok_or_else(|| {
-        top(
-            "FeatureCollection has no \"features\" array".into(),
-            Some(1),
-        )
-    })?;
+    let features = coll.features.ok_or_else(|| top("FeatureCollection has no \"features\" array".into(), Some(1)))?;
     let base = text.as_ptr() as usize;
-    Ok(features
-        .into_iter()
-        .map(|raw| (raw.get().as_ptr() as usize - base, raw))
-        .collect())
+    Ok(features.into_iter().map(|raw| (raw.get().as_ptr() as usize - base, raw)).collect())
 }
 
 /// Reads one feature's members, recording problems against it.
@@ -144,12 +159,7 @@ pub(crate) struct FeatureParts<'a> {
 
 impl<'a, 'p> FeatureReader<'a, 'p> {
     pub fn new(offset: usize, pending: &'p mut Vec<Pending>) -> Self {
-        FeatureReader {
-            offset,
-            id: None,
-            pending,
-            _text: std::marker::PhantomData,
-        }
+        FeatureReader { offset, id: None, pending, _text: std::marker::PhantomData }
     }
 
     pub fn set_id(&mut self, id: &str) {
@@ -180,10 +190,7 @@ impl<'a, 'p> FeatureReader<'a, 'p> {
                 Ok(serde_json::Value::String(s)) => Some(Cow::Owned(s)),
                 Ok(serde_json::Value::Number(n)) => Some(Cow::Owned(n.to_string())),
                 _ => {
-                    self.problem(
-                        Some("id"),
-                        "feature id must be a string or a number (RFC 7946 §3.2)",
-                    );
+                    self.problem(Some("id"), "feature id must be a string or a number (RFC 7946 §3.2)");
                     None
                 }
             },
@@ -192,55 +199,31 @@ impl<'a, 'p> FeatureReader<'a, 'p> {
             self.set_id(id);
         }
         if feature.kind.as_deref() != Some("Feature") {
-            self.problem(
-                Some("type"),
-                format!(
-                    "is {:?}; expected \"Feature\"",
-                    feature.kind.as_deref().unwrap_or("")
-                ),
-            );
+            self.problem(Some("type"), format!("is {:?}; expected \"Feature\"", feature.kind.as_deref().unwrap_or("")));
         }
         let (geometry_type, coordinates) = match feature.geometry {
             None => (None, None),
             Some(g) => match serde_json::from_str::<RawGeometry>(g.get()) {
                 Ok(g) => (g.kind, g.coordinates),
                 Err(e) => {
-                    self.problem(
-                        Some("geometry"),
-                        format!("not a GeoJSON geometry object: {e}"),
-                    );
+                    self.problem(Some("geometry"), format!("not a GeoJSON geometry object: {e}"));
                     return None;
                 }
             },
         };
-        Some(FeatureParts {
-            id,
-            geometry_type,
-            coordinates,
-            properties: feature.properties,
-        })
+        Some(FeatureParts { id, geometry_type, coordinates, properties: feature.properties })
     }
 
     /// Checks the geometry type is one of `allowed`; returns it.
-    pub fn geometry_type<'t>(
-        &mut self,
-        found: &'t Option<Cow<'a, str>>,
-        allowed: &[&str],
-    ) -> Option<&'t str> {
+    pub fn geometry_type<'t>(&mut self, found: &'t Option<Cow<'a, str>>, allowed: &[&str]) -> Option<&'t str> {
         match found.as_deref() {
             Some(t) if allowed.contains(&t) => Some(t),
             Some(t) => {
-                self.problem(
-                    Some("geometry.type"),
-                    format!("is {t:?}; expected {}", allowed.join(" or ")),
-                );
+                self.problem(Some("geometry.type"), format!("is {t:?}; expected {}", allowed.join(" or ")));
                 None
             }
             None => {
-                self.problem(
-                    Some("geometry"),
-                    format!("missing; expected a {} geometry", allowed.join(" or ")),
-                );
+                self.problem(Some("geometry"), format!("missing; expected a {} geometry", allowed.join(" or ")));
                 None
             }
         }
@@ -249,13 +232,7 @@ impl<'a, 'p> FeatureReader<'a, 'p> {
     /// Reads a GeoJSON position and checks its ranges.
     pub fn position(&mut self, field: &str, pos: &[f64]) -> Option<LonLat> {
         if pos.len() < 2 || pos.len() > 3 {
-            self.problem(
-                Some(field),
-                format!(
-                    "a position needs 2 numbers [longitude, latitude]; got {}",
-                    pos.len()
-                ),
-            );
+            self.problem(Some(field), format!("a position needs 2 numbers [longitude, latitude]; got {}", pos.len()));
             return None;
         }
         let (lon, lat) = (pos[0], pos[1]);
@@ -275,16 +252,9 @@ impl<'a, 'p> FeatureReader<'a, 'p> {
     }
 
     /// Parses coordinates into `T` (nested arrays of numbers).
-    pub fn coordinates<T: Deserialize<'a>>(
-        &mut self,
-        raw: Option<&'a RawValue>,
-        shape: &str,
-    ) -> Option<T> {
+    pub fn coordinates<T: Deserialize<'a>>(&mut self, raw: Option<&'a RawValue>, shape: &str) -> Option<T> {
         let Some(raw) = raw else {
-            self.problem(
-                Some("geometry.coordinates"),
-                format!("missing; expected {shape}"),
-            );
+            self.problem(Some("geometry.coordinates"), format!("missing; expected {shape}"));
             return None;
         };
         match serde_json::from_str(raw.get()) {
@@ -304,28 +274,16 @@ impl<'a, 'p> FeatureReader<'a, 'p> {
 
     pub fn line(&mut self, field: &str, raw: &[Vec<f64>]) -> Option<Vec<LonLat>> {
         if raw.len() < 2 {
-            self.problem(
-                Some(field),
-                format!("a LineString needs at least 2 positions; got {}", raw.len()),
-            );
+            self.problem(Some(field), format!("a LineString needs at least 2 positions; got {}", raw.len()));
             return None;
         }
         raw.iter().map(|p| self.position(field, p)).collect()
     }
 
     pub fn ring(&mut self, field: &str, raw: &[Vec<f64>]) -> Option<LineString<f64>> {
-        let coords: Vec<LonLat> = raw
-            .iter()
-            .map(|p| self.position(field, p))
-            .collect::<Option<_>>()?;
+        let coords: Vec<LonLat> = raw.iter().map(|p| self.position(field, p)).collect::<Option<_>>()?;
         if coords.len() < 4 {
-            self.problem(
-                Some(field),
-                format!(
-                    "a linear ring needs at least 4 positions; got {}",
-                    coords.len()
-                ),
-            );
+            self.problem(Some(field), format!("a linear ring needs at least 4 positions; got {}", coords.len()));
             return None;
         }
         if coords.first() != coords.last() {
@@ -343,11 +301,7 @@ impl<'a, 'p> FeatureReader<'a, 'p> {
     }
 
     pub fn polygon(&mut self, field: &str, raw: &[Vec<Vec<f64>>]) -> Option<Polygon<f64>> {
-        let mut rings = raw
-            .iter()
-            .map(|r| self.ring(field, r))
-            .collect::<Option<Vec<_>>>()?
-            .into_iter();
+        let mut rings = raw.iter().map(|r| self.ring(field, r)).collect::<Option<Vec<_>>>()?.into_iter();
         match rings.next() {
             Some(exterior) => Some(Polygon::new(exterior, rings.collect())),
             None => {
@@ -392,10 +346,7 @@ impl<'a> Props<'a> {
         match serde_json::from_str::<Cow<'a, str>>(raw.get()) {
             Ok(s) => Some(s),
             Err(_) => {
-                r.problem(
-                    Some(key),
-                    format!("expected a string; got {}", describe(raw)),
-                );
+                r.problem(Some(key), format!("expected a string; got {}", describe(raw)));
                 None
             }
         }
@@ -409,33 +360,12 @@ impl<'a> Props<'a> {
         self.opt_str(r, key)
     }
 
-    pub fn opt_u64(&self, r: &mut FeatureReader<'a, '_>, key: &str) -> Option<u64> {
-        let raw = self.raw(key)?;
-        match serde_json::from_str::<u64>(raw.get()) {
-            Ok(v) => Some(v),
-            // Accept integral floats such as 3.0, which some tools write.
-            Err(_) => match serde_json::from_str::<f64>(raw.get()) {
-                Ok(f) if f >= 0.0 && f.fract() == 0.0 && f < 9.0e15 => Some(f as u64),
-                _ => {
-                    r.problem(
-                        Some(key),
-                        format!("expected a whole number ≥ 0; got {}", describe(raw)),
-                    );
-                    None
-                }
-            },
-        }
-    }
-
     pub fn opt_f64(&self, r: &mut FeatureReader<'a, '_>, key: &str) -> Option<f64> {
         let raw = self.raw(key)?;
         match serde_json::from_str::<f64>(raw.get()) {
             Ok(v) => Some(v),
             Err(_) => {
-                r.problem(
-                    Some(key),
-                    format!("expected a number; got {}", describe(raw)),
-                );
+                r.problem(Some(key), format!("expected a number; got {}", describe(raw)));
                 None
             }
         }
@@ -446,31 +376,13 @@ impl<'a> Props<'a> {
         match serde_json::from_str::<bool>(raw.get()) {
             Ok(v) => Some(v),
             Err(_) => {
-                r.problem(
-                    Some(key),
-                    format!("expected true or false; got {}", describe(raw)),
-                );
+                r.problem(Some(key), format!("expected true or false; got {}", describe(raw)));
                 None
             }
         }
     }
 
-    pub fn opt_date(&self, r: &mut FeatureReader<'a, '_>, key: &str) -> Option<NaiveDate> {
-        let s = self.opt_str(r, key)?;
-        match parse_iso_date(&s) {
-            Ok(d) => Some(d),
-            Err(m) => {
-                r.problem(Some(key), m);
-                None
-            }
-        }
-    }
-
-    pub fn opt_parse<T: FromStr<Err = String>>(
-        &self,
-        r: &mut FeatureReader<'a, '_>,
-        key: &str,
-    ) -> Option<T> {
+    pub fn opt_parse<T: FromStr<Err = String>>(&self, r: &mut FeatureReader<'a, '_>, key: &str) -> Option<T> {
         let s = self.opt_str(r, key)?;
         match s.parse() {
             Ok(v) => Some(v),
@@ -481,11 +393,7 @@ impl<'a> Props<'a> {
         }
     }
 
-    pub fn req_parse<T: FromStr<Err = String>>(
-        &self,
-        r: &mut FeatureReader<'a, '_>,
-        key: &str,
-    ) -> Option<T> {
+    pub fn req_parse<T: FromStr<Err = String>>(&self, r: &mut FeatureReader<'a, '_>, key: &str) -> Option<T> {
         if self.raw(key).is_none() {
             r.problem(Some(key), "required property is missing");
             return None;
@@ -493,12 +401,7 @@ impl<'a> Props<'a> {
         self.opt_parse(r, key)
     }
 
-    pub fn opt_json<T: Deserialize<'a>>(
-        &self,
-        r: &mut FeatureReader<'a, '_>,
-        key: &str,
-        shape: &str,
-    ) -> Option<T> {
+    pub fn opt_json<T: Deserialize<'a>>(&self, r: &mut FeatureReader<'a, '_>, key: &str, shape: &str) -> Option<T> {
         let raw = self.raw(key)?;
         match serde_json::from_str::<T>(raw.get()) {
             Ok(v) => Some(v),
@@ -547,35 +450,220 @@ pub(crate) struct IncidentContext<'c> {
     pub source_ids: &'c HashSet<&'c str>,
 }
 
+#[derive(Deserialize)]
+struct IncidentFeatureWire<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    geometry: Option<PointWire<'a>>,
+    #[serde(borrow)]
+    properties: Option<IncidentWire<'a>>,
+}
+
+#[derive(Deserialize)]
+struct PointWire<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    coordinates: Option<Vec<f64>>,
+}
+
+/// An incident's properties with their JSON types checked by serde in one pass (the fast path).
+#[derive(Deserialize)]
+struct IncidentWire<'a> {
+    #[serde(borrow)]
+    event_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    event_date: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    date_start: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    date_end: Option<Cow<'a, str>>,
+    time_precision: Option<u64>,
+    year: Option<u64>,
+    #[serde(borrow)]
+    event_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    sub_event_type: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    actor1: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    actor2: Option<Cow<'a, str>>,
+    fatalities: Option<u64>,
+    fatalities_low: Option<u64>,
+    fatalities_high: Option<u64>,
+    #[serde(borrow)]
+    location: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    place_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    country: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    iso3: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    admin1: Option<Cow<'a, str>>,
+    geo_precision: Option<u64>,
+    #[serde(borrow)]
+    notes: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    sources: Option<Vec<Cow<'a, str>>>,
+    #[serde(borrow)]
+    source: Option<Cow<'a, str>>,
+    variants: Option<Vec<Variant>>,
+    background: Option<Vec<Background>>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    timestamp: Option<i64>,
+}
+
+/// What each incident property must be, for precise messages when the fast path fails.
+#[derive(Clone, Copy)]
+enum Expect {
+    Str,
+    UInt,
+    Int,
+    Num,
+    StrArray,
+    ObjArray,
+}
+
+const INCIDENT_FIELDS: &[(&str, Expect)] = &[
+    ("event_id", Expect::Str),
+    ("event_date", Expect::Str),
+    ("date_start", Expect::Str),
+    ("date_end", Expect::Str),
+    ("time_precision", Expect::UInt),
+    ("year", Expect::UInt),
+    ("event_type", Expect::Str),
+    ("sub_event_type", Expect::Str),
+    ("actor1", Expect::Str),
+    ("actor2", Expect::Str),
+    ("fatalities", Expect::UInt),
+    ("fatalities_low", Expect::UInt),
+    ("fatalities_high", Expect::UInt),
+    ("location", Expect::Str),
+    ("place_id", Expect::Str),
+    ("country", Expect::Str),
+    ("iso3", Expect::Str),
+    ("admin1", Expect::Str),
+    ("geo_precision", Expect::UInt),
+    ("notes", Expect::Str),
+    ("sources", Expect::StrArray),
+    ("source", Expect::Str),
+    ("variants", Expect::ObjArray),
+    ("background", Expect::ObjArray),
+    ("latitude", Expect::Num),
+    ("longitude", Expect::Num),
+    ("timestamp", Expect::Int),
+];
+
+/// The slow path: find and name every property (or geometry member) whose JSON type is wrong.
+fn incident_type_errors<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a str) {
+    let raw: &'a RawValue = match serde_json::from_str(raw) {
+        Ok(v) => v,
+        Err(e) => {
+            r.problem(
+                None,
+                format!("invalid JSON in this feature (its line {}, column {}): {e}", e.line(), e.column()),
+            );
+            return;
+        }
+    };
+    let Some(parts) = r.parts(raw) else { return };
+    let Some(p) = Props::new(r, parts.properties) else { return };
+    if let Some(id) = p.opt_str(r, "event_id") {
+        r.set_id(&id);
+    }
+    let before = r.pending.len();
+    r.point(&parts);
+    for &(key, expect) in INCIDENT_FIELDS {
+        let Some(v) = p.raw(key) else { continue };
+        let (ok, shape) = match expect {
+            Expect::Str => (serde_json::from_str::<Cow<str>>(v.get()).is_ok(), "a string"),
+            Expect::UInt => (serde_json::from_str::<u64>(v.get()).is_ok(), "a whole number ≥ 0"),
+            Expect::Int => (serde_json::from_str::<i64>(v.get()).is_ok(), "a whole number"),
+            Expect::Num => (serde_json::from_str::<f64>(v.get()).is_ok(), "a number"),
+            Expect::StrArray => (serde_json::from_str::<Vec<Cow<str>>>(v.get()).is_ok(), "an array of strings"),
+            Expect::ObjArray => (
+                match key {
+                    "variants" => serde_json::from_str::<Vec<Variant>>(v.get()).is_ok(),
+                    _ => serde_json::from_str::<Vec<Background>>(v.get()).is_ok(),
+                },
+                if key == "variants" { "an array of {field, value, source}" } else { "an array of {fields, citation}" },
+            ),
+        };
+        if !ok {
+            r.problem(Some(key), format!("expected {shape}; got {}", describe(v)));
+        }
+    }
+    if r.pending.len() == before {
+        r.problem(None, "not a valid incident feature (check member types)");
+    }
+}
+
 /// Parses one incident feature; `None` when it has problems (all recorded).
 pub(crate) fn incident<'a>(
     r: &mut FeatureReader<'a, '_>,
-    raw: &'a RawValue,
+    raw: &'a str,
     ctx: &IncidentContext<'_>,
     interner: &mut Interner,
 ) -> Option<Incident> {
-    let parts = r.parts(raw)?;
-    let p = Props::new(r, parts.properties)?;
-    let event_id = p.req_str(r, "event_id");
-    if let Some(id) = &event_id {
+    let feature: IncidentFeatureWire = match serde_json::from_str(raw) {
+        Ok(f) => f,
+        Err(_) => {
+            incident_type_errors(r, raw);
+            return None;
+        }
+    };
+    let Some(p) = feature.properties else {
+        r.problem(Some("properties"), "missing; expected an object");
+        return None;
+    };
+    if let Some(id) = &p.event_id {
         r.set_id(id);
     }
-    let position = r.point(&parts);
     let before = r.pending.len();
-
-    let event_date = p
-        .raw("event_date")
-        .is_some()
-        .then(|| p.opt_date(r, "event_date"))
-        .flatten();
-    if p.raw("event_date").is_none() {
-        r.problem(
-            Some("event_date"),
-            "required property is missing (YYYY-MM-DD)",
-        );
+    if feature.kind.as_deref() != Some("Feature") {
+        r.problem(Some("type"), format!("is {:?}; expected \"Feature\"", feature.kind.as_deref().unwrap_or("")));
     }
-    let time_precision = match p.opt_u64(r, "time_precision") {
-        None => Some(TimePrecision::new(1).expect("1 is valid")),
+    let position = match feature.geometry {
+        None => {
+            r.problem(Some("geometry"), "missing; expected a Point geometry");
+            None
+        }
+        Some(g) => match (g.kind.as_deref(), g.coordinates) {
+            (Some("Point"), Some(c)) => r.position("geometry.coordinates", &c),
+            (Some("Point"), None) => {
+                r.problem(Some("geometry.coordinates"), "missing; expected [longitude, latitude]");
+                None
+            }
+            (other, _) => {
+                r.problem(Some("geometry.type"), format!("is {:?}; expected Point", other.unwrap_or("")));
+                None
+            }
+        },
+    };
+    let required = |r: &mut FeatureReader<'a, '_>, key: &str, v: &Option<Cow<'a, str>>| {
+        if v.is_none() {
+            r.problem(Some(key), "required property is missing");
+        }
+    };
+    required(r, "event_id", &p.event_id);
+    required(r, "event_type", &p.event_type);
+    required(r, "sub_event_type", &p.sub_event_type);
+    required(r, "actor1", &p.actor1);
+    required(r, "location", &p.location);
+    required(r, "country", &p.country);
+
+    let date = |r: &mut FeatureReader<'a, '_>, key: &str, v: &Option<Cow<'a, str>>| {
+        v.as_ref().and_then(|s| parse_iso_date(s).map_err(|m| r.problem(Some(key), m)).ok())
+    };
+    let event_date = date(r, "event_date", &p.event_date);
+    if p.event_date.is_none() {
+        r.problem(Some("event_date"), "required property is missing (YYYY-MM-DD)");
+    }
+    let (start, end) = (date(r, "date_start", &p.date_start), date(r, "date_end", &p.date_end));
+    let time_precision = match p.time_precision {
+        None => TimePrecision::new(1),
         Some(code) => {
             let tp = u8::try_from(code).ok().and_then(TimePrecision::new);
             if tp.is_none() {
@@ -587,95 +675,56 @@ pub(crate) fn incident<'a>(
             tp
         }
     };
-    let (start, end) = (p.opt_date(r, "date_start"), p.opt_date(r, "date_end"));
     let dates = match (event_date, time_precision, start, end) {
         (_, _, Some(s), Some(e)) if s > e => {
             r.problem(Some("date_start"), format!("{s} is after date_end {e}"));
             None
         }
         (Some(d), _, Some(s), Some(e)) if d < s || d > e => {
-            r.problem(
-                Some("event_date"),
-                format!("{d} is outside date_start..date_end ({s}..{e})"),
-            );
+            r.problem(Some("event_date"), format!("{d} is outside date_start..date_end ({s}..{e})"));
             None
         }
         (_, _, Some(s), Some(e)) => Some(DateInterval { start: s, end: e }),
         (Some(d), Some(tp), None, None) => Some(tp.implied_interval(d)),
         (_, _, Some(_), None) | (_, _, None, Some(_)) => {
-            r.problem(
-                Some("date_start"),
-                "date_start and date_end must be given together",
-            );
+            r.problem(Some("date_start"), "date_start and date_end must be given together");
             None
         }
         _ => None,
     };
-    if let (Some(year), Some(d)) = (p.opt_u64(r, "year"), event_date) {
+    if let (Some(year), Some(d)) = (p.year, event_date) {
         if year != d.year() as u64 {
-            r.problem(
-                Some("year"),
-                format!("{year} disagrees with event_date {d}"),
-            );
+            r.problem(Some("year"), format!("{year} disagrees with event_date {d}"));
         }
     }
+    let event_type =
+        p.event_type.as_ref().and_then(|s| s.parse::<EventType>().map_err(|m| r.problem(Some("event_type"), m)).ok());
 
-    let event_type: Option<EventType> = p.req_parse(r, "event_type");
-    let sub_event_type = p.req_str(r, "sub_event_type");
-    let actor1 = p.req_str(r, "actor1");
-    let actor2 = p.opt_str(r, "actor2").unwrap_or(Cow::Borrowed(""));
-
-    let as_u32 = |r: &mut FeatureReader<'a, '_>, key: &str| {
-        p.opt_u64(r, key).and_then(|v| {
-            let v32 = u32::try_from(v).ok();
-            if v32.is_none() {
-                r.problem(Some(key), format!("{v} is implausibly large"));
-            }
-            v32
-        })
+    let count = |r: &mut FeatureReader<'a, '_>, key: &str, v: Option<u64>| {
+        v.and_then(|v| u32::try_from(v).map_err(|_| r.problem(Some(key), format!("{v} is implausibly large"))).ok())
     };
-    let fatalities = as_u32(r, "fatalities");
-    let fatalities_low = as_u32(r, "fatalities_low");
-    let fatalities_high = as_u32(r, "fatalities_high");
+    let fatalities = count(r, "fatalities", p.fatalities);
+    let fatalities_low = count(r, "fatalities_low", p.fatalities_low);
+    let fatalities_high = count(r, "fatalities_high", p.fatalities_high);
     if let (Some(lo), Some(hi)) = (fatalities_low, fatalities_high) {
         if lo > hi {
-            r.problem(
-                Some("fatalities_low"),
-                format!("{lo} is above fatalities_high {hi}"),
-            );
+            r.problem(Some("fatalities_low"), format!("{lo} is above fatalities_high {hi}"));
         }
     }
     if let Some(best) = fatalities {
-        if fatalities_low.is_some_and(|lo| best < lo) || fatalities_high.is_some_and(|hi| best > hi)
-        {
-            r.problem(
-                Some("fatalities"),
-                format!("{best} is outside fatalities_low..fatalities_high"),
-            );
+        if fatalities_low.is_some_and(|lo| best < lo) || fatalities_high.is_some_and(|hi| best > hi) {
+            r.problem(Some("fatalities"), format!("{best} is outside fatalities_low..fatalities_high"));
         }
     }
-
-    let location = p.req_str(r, "location");
-    let place_id = p.opt_str(r, "place_id");
-    if let Some(pid) = &place_id {
+    if let Some(pid) = &p.place_id {
         if !ctx.place_ids.contains(pid.as_ref()) {
-            r.problem(
-                Some("place_id"),
-                format!("{pid:?} is not a place in places.geojson"),
-            );
+            r.problem(Some("place_id"), format!("{pid:?} is not a place in places.geojson"));
         }
     }
-    let country = p.req_str(r, "country");
-    let iso3: Option<Iso3> = p.opt_parse(r, "iso3");
-    let admin1 = p.opt_str(r, "admin1");
-    let geo_precision = match p.opt_u64(r, "geo_precision") {
+    let iso3 = p.iso3.as_ref().and_then(|s| s.parse::<Iso3>().map_err(|m| r.problem(Some("iso3"), m)).ok());
+    let geo_precision = match p.geo_precision {
         None => {
-            if p.raw("geo_precision").is_none() {
-                r.problem(
-                    Some("geo_precision"),
-                    "required property is missing (1 exact, 2 near, 3 region)",
-                );
-            }
+            r.problem(Some("geo_precision"), "required property is missing (1 exact, 2 near, 3 region)");
             None
         }
         Some(code) => {
@@ -689,85 +738,65 @@ pub(crate) fn incident<'a>(
             gp
         }
     };
-    let notes = p.opt_str(r, "notes").unwrap_or(Cow::Borrowed(""));
-    let sources: Vec<Cow<'a, str>> = p
-        .opt_json(r, "sources", "an array of source ids")
-        .unwrap_or_default();
+    let sources = p.sources.unwrap_or_default();
     for s in &sources {
         if !ctx.source_ids.contains(s.as_ref()) {
-            r.problem(
-                Some("sources"),
-                format!("{s:?} is not a document in the source register (seeds/register.json)"),
-            );
+            r.problem(Some("sources"), format!("{s:?} is not a document in the source register (seeds/register.json)"));
         }
     }
-    let source = p.opt_str(r, "source");
-    if sources.is_empty() && source.as_deref().is_none_or(str::is_empty) {
-        r.problem(Some("sources"), "an incident must cite at least one source: `sources` (register ids) or `source` (outlet names)");
+    if sources.is_empty() && p.source.as_deref().is_none_or(str::is_empty) {
+        r.problem(
+            Some("sources"),
+            "an incident must cite at least one source: `sources` (register ids) or `source` (outlet names)",
+        );
     }
-    let variants: Vec<Variant> = p
-        .opt_json(r, "variants", "an array of {field, value, source}")
-        .unwrap_or_default();
+    let variants = p.variants.unwrap_or_default();
     for v in &variants {
         if v.source != "background" && !ctx.source_ids.contains(v.source.as_str()) {
-            r.problem(
-                Some("variants"),
-                format!(
-                    "source {:?} is not in the register (or \"background\")",
-                    v.source
-                ),
-            );
+            r.problem(Some("variants"), format!("source {:?} is not in the register (or \"background\")", v.source));
         }
     }
-    let background: Vec<Background> = p
-        .opt_json(r, "background", "an array of {fields, citation}")
-        .unwrap_or_default();
-    for b in &background {
-        if b.citation.trim().is_empty() {
-            r.problem(Some("background"), "a background fact needs a citation");
-        }
+    let background = p.background.unwrap_or_default();
+    if background.iter().any(|b| b.citation.trim().is_empty()) {
+        r.problem(Some("background"), "a background fact needs a citation");
     }
-    for (key, axis) in [("longitude", 0), ("latitude", 1)] {
-        if let (Some(v), Some(pos)) = (p.opt_f64(r, key), position) {
-            let g = if axis == 0 { pos.x } else { pos.y };
-            if (v - g).abs() > 1e-6 {
-                r.problem(
-                    Some(key),
-                    format!("{v} disagrees with the geometry's {key} {g}"),
-                );
+    if let Some(pos) = position {
+        for (key, given, actual) in [("longitude", p.longitude, pos.x), ("latitude", p.latitude, pos.y)] {
+            if let Some(v) = given {
+                if (v - actual).abs() > 1e-6 {
+                    r.problem(Some(key), format!("{v} disagrees with the geometry's {key} {actual}"));
+                }
             }
         }
     }
-    let timestamp = p.opt_u64(r, "timestamp").map(|t| t as i64);
-
     if r.pending.len() > before {
         return None;
     }
     Some(Incident {
-        event_id: event_id?.as_ref().into(),
+        event_id: p.event_id?.as_ref().into(),
         position: position?,
         event_date: event_date?,
         dates: dates?,
         time_precision: time_precision?,
         event_type: event_type?,
-        sub_event_type: interner.get(&sub_event_type?),
-        actor1: interner.get(&actor1?),
-        actor2: interner.get(&actor2),
+        sub_event_type: interner.get(&p.sub_event_type?),
+        actor1: interner.get(&p.actor1?),
+        actor2: interner.get(p.actor2.as_deref().unwrap_or("")),
         fatalities,
         fatalities_low,
         fatalities_high,
-        location: interner.get(&location?),
-        place_id: place_id.map(|s| interner.get(&s)),
-        country: interner.get(&country?),
+        location: interner.get(&p.location?),
+        place_id: p.place_id.map(|s| interner.get(&s)),
+        country: interner.get(&p.country?),
         iso3,
-        admin1: admin1.map(|s| interner.get(&s)),
+        admin1: p.admin1.map(|s| interner.get(&s)),
         geo_precision: geo_precision?,
-        notes: notes.as_ref().into(),
+        notes: p.notes.as_deref().unwrap_or("").into(),
         sources: sources.iter().map(|s| interner.get(s)).collect(),
-        source: source.map(|s| interner.get(&s)),
+        source: p.source.map(|s| interner.get(&s)),
         variants,
         background,
-        timestamp,
+        timestamp: p.timestamp,
     })
 }
 
@@ -781,13 +810,10 @@ pub(crate) fn place<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> Opt
     let position = r.point(&parts);
     let p = Props::new(r, parts.properties)?;
     let name = p.req_str(r, "name");
-    let alternate_names: Vec<String> = p
-        .opt_json(r, "alternate_names", "an array of strings")
-        .unwrap_or_default();
+    let alternate_names: Vec<String> = p.opt_json(r, "alternate_names", "an array of strings").unwrap_or_default();
     let country: Option<Iso3> = p.req_parse(r, "country");
     let kind = p.req_str(r, "kind");
-    let coordinates_from: Option<serde_json::Value> =
-        p.opt_json(r, "coordinates_from", "an object");
+    let coordinates_from: Option<serde_json::Value> = p.opt_json(r, "coordinates_from", "an object");
     if coordinates_from.is_none() {
         r.problem(
             Some("coordinates_from"),
@@ -815,10 +841,7 @@ pub(crate) fn border<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> Op
     let parts = r.parts(raw)?;
     let before = r.pending.len();
     if parts.id.is_none() {
-        r.problem(
-            Some("id"),
-            "a border needs a string id (e.g. \"DZA-MLI/osm\")",
-        );
+        r.problem(Some("id"), "a border needs a string id (e.g. \"DZA-MLI/osm\")");
     }
     let lines = match r.geometry_type(&parts.geometry_type, &["LineString", "MultiLineString"]) {
         Some("LineString") => r
@@ -827,11 +850,7 @@ pub(crate) fn border<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> Op
             .map(|l| vec![l]),
         Some(_) => r
             .coordinates::<Vec<Vec<Vec<f64>>>>(parts.coordinates, "an array of arrays of positions")
-            .and_then(|c| {
-                c.iter()
-                    .map(|l| r.line("geometry.coordinates", l))
-                    .collect::<Option<Vec<_>>>()
-            }),
+            .and_then(|c| c.iter().map(|l| r.line("geometry.coordinates", l)).collect::<Option<Vec<_>>>()),
         None => None,
     };
     let p = Props::new(r, parts.properties)?;
@@ -840,10 +859,7 @@ pub(crate) fn border<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> Op
     let right: Option<Iso3> = p.req_parse(r, "right");
     if let (Some(pair), Some(left), Some(right)) = (pair, left, right) {
         if pair.left != left || pair.right != right {
-            r.problem(
-                Some("pair"),
-                format!("{pair} disagrees with left {left} / right {right}"),
-            );
+            r.problem(Some("pair"), format!("{pair} disagrees with left {left} / right {right}"));
         }
     }
     let source: Option<BorderSource> = p.req_parse(r, "source");
@@ -875,11 +891,7 @@ pub(crate) fn country<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> O
             .map(|p| MultiPolygon::new(vec![p])),
         Some(_) => r
             .coordinates::<Vec<Vec<Vec<Vec<f64>>>>>(parts.coordinates, "an array of polygons")
-            .and_then(|c| {
-                c.iter()
-                    .map(|p| r.polygon("geometry.coordinates", p))
-                    .collect::<Option<Vec<_>>>()
-            })
+            .and_then(|c| c.iter().map(|p| r.polygon("geometry.coordinates", p)).collect::<Option<Vec<_>>>())
             .map(MultiPolygon::new),
         None => None,
     };
@@ -890,10 +902,5 @@ pub(crate) fn country<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> O
     if r.pending.len() > before {
         return None;
     }
-    Some(Country {
-        iso3: iso3?,
-        name: name?.into_owned(),
-        disputed,
-        area: area?,
-    })
+    Some(Country { iso3: iso3?, name: name?.into_owned(), disputed, area: area? })
 }

@@ -19,8 +19,7 @@ pub struct IncidentFilter {
 impl IncidentFilter {
     /// Whether `incident` passes every condition except the bbox (which the index answers).
     pub fn matches_attributes(&self, incident: &Incident) -> bool {
-        incident.dates.overlaps(self.from, self.to)
-            && self.event_type.is_none_or(|t| incident.event_type == t)
+        incident.dates.overlaps(self.from, self.to) && self.event_type.is_none_or(|t| incident.event_type == t)
     }
 }
 

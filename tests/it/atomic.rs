@@ -15,15 +15,8 @@ fn a_failed_write_leaves_the_old_file_intact_and_no_temp_file() {
     .unwrap_err();
     assert!(err.to_string().contains("simulated"));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "old content");
-    let names: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(
-        names.len(),
-        1,
-        "a temporary file was left behind: {names:?}"
-    );
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "a temporary file was left behind: {names:?}");
 }
 
 #[test]
@@ -36,8 +29,5 @@ fn saved_incidents_load_back_identical() {
     reloaded.save_incidents(dir.path()).unwrap();
     let first = std::fs::read(dir.path().join("incidents.geojson")).unwrap();
     store().save_incidents(dir.path()).unwrap();
-    assert_eq!(
-        std::fs::read(dir.path().join("incidents.geojson")).unwrap(),
-        first
-    );
+    assert_eq!(std::fs::read(dir.path().join("incidents.geojson")).unwrap(), first);
 }

@@ -5,10 +5,7 @@ use std::process::{Command, Output};
 use crate::common::fixture;
 
 fn borderline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_borderline"))
-        .args(args)
-        .output()
-        .expect("run borderline")
+    Command::new(env!("CARGO_BIN_EXE_borderline")).args(args).output().expect("run borderline")
 }
 
 fn text(b: &[u8]) -> String {
@@ -29,10 +26,7 @@ fn validate_fails_with_code_1_and_says_where() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.contains("3 problem(s)"), "{err}");
-    assert!(
-        err.contains("incidents.geojson:6: feature A3: fatalities:"),
-        "{err}"
-    );
+    assert!(err.contains("incidents.geojson:6: feature A3: fatalities:"), "{err}");
 }
 
 #[test]
@@ -49,66 +43,27 @@ fn place_search_by_variant_spelling() {
 
 #[test]
 fn incidents_filter_and_formats() {
-    let out = borderline(&[
-        "incidents",
-        "--bbox",
-        "2.5,19.5,3.5,20.5",
-        "--format",
-        "geojson",
-    ]);
+    let out = borderline(&["incidents", "--bbox", "2.5,19.5,3.5,20.5", "--format", "geojson"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["type"], "FeatureCollection");
     assert_eq!(v["features"].as_array().unwrap().len(), 3);
     assert!(v.get("crs").is_none());
-    let table = borderline(&[
-        "incidents",
-        "--type",
-        "battles",
-        "--from",
-        "2013-01-01",
-        "--to",
-        "2013-12-31",
-    ]);
-    assert!(
-        text(&table.stdout).contains("3 incident(s)"),
-        "{}",
-        text(&table.stdout)
-    );
+    let table = borderline(&["incidents", "--type", "battles", "--from", "2013-01-01", "--to", "2013-12-31"]);
+    assert!(text(&table.stdout).contains("3 incident(s)"), "{}", text(&table.stdout));
 }
 
 #[test]
 fn bad_arguments_exit_2_with_a_clear_message() {
     for (args, needle) in [
-        (
-            vec!["incidents", "--bbox", "1,2,3"],
-            "four comma-separated numbers",
-        ),
-        (
-            vec!["incidents", "--bbox", "0,95,1,96"],
-            "latitude 95 is outside -90..90",
-        ),
+        (vec!["incidents", "--bbox", "1,2,3"], "four comma-separated numbers"),
+        (vec!["incidents", "--bbox", "0,95,1,96"], "latitude 95 is outside -90..90"),
         (vec!["incidents", "--from", "2024-13-01"], "YYYY-MM-DD"),
-        (
-            vec!["incidents", "--type", "Battle"],
-            "not an ACLED event type",
-        ),
-        (
-            vec!["incidents", "--from", "2025-01-01", "--to", "2024-01-01"],
-            "after --to",
-        ),
+        (vec!["incidents", "--type", "Battle"], "not an ACLED event type"),
+        (vec!["incidents", "--from", "2025-01-01", "--to", "2024-01-01"], "after --to"),
     ] {
         let out = borderline(&args);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            text(&out.stderr)
-        );
-        assert!(
-            text(&out.stderr).contains(needle),
-            "{args:?}: {}",
-            text(&out.stderr)
-        );
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains(needle), "{args:?}: {}", text(&out.stderr));
     }
 }

@@ -11,9 +11,7 @@ pub fn store() -> &'static Store {
 
 /// `tests/fixtures/...`
 pub fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(rel)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
 }
 
 /// A deterministic pseudo-random sequence (SplitMix64), so tests need no RNG crate and never flake.

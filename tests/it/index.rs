@@ -6,20 +6,8 @@ use borderline::model::{BBox, LonLat};
 
 use crate::common::{Rng, store};
 
-fn random_points(
-    rng: &mut Rng,
-    n: usize,
-    west: f64,
-    south: f64,
-    east: f64,
-    north: f64,
-) -> Vec<LonLat> {
-    (0..n)
-        .map(|_| LonLat {
-            x: rng.range(west, east),
-            y: rng.range(south, north),
-        })
-        .collect()
+fn random_points(rng: &mut Rng, n: usize, west: f64, south: f64, east: f64, north: f64) -> Vec<LonLat> {
+    (0..n).map(|_| LonLat { x: rng.range(west, east), y: rng.range(south, north) }).collect()
 }
 
 #[test]
@@ -29,18 +17,11 @@ fn bbox_queries_match_brute_force() {
     let index = PointIndex::new(pts.iter().copied());
     for _ in 0..300 {
         let (w, s) = (rng.range(-13.0, 16.0), rng.range(9.0, 30.0));
-        let b = BBox::new(
-            w,
-            s,
-            (w + rng.range(0.0, 3.0)).min(180.0),
-            (s + rng.range(0.0, 3.0)).min(90.0),
-        )
-        .unwrap();
+        let b = BBox::new(w, s, (w + rng.range(0.0, 3.0)).min(180.0), (s + rng.range(0.0, 3.0)).min(90.0)).unwrap();
         let mut got: Vec<u32> = index.in_bbox(&b).collect();
         got.sort_unstable();
-        let want: Vec<u32> = (0..pts.len() as u32)
-            .filter(|&i| b.contains(pts[i as usize].x, pts[i as usize].y))
-            .collect();
+        let want: Vec<u32> =
+            (0..pts.len() as u32).filter(|&i| b.contains(pts[i as usize].x, pts[i as usize].y)).collect();
         assert_eq!(got, want, "{b}");
         assert_eq!(index.count_in_bbox(&b), want.len());
     }
@@ -54,9 +35,7 @@ fn antimeridian_boxes_match_brute_force() {
     let b: BBox = "170,-10,-170,10".parse().unwrap();
     let mut got: Vec<u32> = index.in_bbox(&b).collect();
     got.sort_unstable();
-    let want: Vec<u32> = (0..pts.len() as u32)
-        .filter(|&i| b.contains(pts[i as usize].x, pts[i as usize].y))
-        .collect();
+    let want: Vec<u32> = (0..pts.len() as u32).filter(|&i| b.contains(pts[i as usize].x, pts[i as usize].y)).collect();
     assert!(!want.is_empty());
     assert_eq!(got, want);
 }
@@ -67,27 +46,12 @@ fn radius_and_nearest_queries_match_brute_force_on_the_ellipsoid() {
     let pts = random_points(&mut rng, 4_000, -12.0, 10.0, 16.0, 30.0);
     let index = PointIndex::new(pts.iter().copied());
     for _ in 0..60 {
-        let c = LonLat {
-            x: rng.range(-12.0, 16.0),
-            y: rng.range(10.0, 30.0),
-        };
+        let c = LonLat { x: rng.range(-12.0, 16.0), y: rng.range(10.0, 30.0) };
         let radius = rng.range(1_000.0, 400_000.0);
-        let mut brute: Vec<(u32, f64)> = pts
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (i as u32, distance_m(c, *p)))
-            .collect();
+        let mut brute: Vec<(u32, f64)> = pts.iter().enumerate().map(|(i, p)| (i as u32, distance_m(c, *p))).collect();
         brute.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-        let within: Vec<u32> = brute
-            .iter()
-            .filter(|(_, d)| *d <= radius)
-            .map(|(i, _)| *i)
-            .collect();
-        let got: Vec<u32> = index
-            .within_radius_m(c, radius)
-            .iter()
-            .map(|(i, _)| *i)
-            .collect();
+        let within: Vec<u32> = brute.iter().filter(|(_, d)| *d <= radius).map(|(i, _)| *i).collect();
+        let got: Vec<u32> = index.within_radius_m(c, radius).iter().map(|(i, _)| *i).collect();
         assert_eq!(got, within, "radius {radius} around {c:?}");
         let k = 1 + (rng.next_u64() % 25) as usize;
         let nearest: Vec<u32> = index.nearest_k(c, k).iter().map(|(i, _)| *i).collect();
@@ -101,11 +65,7 @@ fn radius_queries_work_across_the_antimeridian_and_near_a_pole() {
     let mut rng = Rng::new(99);
     let pts = random_points(&mut rng, 4_000, -180.0, -89.0, 180.0, 89.0);
     let index = PointIndex::new(pts.iter().copied());
-    for c in [
-        LonLat { x: 179.5, y: 0.0 },
-        LonLat { x: -179.9, y: 45.0 },
-        LonLat { x: 10.0, y: 88.5 },
-    ] {
+    for c in [LonLat { x: 179.5, y: 0.0 }, LonLat { x: -179.9, y: 45.0 }, LonLat { x: 10.0, y: 88.5 }] {
         let radius = 600_000.0;
         let want: Vec<u32> = {
             let mut v: Vec<(u32, f64)> = pts
@@ -118,11 +78,7 @@ fn radius_queries_work_across_the_antimeridian_and_near_a_pole() {
             v.into_iter().map(|(i, _)| i).collect()
         };
         assert!(!want.is_empty(), "{c:?}");
-        let got: Vec<u32> = index
-            .within_radius_m(c, radius)
-            .iter()
-            .map(|(i, _)| *i)
-            .collect();
+        let got: Vec<u32> = index.within_radius_m(c, radius).iter().map(|(i, _)| *i).collect();
         assert_eq!(got, want, "{c:?}");
     }
 }
@@ -131,12 +87,7 @@ fn radius_queries_work_across_the_antimeridian_and_near_a_pole() {
 fn segment_index_finds_every_segment_crossing_a_box() {
     let s = store();
     let index = SegmentIndex::new(&s.borders);
-    let total: usize = s
-        .borders
-        .iter()
-        .flat_map(|b| &b.parts)
-        .map(|p| p.len() - 1)
-        .sum();
+    let total: usize = s.borders.iter().flat_map(|b| &b.parts).map(|p| p.len() - 1).sum();
     assert_eq!(index.len(), total);
     let mut rng = Rng::new(5);
     for _ in 0..100 {
@@ -148,11 +99,7 @@ fn segment_index_finds_every_segment_crossing_a_box() {
             for (pi, part) in border.parts.iter().enumerate() {
                 for (si, seg) in part.windows(2).enumerate() {
                     if b.contains(seg[0].x, seg[0].y) || b.contains(seg[1].x, seg[1].y) {
-                        let r = borderline::index::SegmentRef {
-                            border: bi as u32,
-                            part: pi as u32,
-                            seg: si as u32,
-                        };
+                        let r = borderline::index::SegmentRef { border: bi as u32, part: pi as u32, seg: si as u32 };
                         assert!(got.contains(&r), "{} segment {si} missed by {b}", border.id);
                     }
                 }
@@ -166,26 +113,12 @@ fn store_selects_incidents_by_box_and_date_interval() {
     use borderline::store::IncidentFilter;
     let s = store();
     let b: BBox = "2.5,19.5,3.5,20.5".parse().unwrap();
-    let ids = s.select_incidents(&IncidentFilter {
-        bbox: Some(b),
-        ..Default::default()
-    });
-    let names: Vec<&str> = ids
-        .iter()
-        .map(|&i| &*s.incidents[i as usize].event_id)
-        .collect();
+    let ids = s.select_incidents(&IncidentFilter { bbox: Some(b), ..Default::default() });
+    let names: Vec<&str> = ids.iter().map(|&i| &*s.incidents[i as usize].event_id).collect();
     assert_eq!(names, ["MLI0001", "MLI0002", "DZA0001"]);
     // The ambush lasted 25–27 July 2024: a filter starting on the 27th still overlaps it.
     let from = "2024-07-27".parse().ok();
-    let ids = s.select_incidents(&IncidentFilter {
-        bbox: Some(b),
-        from,
-        to: from,
-        ..Default::default()
-    });
-    let names: Vec<&str> = ids
-        .iter()
-        .map(|&i| &*s.incidents[i as usize].event_id)
-        .collect();
+    let ids = s.select_incidents(&IncidentFilter { bbox: Some(b), from, to: from, ..Default::default() });
+    let names: Vec<&str> = ids.iter().map(|&i| &*s.incidents[i as usize].event_id).collect();
     assert_eq!(names, ["MLI0001"]);
 }

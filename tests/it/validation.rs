@@ -14,160 +14,91 @@ fn issues(case: &str) -> Vec<Issue> {
 }
 
 /// The single issue of a fixture, checked for where it points.
-fn one(
-    case: &str,
-    file: &str,
-    line: Option<usize>,
-    feature: Option<&str>,
-    field: Option<&str>,
-) -> Issue {
+fn one(case: &str, file: &str, line: Option<usize>, feature: Option<&str>, field: Option<&str>) -> Issue {
     let all = issues(case);
     assert_eq!(all.len(), 1, "{case}: expected one issue, got {all:#?}");
     let issue = all.into_iter().next().unwrap();
     assert!(issue.file.ends_with(file), "{case}: file {}", issue.file);
     assert_eq!(issue.line, line, "{case}: line of {issue}");
-    assert_eq!(
-        issue.feature.as_deref(),
-        feature,
-        "{case}: feature of {issue}"
-    );
+    assert_eq!(issue.feature.as_deref(), feature, "{case}: feature of {issue}");
     assert_eq!(issue.field.as_deref(), field, "{case}: field of {issue}");
     issue
 }
 
 #[test]
-fn json_syntax_error_gives_line_and_column() {
-    let i = one("syntax", "incidents.geojson", Some(4), None, None);
-    assert!(i.message.contains("invalid JSON"), "{i}");
+fn truncated_file_is_reported_where_the_broken_feature_starts() {
+    let i = one("syntax", "incidents.geojson", Some(3), None, None);
+    assert!(i.message.contains("unexpected end of file"), "{i}");
+}
+
+#[test]
+fn json_syntax_error_inside_a_feature_gives_its_line_and_column() {
+    let i = one("syntax-in-feature", "incidents.geojson", Some(2), None, None);
+    assert!(i.message.contains("invalid JSON") && i.message.contains("column"), "{i}");
 }
 
 #[test]
 fn top_level_must_be_a_feature_collection() {
-    let i = one("not-a-collection", "incidents.geojson", Some(1), None, None);
-    assert!(
-        i.message.contains("\"Feature\"") && i.message.contains("FeatureCollection"),
-        "{i}"
-    );
+    let all = issues("not-a-collection");
+    let messages: Vec<String> = all.iter().map(|i| i.to_string()).collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(messages[0].contains("type is \"Feature\"; expected \"FeatureCollection\""), "{messages:#?}");
+    assert!(messages[1].contains("no \"features\" array"), "{messages:#?}");
+    assert!(all.iter().all(|i| i.line == Some(1)));
 }
 
 #[test]
 fn incident_geometry_must_be_a_point() {
-    let i = one(
-        "wrong-geometry",
-        "incidents.geojson",
-        Some(2),
-        Some("T1"),
-        Some("geometry.type"),
-    );
-    assert!(
-        i.message.contains("LineString") && i.message.contains("Point"),
-        "{i}"
-    );
+    let i = one("wrong-geometry", "incidents.geojson", Some(2), Some("T1"), Some("geometry.type"));
+    assert!(i.message.contains("LineString") && i.message.contains("Point"), "{i}");
 }
 
 #[test]
 fn latitude_out_of_range_is_refused() {
-    let i = one(
-        "latitude-out-of-range",
-        "incidents.geojson",
-        Some(2),
-        Some("T1"),
-        Some("geometry.coordinates"),
-    );
-    assert!(
-        i.message.contains("95") && i.message.contains("-90..90"),
-        "{i}"
-    );
+    let i = one("latitude-out-of-range", "incidents.geojson", Some(2), Some("T1"), Some("geometry.coordinates"));
+    assert!(i.message.contains("95") && i.message.contains("-90..90"), "{i}");
 }
 
 #[test]
 fn swapped_axis_order_gets_a_hint() {
-    let i = one(
-        "lat-lon-swapped",
-        "incidents.geojson",
-        Some(2),
-        Some("T1"),
-        Some("geometry.coordinates"),
-    );
+    let i = one("lat-lon-swapped", "incidents.geojson", Some(2), Some("T1"), Some("geometry.coordinates"));
     assert!(i.message.contains("[longitude, latitude]"), "{i}");
 }
 
 #[test]
 fn unclosed_ring_is_refused() {
-    let i = one(
-        "unclosed-ring",
-        "countries.geojson",
-        Some(2),
-        Some("MLI"),
-        Some("geometry.coordinates"),
-    );
+    let i = one("unclosed-ring", "countries.geojson", Some(2), Some("MLI"), Some("geometry.coordinates"));
     assert!(i.message.contains("not closed"), "{i}");
 }
 
 #[test]
 fn duplicate_ids_are_refused() {
-    let i = one(
-        "duplicate-id",
-        "incidents.geojson",
-        None,
-        Some("T1"),
-        Some("id"),
-    );
+    let i = one("duplicate-id", "incidents.geojson", None, Some("T1"), Some("id"));
     assert!(i.message.contains("duplicate"), "{i}");
 }
 
 #[test]
 fn missing_required_property_is_named() {
-    let i = one(
-        "missing-property",
-        "incidents.geojson",
-        Some(2),
-        Some("T1"),
-        Some("event_type"),
-    );
+    let i = one("missing-property", "incidents.geojson", Some(2), Some("T1"), Some("event_type"));
     assert!(i.message.contains("required"), "{i}");
 }
 
 #[test]
 fn non_iso_date_is_refused() {
-    let i = one(
-        "bad-date",
-        "incidents.geojson",
-        Some(2),
-        Some("T1"),
-        Some("event_date"),
-    );
-    assert!(
-        i.message.contains("25/07/2024") && i.message.contains("YYYY-MM-DD"),
-        "{i}"
-    );
+    let i = one("bad-date", "incidents.geojson", Some(2), Some("T1"), Some("event_date"));
+    assert!(i.message.contains("25/07/2024") && i.message.contains("YYYY-MM-DD"), "{i}");
 }
 
 #[test]
 fn unknown_place_id_is_refused() {
-    let i = one(
-        "unknown-place",
-        "incidents.geojson",
-        Some(2),
-        Some("T1"),
-        Some("place_id"),
-    );
+    let i = one("unknown-place", "incidents.geojson", Some(2), Some("T1"), Some("place_id"));
     assert!(i.message.contains("atlantis"), "{i}");
 }
 
 #[test]
 fn unknown_source_id_is_refused() {
-    let i = one(
-        "unknown-source",
-        "incidents.geojson",
-        Some(2),
-        Some("T1"),
-        Some("sources"),
-    );
-    assert!(
-        i.message.contains("999_nonexistent") && i.message.contains("register"),
-        "{i}"
-    );
+    let i = one("unknown-source", "incidents.geojson", Some(2), Some("T1"), Some("sources"));
+    assert!(i.message.contains("999_nonexistent") && i.message.contains("register"), "{i}");
 }
 
 #[test]
@@ -175,32 +106,20 @@ fn codes_outside_acled_vocabularies_are_refused() {
     let all = issues("bad-codes");
     let fields: Vec<_> = all.iter().filter_map(|i| i.field.as_deref()).collect();
     assert_eq!(fields, ["event_type", "geo_precision"], "{all:#?}");
-    assert!(
-        all[0].message.contains("Battles"),
-        "lists the valid types: {}",
-        all[0]
-    );
+    assert!(all[0].message.contains("Battles"), "lists the valid types: {}", all[0]);
 }
 
 #[test]
 fn inverted_date_interval_is_refused() {
-    let i = one(
-        "inverted-interval",
-        "incidents.geojson",
-        Some(2),
-        Some("T1"),
-        Some("date_start"),
-    );
+    let i = one("inverted-interval", "incidents.geojson", Some(2), Some("T1"), Some("date_start"));
     assert!(i.message.contains("after"), "{i}");
 }
 
 #[test]
 fn every_problem_is_reported_at_once_with_its_line() {
     let all = issues("many-problems");
-    let found: Vec<(Option<usize>, Option<&str>, Option<&str>)> = all
-        .iter()
-        .map(|i| (i.line, i.feature.as_deref(), i.field.as_deref()))
-        .collect();
+    let found: Vec<(Option<usize>, Option<&str>, Option<&str>)> =
+        all.iter().map(|i| (i.line, i.feature.as_deref(), i.field.as_deref())).collect();
     assert_eq!(
         found,
         [
@@ -212,10 +131,7 @@ fn every_problem_is_reported_at_once_with_its_line() {
     );
     // The Display form is what users see.
     let shown = all[0].to_string();
-    assert!(
-        shown.contains("incidents.geojson:4: feature A1: event_date:"),
-        "{shown}"
-    );
+    assert!(shown.contains("incidents.geojson:4: feature A1: event_date:"), "{shown}");
 }
 
 #[test]

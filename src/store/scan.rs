@@ -1,0 +1,288 @@
+//! Finds the features of a GeoJSON FeatureCollection in a byte stream without parsing them, so a
+//! large file can be read block by block and its features parsed in parallel, in bounded memory.
+
+use std::ops::Range;
+
+use memchr::{memchr2, memchr3};
+
+/// A structural error outside the features (the features themselves are checked by the parser).
+#[derive(Debug)]
+pub(crate) struct ScanError {
+    /// Offset from the start of the stream.
+    pub offset: u64,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum State {
+    /// Before the top-level `{`.
+    Start,
+    /// Expecting a key or `}`.
+    Key { first: bool },
+    /// After a key, expecting `:` then its value.
+    Value { key: String },
+    /// After a top-level value, expecting `,` or `}`.
+    AfterValue,
+    /// Inside the features array, expecting a feature or `]`.
+    Feature { first: bool },
+    /// After a feature, expecting `,` or `]`.
+    AfterFeature,
+    /// After the closing `}`.
+    Done,
+}
+
+/// Incremental scanner; feed it the unconsumed bytes each time more arrive.
+pub(crate) struct FeatureScanner {
+    state: State,
+    /// Offset of the buffer's first byte in the stream.
+    pub base: u64,
+    /// The value of the top-level `type` member, when seen.
+    pub type_value: Option<String>,
+    /// Whether a `features` member was seen.
+    pub saw_features: bool,
+}
+
+fn skip_ws(buf: &[u8], mut i: usize) -> usize {
+    while i < buf.len() && matches!(buf[i], b' ' | b'\n' | b'\r' | b'\t') {
+        i += 1;
+    }
+    i
+}
+
+/// End (exclusive) of the string starting at `buf[i] == b'"'`, or `None` when it is incomplete.
+fn string_end(buf: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    loop {
+        let k = j + memchr2(b'"', b'\\', &buf[j..])?;
+        if buf[k] == b'\\' {
+            j = k + 2;
+            if j > buf.len() {
+                return None;
+            }
+        } else {
+            return Some(k + 1);
+        }
+    }
+}
+
+/// End of the object starting at `buf[i] == b'{'` (braces counted outside strings), or `None`.
+fn object_end(buf: &[u8], i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut j = i;
+    loop {
+        let k = j + memchr3(b'"', b'{', b'}', &buf[j..])?;
+        match buf[k] {
+            b'"' => j = string_end(buf, k)?,
+            b'{' => {
+                depth += 1;
+                j = k + 1;
+            }
+            _ => {
+                depth -= 1;
+                j = k + 1;
+                if depth == 0 {
+                    return Some(j);
+                }
+            }
+        }
+    }
+}
+
+/// End of any JSON value starting at `buf[i]` (used for small top-level members), or `None`.
+fn value_end(buf: &[u8], i: usize) -> Option<usize> {
+    match buf.get(i)? {
+        b'"' => string_end(buf, i),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut j = i;
+            while j < buf.len() {
+                match buf[j] {
+                    b'"' => {
+                        j = string_end(buf, j)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(j + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            None
+        }
+        _ => {
+            let j = buf[i..].iter().position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t'))?;
+            Some(i + j)
+        }
+    }
+}
+
+impl FeatureScanner {
+    pub fn new() -> FeatureScanner {
+        FeatureScanner { state: State::Start, base: 0, type_value: None, saw_features: false }
+    }
+
+    pub fn done(&self) -> bool {
+        self.state == State::Done
+    }
+
+    fn error(&self, at: usize, message: impl Into<String>) -> ScanError {
+        ScanError { offset: self.base + at as u64, message: message.into() }
+    }
+
+    /// Scans `buf` (the unconsumed bytes). Returns how many bytes were consumed and the features found
+    /// (ranges into `buf`, all below the consumed count). With `eof`, running out of data is an error.
+    pub fn feed(&mut self, buf: &[u8], eof: bool) -> Result<(usize, Vec<Range<usize>>), ScanError> {
+        let mut spans = Vec::new();
+        let mut i = 0;
+        loop {
+            let j = skip_ws(buf, i);
+            if j == buf.len() {
+                if eof && self.state != State::Done {
+                    return Err(self.error(j, "unexpected end of file: the FeatureCollection is not closed"));
+                }
+                return Ok((j, spans));
+            }
+            let c = buf[j];
+            match self.state.clone() {
+                State::Start => {
+                    // Tolerate a UTF-8 byte-order mark.
+                    if buf[j..].starts_with(&[0xEF, 0xBB, 0xBF]) {
+                        i = j + 3;
+                        continue;
+                    }
+                    if c != b'{' {
+                        return Err(self.error(j, "expected a JSON object (a GeoJSON FeatureCollection)"));
+                    }
+                    self.state = State::Key { first: true };
+                    i = j + 1;
+                }
+                State::Key { first } => {
+                    if c == b'}' && first {
+                        self.state = State::Done;
+                        i = j + 1;
+                        continue;
+                    }
+                    if c != b'"' {
+                        return Err(self.error(j, "expected a member name in the top-level object"));
+                    }
+                    let Some(end) = string_end(buf, j) else { return self.incomplete(buf, j, eof, spans) };
+                    let key: String = serde_json::from_slice(&buf[j..end]).map_err(|e| self.error(j, e.to_string()))?;
+                    let k = skip_ws(buf, end);
+                    if k == buf.len() {
+                        return self.incomplete(buf, j, eof, spans);
+                    }
+                    if buf[k] != b':' {
+                        return Err(self.error(k, "expected ':' after a member name"));
+                    }
+                    self.state = State::Value { key };
+                    i = k + 1;
+                }
+                State::Value { key } => {
+                    if key == "features" {
+                        if c != b'[' {
+                            return Err(self.error(j, "\"features\" must be an array"));
+                        }
+                        self.saw_features = true;
+                        self.state = State::Feature { first: true };
+                        i = j + 1;
+                        continue;
+                    }
+                    let Some(end) = value_end(buf, j) else { return self.incomplete(buf, j, eof, spans) };
+                    if key == "type" {
+                        self.type_value = serde_json::from_slice::<String>(&buf[j..end]).ok();
+                    }
+                    self.state = State::AfterValue;
+                    i = end;
+                }
+                State::AfterValue => {
+                    match c {
+                        b',' => self.state = State::Key { first: false },
+                        b'}' => self.state = State::Done,
+                        _ => return Err(self.error(j, "expected ',' or '}' in the top-level object")),
+                    }
+                    i = j + 1;
+                }
+                State::Feature { first } => {
+                    if c == b']' && first {
+                        self.state = State::AfterValue;
+                        i = j + 1;
+                        continue;
+                    }
+                    if c != b'{' {
+                        return Err(self.error(j, "each element of \"features\" must be a GeoJSON Feature object"));
+                    }
+                    let Some(end) = object_end(buf, j) else { return self.incomplete(buf, j, eof, spans) };
+                    spans.push(j..end);
+                    self.state = State::AfterFeature;
+                    i = end;
+                }
+                State::AfterFeature => {
+                    match c {
+                        b',' => self.state = State::Feature { first: false },
+                        b']' => self.state = State::AfterValue,
+                        _ => return Err(self.error(j, "expected ',' or ']' between features")),
+                    }
+                    i = j + 1;
+                }
+                State::Done => return Err(self.error(j, "unexpected data after the end of the FeatureCollection")),
+            }
+        }
+    }
+
+    fn incomplete(
+        &self,
+        _buf: &[u8],
+        at: usize,
+        eof: bool,
+        spans: Vec<Range<usize>>,
+    ) -> Result<(usize, Vec<Range<usize>>), ScanError> {
+        if eof {
+            return Err(self.error(at, "unexpected end of file inside a value"));
+        }
+        Ok((at, spans))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Feeds `text` in pieces of `step` bytes, as a streaming reader would, and returns the features found.
+    fn scan_in_pieces(text: &str, step: usize) -> Vec<String> {
+        let bytes = text.as_bytes();
+        let mut scanner = FeatureScanner::new();
+        let (mut buf, mut out, mut pos) = (Vec::new(), Vec::new(), 0);
+        loop {
+            let eof = pos >= bytes.len();
+            let end = (pos + step).min(bytes.len());
+            buf.extend_from_slice(&bytes[pos..end]);
+            pos = end;
+            let (consumed, spans) = scanner.feed(&buf, eof).expect("valid collection");
+            out.extend(spans.into_iter().map(|r| String::from_utf8(buf[r].to_vec()).unwrap()));
+            buf.drain(..consumed);
+            scanner.base += consumed as u64;
+            if eof {
+                assert!(scanner.done());
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn features_split_across_reads_are_found_whole() {
+        let text = crate::store::embedded::INCIDENTS;
+        let whole = scan_in_pieces(text, usize::MAX / 2);
+        assert_eq!(whole.len(), 33);
+        for step in [1, 7, 64, 1000, 4096] {
+            assert_eq!(scan_in_pieces(text, step), whole, "step {step}");
+        }
+        // Braces and quotes inside strings do not confuse it.
+        let tricky = r#"{"features":[{"a":"}{\"]"},{"b":["{"]}],"type":"FeatureCollection"}"#;
+        assert_eq!(scan_in_pieces(tricky, 3), [r#"{"a":"}{\"]"}"#, r#"{"b":["{"]}"#]);
+    }
+}
