@@ -17,7 +17,9 @@ mod parse;
 mod query;
 mod scan;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -96,7 +98,7 @@ pub struct Store {
     pub place_index: PointIndex,
     /// R-tree over every segment of `borders`.
     pub segment_index: SegmentIndex,
-    incident_by_id: HashMap<Box<str>, u32>,
+    incident_by_id: FxHashMap<Box<str>, u32>,
 }
 
 /// One layer's text and where it came from.
@@ -203,10 +205,15 @@ impl Store {
         register: SourceRegister,
         origins: Vec<(&'static str, Origin)>,
     ) -> Store {
-        let incident_index = PointIndex::new(incidents.iter().map(|i| i.position));
+        // The incident tree and the id map are independent: build them side by side.
+        let (incident_index, incident_by_id) = std::thread::scope(|s| {
+            let tree = s.spawn(|| PointIndex::new(incidents.iter().map(|i| i.position)));
+            let mut by_id = FxHashMap::with_capacity_and_hasher(incidents.len(), Default::default());
+            by_id.extend(incidents.iter().enumerate().map(|(i, inc)| (inc.event_id.clone(), i as u32)));
+            (tree.join().expect("index builder panicked"), by_id)
+        });
         let place_index = PointIndex::new(places.iter().map(|p| p.position));
         let segment_index = SegmentIndex::new(&borders);
-        let incident_by_id = incidents.iter().enumerate().map(|(i, inc)| (inc.event_id.clone(), i as u32)).collect();
         Store {
             incidents,
             places,
@@ -288,62 +295,53 @@ fn parse_incidents(
         IncidentSource::File(path) => Box::new(std::fs::File::open(path).map_err(|e| io_err(path, e))?),
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let total_bytes = match source {
+        IncidentSource::Embedded(text) => text.len() as u64,
+        IncidentSource::File(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+    };
     let mut scanner = scan::FeatureScanner::new();
-    let mut buf: Vec<u8> = Vec::with_capacity(BLOCK_BYTES + (1 << 16));
-    let mut incidents = Vec::new();
+    let block_bytes = BLOCK_BYTES.min(total_bytes as usize + 1).max(1 << 16);
+    let (mut cur, mut next) = (Block::new(block_bytes), Block::new(block_bytes));
+    let mut incidents: Vec<Incident> = Vec::new();
     let mut pending = Vec::new();
-    let mut eof = false;
-    while !scanner.done() || !eof {
-        if !eof {
-            let start = buf.len();
-            buf.resize(start + BLOCK_BYTES, 0);
-            let n = read_full(&mut reader, &mut buf[start..]).map_err(|e| match source {
-                IncidentSource::File(path) => io_err(path, e),
-                IncidentSource::Embedded(_) => io_err(Path::new(label), e),
-            })?;
-            buf.truncate(start + n);
-            eof = n == 0;
+    let io_error = |e| match source {
+        IncidentSource::File(path) => io_err(path, e),
+        IncidentSource::Embedded(_) => io_err(Path::new(label), e),
+    };
+    match cur.fill_and_scan(&mut reader, &mut scanner, &[]) {
+        Ok(()) => {}
+        Err(BlockError::Io(e)) => return Err(io_error(e)),
+        Err(BlockError::Scan(e)) => {
+            pending.push(parse::Pending::at(e.offset as usize, e.message));
+            cur.last = true;
         }
-        let (consumed, spans) = match scanner.feed(&buf, eof) {
-            Ok(r) => r,
-            Err(e) => {
-                pending.push(parse::Pending::at(e.offset as usize, e.message));
-                break;
-            }
-        };
-        let base = scanner.base as usize;
-        let chunk = spans.len().div_ceil(threads).max(4096);
-        let results: Vec<(Vec<Incident>, Vec<Pending>)> = std::thread::scope(|s| {
-            let handles: Vec<_> = spans
-                .chunks(chunk)
-                .map(|part| {
-                    let buf = &buf;
-                    s.spawn(move || {
-                        let mut interner = Interner::default();
-                        let mut pending = Vec::new();
-                        let mut items = Vec::with_capacity(part.len());
-                        for span in part {
-                            let offset = base + span.start;
-                            let mut reader = FeatureReader::new(offset, &mut pending);
-                            match std::str::from_utf8(&buf[span.clone()]) {
-                                Ok(text) => items.extend(parse::incident(&mut reader, text, ctx, &mut interner)),
-                                Err(e) => reader.problem(None, format!("feature is not valid UTF-8: {e}")),
-                            }
-                        }
-                        (items, pending)
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("incident parser thread panicked")).collect()
+    }
+    // Pipeline: workers parse block k while this thread reads and scans block k + 1.
+    loop {
+        let (results, status) = std::thread::scope(|s| {
+            let handles = cur.spawn_parsers(s, threads, ctx);
+            let status = (!cur.last).then(|| next.fill_and_scan(&mut reader, &mut scanner, cur.unconsumed()));
+            let results: Vec<_> =
+                handles.into_iter().map(|h| h.join().expect("incident parser thread panicked")).collect();
+            (results, status)
         });
+        if incidents.is_empty() && cur.consumed > 0 {
+            // Estimate the total from the first block so the vector is not re-grown (and copied) later.
+            let estimate = (total_bytes as f64 / cur.consumed as f64 * cur.spans.len() as f64 * 1.05) as usize;
+            incidents.reserve(estimate);
+        }
         for (items, p) in results {
             incidents.extend(items);
             pending.extend(p);
         }
-        buf.drain(..consumed);
-        scanner.base += consumed as u64;
-        if eof && buf.iter().all(u8::is_ascii_whitespace) {
-            break;
+        match status {
+            None => break,
+            Some(Ok(())) => std::mem::swap(&mut cur, &mut next),
+            Some(Err(BlockError::Io(e))) => return Err(io_error(e)),
+            Some(Err(BlockError::Scan(e))) => {
+                pending.push(parse::Pending::at(e.offset as usize, e.message));
+                break;
+            }
         }
     }
     if pending.is_empty() {
@@ -373,6 +371,85 @@ fn parse_incidents(
     Ok(incidents)
 }
 
+enum BlockError {
+    Io(std::io::Error),
+    Scan(scan::ScanError),
+}
+
+/// One block of an incident file: its bytes, the features found in them, and how far it was consumed.
+struct Block {
+    buf: Vec<u8>,
+    filled: usize,
+    consumed: usize,
+    /// Stream offset of `buf[0]`.
+    base: usize,
+    spans: Vec<std::ops::Range<usize>>,
+    /// No block follows this one.
+    last: bool,
+}
+
+impl Block {
+    fn new(size: usize) -> Block {
+        Block { buf: vec![0; size], filled: 0, consumed: 0, base: 0, spans: Vec::new(), last: false }
+    }
+
+    fn unconsumed(&self) -> &[u8] {
+        &self.buf[self.consumed..self.filled]
+    }
+
+    /// Starts with `carry` (the previous block's unconsumed tail), reads up to the buffer's size, and scans.
+    fn fill_and_scan(
+        &mut self,
+        reader: &mut dyn Read,
+        scanner: &mut scan::FeatureScanner,
+        carry: &[u8],
+    ) -> Result<(), BlockError> {
+        if self.buf.len() <= carry.len() {
+            // A single feature larger than the buffer: grow it.
+            self.buf.resize(carry.len() * 2, 0);
+        }
+        self.buf[..carry.len()].copy_from_slice(carry);
+        let n = read_full(reader, &mut self.buf[carry.len()..]).map_err(BlockError::Io)?;
+        self.filled = carry.len() + n;
+        let eof = self.filled < self.buf.len();
+        let (consumed, spans) = scanner.feed(&self.buf[..self.filled], eof).map_err(BlockError::Scan)?;
+        self.base = scanner.base as usize;
+        scanner.base += consumed as u64;
+        self.consumed = consumed;
+        self.spans = spans;
+        self.last = eof && (scanner.done() || self.unconsumed().iter().all(u8::is_ascii_whitespace));
+        Ok(())
+    }
+
+    /// Parses this block's features on `threads` scoped threads.
+    fn spawn_parsers<'s, 'e>(
+        &'e self,
+        s: &'s std::thread::Scope<'s, 'e>,
+        threads: usize,
+        ctx: &'e IncidentContext<'e>,
+    ) -> Vec<std::thread::ScopedJoinHandle<'s, (Vec<Incident>, Vec<Pending>)>> {
+        let chunk = self.spans.len().div_ceil(threads).max(4096);
+        self.spans
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    let mut interner = Interner::default();
+                    let mut pending = Vec::new();
+                    let mut items = Vec::with_capacity(part.len());
+                    for span in part {
+                        let mut reader = FeatureReader::new(self.base + span.start, &mut pending);
+                        match std::str::from_utf8(&self.buf[span.clone()]) {
+                            Ok(text) => items.extend(parse::incident(&mut reader, text, ctx, &mut interner)),
+                            Err(e) => reader.problem(None, format!("feature is not valid UTF-8: {e}")),
+                        }
+                    }
+                    (items, pending)
+                })
+            })
+            .collect()
+    }
+}
+
 /// Reads until `buf` is full or the input ends; returns the bytes read.
 fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
@@ -388,7 +465,7 @@ fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
 }
 
 fn check_unique<'a>(file: &str, ids: impl Iterator<Item = &'a str>, issues: &mut Vec<Issue>) {
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     for id in ids {
         if !seen.insert(id) {
             issues.push(Issue {

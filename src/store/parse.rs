@@ -430,7 +430,7 @@ fn describe(raw: &RawValue) -> String {
 /// Shares one allocation between equal strings (actors, types, countries repeat across incidents).
 #[derive(Default)]
 pub(crate) struct Interner {
-    set: HashSet<Arc<str>>,
+    set: rustc_hash::FxHashSet<Arc<str>>,
 }
 
 impl Interner {
