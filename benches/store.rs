@@ -1,1 +1,99 @@
-fn main() {}
+//! Store benchmarks on the synthetic incidents of `../shared/peers/` (seeded, identical to the PostGIS peer's):
+//! load + index 1M incidents from GeoJSON, and counting incidents in each of the 1,000 fixed 1°×1° boxes.
+//!
+//! Data goes to /tmp/peers-data (generated with `../shared/peers/gen_incidents.py` when missing), never into
+//! the repository. `BORDERLINE_BENCH_N=100k` benchmarks the 100k file instead.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use borderline::Store;
+use borderline::model::BBox;
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn peers() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers")
+}
+
+/// A data directory holding only `incidents.geojson` (a link to the generated file).
+fn data_dir() -> PathBuf {
+    let label = std::env::var("BORDERLINE_BENCH_N").unwrap_or_else(|_| "1m".into());
+    let n = match label.as_str() {
+        "10k" => 10_000,
+        "100k" => 100_000,
+        _ => 1_000_000,
+    };
+    let file = PathBuf::from(format!("/tmp/peers-data/incidents_{label}.geojson"));
+    if !file.exists() {
+        let ok = Command::new("python3").arg(peers().join("gen_incidents.py")).arg(n.to_string()).status();
+        assert!(ok.is_ok_and(|s| s.success()), "could not generate {}", file.display());
+    }
+    let boxes = Path::new("/tmp/peers-data/queries_boxes.csv");
+    if !boxes.exists() {
+        let ok = Command::new("python3").arg(peers().join("gen_queries.py")).status();
+        assert!(ok.is_ok_and(|s| s.success()), "could not generate the query boxes");
+    }
+    let dir = PathBuf::from(format!("/tmp/borderline-bench-{label}"));
+    std::fs::create_dir_all(&dir).unwrap();
+    let link = dir.join("incidents.geojson");
+    if !link.exists() {
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+    }
+    dir
+}
+
+fn boxes() -> Vec<BBox> {
+    let text = std::fs::read_to_string("/tmp/peers-data/queries_boxes.csv").unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| {
+            let v: Vec<f64> = l.split(',').skip(1).map(|x| x.parse().unwrap()).collect();
+            BBox::new(v[0], v[1], v[2], v[3]).unwrap()
+        })
+        .collect()
+}
+
+fn benches(c: &mut Criterion) {
+    let dir = data_dir();
+    let mut g = c.benchmark_group("store");
+    g.sample_size(10).measurement_time(Duration::from_secs(40));
+    g.bench_function("load_and_index", |b| b.iter(|| Store::load(Some(&dir)).unwrap().incidents.len()));
+    g.finish();
+
+    let store = Store::load(Some(&dir)).unwrap();
+    let boxes = boxes();
+    let mut g = c.benchmark_group("bbox_count");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    // Per box: one iteration counts all 1,000 boxes, so divide the reported time by 1,000.
+    g.bench_function("1000_boxes_1deg", |b| {
+        b.iter(|| boxes.iter().map(|bx| store.incident_index.count_in_bbox(bx)).sum::<usize>())
+    });
+    g.finish();
+
+    // Per-box median, printed for the closing note (criterion reports the 1,000-box total above).
+    let mut per_box: Vec<f64> = boxes
+        .iter()
+        .map(|bx| {
+            let t = std::time::Instant::now();
+            let mut n = 0;
+            for _ in 0..20 {
+                n += std::hint::black_box(store.incident_index.count_in_bbox(bx));
+            }
+            std::hint::black_box(n);
+            t.elapsed().as_secs_f64() / 20.0
+        })
+        .collect();
+    per_box.sort_by(f64::total_cmp);
+    println!(
+        "bbox count over {} boxes: median {:.1} µs, p90 {:.1} µs, max {:.1} µs ({} incidents)",
+        per_box.len(),
+        per_box[per_box.len() / 2] * 1e6,
+        per_box[per_box.len() * 9 / 10] * 1e6,
+        per_box[per_box.len() - 1] * 1e6,
+        store.incidents.len()
+    );
+}
+
+criterion_group!(store_benches, benches);
+criterion_main!(store_benches);
