@@ -85,8 +85,9 @@ fn benches(c: &mut Criterion) {
         })
         .collect();
     per_box.sort_by(f64::total_cmp);
+    let total: usize = boxes.iter().map(|bx| store.incident_index.count_in_bbox(bx)).sum();
     println!(
-        "bbox count over {} boxes: median {:.1} µs, p90 {:.1} µs, max {:.1} µs ({} incidents)",
+        "bbox count over {} boxes: median {:.1} µs, p90 {:.1} µs, max {:.1} µs ({} incidents; {total} in all boxes)",
         per_box.len(),
         per_box[per_box.len() / 2] * 1e6,
         per_box[per_box.len() * 9 / 10] * 1e6,
