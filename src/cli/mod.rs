@@ -132,7 +132,12 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = run(&cli, &mut out).and_then(|()| out.flush().map_err(Failure::from));
+    let result = Store::load(cli.data.as_deref()).map_err(Failure::from).and_then(|store| {
+        let result = execute(&cli, &store, &mut out).and_then(|()| out.flush().map_err(Failure::from));
+        // The process is about to exit: freeing a million incidents one by one would only delay it.
+        std::mem::forget(store);
+        result
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`borderline incidents | head`) is not an error.
@@ -144,14 +149,19 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Runs one parsed command, writing its output to `out`.
+/// Loads the data and runs one parsed command, writing its output to `out`.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Failure> {
     let store = Store::load(cli.data.as_deref())?;
+    execute(cli, &store, out)
+}
+
+/// Runs one parsed command against loaded data.
+pub fn execute(cli: &Cli, store: &Store, out: &mut dyn Write) -> Result<(), Failure> {
     match &cli.command {
-        Command::Validate => validate(&store, out),
-        Command::Places(PlacesCommand::Search { name, json, limit }) => places_search(&store, name, *json, *limit, out),
-        Command::Places(PlacesCommand::List { json }) => places_list(&store, *json, out),
-        Command::Incidents(args) => incidents(&store, args, out),
+        Command::Validate => validate(store, out),
+        Command::Places(PlacesCommand::Search { name, json, limit }) => places_search(store, name, *json, *limit, out),
+        Command::Places(PlacesCommand::List { json }) => places_list(store, *json, out),
+        Command::Incidents(args) => incidents(store, args, out),
     }
 }
 

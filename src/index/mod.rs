@@ -3,8 +3,10 @@
 //! Trees hold plain lon/lat degrees; anything measured in metres is decided exactly on the WGS84
 //! ellipsoid after a conservative box prefilter (see [`crate::geodesy::radius_envelope`]).
 
+mod ids;
 mod points;
 mod segments;
 
+pub use ids::IdIndex;
 pub use points::PointIndex;
 pub use segments::{SegmentIndex, SegmentRef};

@@ -12,6 +12,7 @@
 //! | `register.json` | the source register (in the repository: `seeds/register.json`) |
 
 mod atomic;
+mod fast;
 mod issue;
 mod parse;
 mod query;
@@ -19,7 +20,7 @@ mod scan;
 
 use std::collections::HashSet;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -27,7 +28,7 @@ pub use atomic::atomic_write;
 pub use issue::{Issue, LoadError};
 pub use query::IncidentFilter;
 
-use crate::index::{PointIndex, SegmentIndex};
+use crate::index::{IdIndex, PointIndex, SegmentIndex};
 use crate::model::{Border, BorderPair, BorderSource, Country, Incident, Place, SourceRegister};
 use parse::{FeatureReader, IncidentContext, Interner, Pending};
 
@@ -98,7 +99,7 @@ pub struct Store {
     pub place_index: PointIndex,
     /// R-tree over every segment of `borders`.
     pub segment_index: SegmentIndex,
-    incident_by_id: FxHashMap<Box<str>, u32>,
+    incident_ids: IdIndex,
 }
 
 /// One layer's text and where it came from.
@@ -180,8 +181,15 @@ impl Store {
         check_unique(&places_l.label, places.iter().map(|p| p.id.as_str()), &mut issues);
         check_unique(&borders_l.label, borders.iter().map(|b| b.id.as_str()), &mut issues);
         check_unique(&countries_l.label, countries.iter().map(|c| c.iso3.as_str()), &mut issues);
-        check_unique(&incidents_label, incidents.iter().map(|i| &*i.event_id), &mut issues);
         check_register(&register_l.label, &register, &place_ids, &borders, &mut issues);
+        let (incident_index, incident_ids, duplicates) = index_incidents(&incidents);
+        issues.extend(duplicates.into_iter().map(|i| Issue {
+            file: incidents_label.clone(),
+            line: None,
+            feature: Some(incidents[i as usize].event_id.to_string()),
+            field: Some("id".into()),
+            message: "duplicate feature id: ids must be unique within a file".into(),
+        }));
 
         if !issues.is_empty() {
             return Err(LoadError::Invalid(issues));
@@ -193,10 +201,10 @@ impl Store {
             (files::COUNTRIES, countries_l.origin),
             (files::REGISTER, register_l.origin),
         ];
-        Ok(Store::from_parts(incidents, places, borders, countries, register, origins))
+        Ok(Store::assemble(incidents, places, borders, countries, register, origins, incident_index, incident_ids))
     }
 
-    /// Builds the indexes over already-validated data.
+    /// Builds the indexes over already-validated data (if two incidents share an id, the first is found by it).
     pub fn from_parts(
         incidents: Vec<Incident>,
         places: Vec<Place>,
@@ -205,13 +213,21 @@ impl Store {
         register: SourceRegister,
         origins: Vec<(&'static str, Origin)>,
     ) -> Store {
-        // The incident tree and the id map are independent: build them side by side.
-        let (incident_index, incident_by_id) = std::thread::scope(|s| {
-            let tree = s.spawn(|| PointIndex::new(incidents.iter().map(|i| i.position)));
-            let mut by_id = FxHashMap::with_capacity_and_hasher(incidents.len(), Default::default());
-            by_id.extend(incidents.iter().enumerate().map(|(i, inc)| (inc.event_id.clone(), i as u32)));
-            (tree.join().expect("index builder panicked"), by_id)
-        });
+        let (incident_index, incident_ids, _duplicates) = index_incidents(&incidents);
+        Store::assemble(incidents, places, borders, countries, register, origins, incident_index, incident_ids)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn assemble(
+        incidents: Vec<Incident>,
+        places: Vec<Place>,
+        borders: Vec<Border>,
+        countries: Vec<Country>,
+        register: SourceRegister,
+        origins: Vec<(&'static str, Origin)>,
+        incident_index: PointIndex,
+        incident_ids: IdIndex,
+    ) -> Store {
         let place_index = PointIndex::new(places.iter().map(|p| p.position));
         let segment_index = SegmentIndex::new(&borders);
         Store {
@@ -224,13 +240,14 @@ impl Store {
             incident_index,
             place_index,
             segment_index,
-            incident_by_id,
+            incident_ids,
         }
     }
 
     /// The incident with this `event_id`.
     pub fn incident(&self, event_id: &str) -> Option<&Incident> {
-        self.incident_by_id.get(event_id).map(|&i| &self.incidents[i as usize])
+        let key = |i: u32| &*self.incidents[i as usize].event_id;
+        self.incident_ids.get(event_id, key).map(|i| &self.incidents[i as usize])
     }
 
     /// The place with this id.
@@ -462,6 +479,15 @@ fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
         }
     }
     Ok(n)
+}
+
+/// The incident R-tree and id index, built side by side; also returns the positions of repeated ids.
+fn index_incidents(incidents: &[Incident]) -> (PointIndex, IdIndex, Vec<u32>) {
+    std::thread::scope(|s| {
+        let tree = s.spawn(|| PointIndex::new(incidents.iter().map(|i| i.position)));
+        let (ids, duplicates) = IdIndex::new(incidents.len(), |i| &incidents[i as usize].event_id);
+        (tree.join().expect("index builder panicked"), ids, duplicates)
+    })
 }
 
 fn check_unique<'a>(file: &str, ids: impl Iterator<Item = &'a str>, issues: &mut Vec<Issue>) {

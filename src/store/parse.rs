@@ -450,69 +450,69 @@ pub(crate) struct IncidentContext<'c> {
     pub source_ids: &'c HashSet<&'c str>,
 }
 
-#[derive(Deserialize)]
-struct IncidentFeatureWire<'a> {
+#[derive(Debug, Deserialize)]
+pub(crate) struct IncidentFeatureWire<'a> {
     #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
+    pub kind: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    geometry: Option<PointWire<'a>>,
+    pub geometry: Option<PointWire<'a>>,
     #[serde(borrow)]
-    properties: Option<IncidentWire<'a>>,
+    pub properties: Option<IncidentWire<'a>>,
 }
 
-#[derive(Deserialize)]
-struct PointWire<'a> {
+#[derive(Debug, Deserialize)]
+pub(crate) struct PointWire<'a> {
     #[serde(rename = "type", borrow)]
-    kind: Option<Cow<'a, str>>,
-    coordinates: Option<Vec<f64>>,
+    pub kind: Option<Cow<'a, str>>,
+    pub coordinates: Option<Vec<f64>>,
 }
 
-/// An incident's properties with their JSON types checked by serde in one pass (the fast path).
-#[derive(Deserialize)]
-struct IncidentWire<'a> {
+/// An incident's properties with their JSON types checked in one pass.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct IncidentWire<'a> {
     #[serde(borrow)]
-    event_id: Option<Cow<'a, str>>,
+    pub event_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    event_date: Option<Cow<'a, str>>,
+    pub event_date: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    date_start: Option<Cow<'a, str>>,
+    pub date_start: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    date_end: Option<Cow<'a, str>>,
-    time_precision: Option<u64>,
-    year: Option<u64>,
+    pub date_end: Option<Cow<'a, str>>,
+    pub time_precision: Option<u64>,
+    pub year: Option<u64>,
     #[serde(borrow)]
-    event_type: Option<Cow<'a, str>>,
+    pub event_type: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    sub_event_type: Option<Cow<'a, str>>,
+    pub sub_event_type: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    actor1: Option<Cow<'a, str>>,
+    pub actor1: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    actor2: Option<Cow<'a, str>>,
-    fatalities: Option<u64>,
-    fatalities_low: Option<u64>,
-    fatalities_high: Option<u64>,
+    pub actor2: Option<Cow<'a, str>>,
+    pub fatalities: Option<u64>,
+    pub fatalities_low: Option<u64>,
+    pub fatalities_high: Option<u64>,
     #[serde(borrow)]
-    location: Option<Cow<'a, str>>,
+    pub location: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    place_id: Option<Cow<'a, str>>,
+    pub place_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    country: Option<Cow<'a, str>>,
+    pub country: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    iso3: Option<Cow<'a, str>>,
+    pub iso3: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    admin1: Option<Cow<'a, str>>,
-    geo_precision: Option<u64>,
+    pub admin1: Option<Cow<'a, str>>,
+    pub geo_precision: Option<u64>,
     #[serde(borrow)]
-    notes: Option<Cow<'a, str>>,
+    pub notes: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    sources: Option<Vec<Cow<'a, str>>>,
+    pub sources: Option<Vec<Cow<'a, str>>>,
     #[serde(borrow)]
-    source: Option<Cow<'a, str>>,
-    variants: Option<Vec<Variant>>,
-    background: Option<Vec<Background>>,
-    latitude: Option<f64>,
-    longitude: Option<f64>,
-    timestamp: Option<i64>,
+    pub source: Option<Cow<'a, str>>,
+    pub variants: Option<Vec<Variant>>,
+    pub background: Option<Vec<Background>>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub timestamp: Option<i64>,
 }
 
 /// What each incident property must be, for precise messages when the fast path fails.
@@ -607,7 +607,8 @@ pub(crate) fn incident<'a>(
     ctx: &IncidentContext<'_>,
     interner: &mut Interner,
 ) -> Option<Incident> {
-    let feature: IncidentFeatureWire = match serde_json::from_str(raw) {
+    let parsed = super::fast::incident_feature(raw).map(Ok).unwrap_or_else(|| serde_json::from_str(raw));
+    let feature: IncidentFeatureWire = match parsed {
         Ok(f) => f,
         Err(_) => {
             incident_type_errors(r, raw);
