@@ -32,8 +32,15 @@ impl<'a> Cursor<'a> {
     fn string(&mut self) -> Option<Cow<'a, str>> {
         self.eat(b'"')?;
         let start = self.i;
-        // Most strings are short: a plain loop beats a vectorised search, and checks control characters too.
+        // Eight bytes at a time while none of them is a quote, a backslash or a control character.
         let mut end = start;
+        while let Some(chunk) = self.b.get(end..end + 8) {
+            let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+            if has_special_byte(w) {
+                break;
+            }
+            end += 8;
+        }
         loop {
             match *self.b.get(end)? {
                 b'"' => {
@@ -175,6 +182,17 @@ impl<'a> Cursor<'a> {
             }
         }
     }
+}
+
+/// Whether any byte of `w` is `"`, `\\` or below 0x20 (SWAR: "has a zero byte" on masked copies).
+fn has_special_byte(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let quote = zero_byte(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero_byte(w ^ (ONES * u64::from(b'\\')));
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    quote | backslash | control != 0
 }
 
 /// Marks a member as seen; a second occurrence aborts (serde reports duplicates).
@@ -360,6 +378,12 @@ break"}}"#,
             r#"{"type":"Feature","properties":{"event_id":"x"},}"#,
         ] {
             assert!(incident_feature(odd).is_none(), "{odd}");
+        }
+        for (text, special) in
+            [("abcdefgh", false), ("abc\"defg", true), ("abcdefg\\", true), ("abc\ndefg", true), ("éèàùabcd", false)]
+        {
+            let w = u64::from_le_bytes(text.as_bytes()[..8].try_into().unwrap());
+            assert_eq!(has_special_byte(w), special, "{text:?}");
         }
         let escaped = incident_feature(r#"{"type":"Feature","properties":{"notes":"a \"quoted\" \u00e9"}}"#).unwrap();
         assert_eq!(escaped.properties.unwrap().notes.as_deref(), Some("a \"quoted\" é"));
