@@ -122,3 +122,28 @@ fn store_selects_incidents_by_box_and_date_interval() {
     let names: Vec<&str> = ids.iter().map(|&i| &*s.incidents[i as usize].event_id).collect();
     assert_eq!(names, ["MLI0001"]);
 }
+
+#[test]
+fn large_sets_split_into_several_trees_still_match_brute_force() {
+    let mut rng = Rng::new(11);
+    let pts = random_points(&mut rng, 150_000, -12.0, 10.0, 16.0, 30.0);
+    let index = PointIndex::new(pts.iter().copied());
+    assert_eq!(index.len(), pts.len());
+    for _ in 0..40 {
+        let (w, s) = (rng.range(-13.0, 16.0), rng.range(9.0, 30.0));
+        let b = BBox::new(w, s, w + 1.0, s + 1.0).unwrap();
+        let mut got: Vec<u32> = index.in_bbox(&b).collect();
+        got.sort_unstable();
+        let want: Vec<u32> =
+            (0..pts.len() as u32).filter(|&i| b.contains(pts[i as usize].x, pts[i as usize].y)).collect();
+        assert_eq!(got, want, "{b}");
+    }
+    for _ in 0..5 {
+        let c = LonLat { x: rng.range(-12.0, 16.0), y: rng.range(10.0, 30.0) };
+        let mut brute: Vec<(u32, f64)> = pts.iter().enumerate().map(|(i, p)| (i as u32, distance_m(c, *p))).collect();
+        brute.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        let got: Vec<u32> = index.nearest_k(c, 10).iter().map(|(i, _)| *i).collect();
+        let want: Vec<u32> = brute.iter().take(10).map(|(i, _)| *i).collect();
+        assert_eq!(got, want, "around {c:?}");
+    }
+}
