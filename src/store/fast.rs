@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use super::parse::{IncidentFeatureWire, IncidentWire, PointWire};
 
+/// Reads JSON from text already known to be UTF-8; every cut it makes is at an ASCII byte.
 struct Cursor<'a> {
     s: &'a str,
     b: &'a [u8],
@@ -59,7 +60,7 @@ impl<'a> Cursor<'a> {
             if self.b[k] == b'\\' {
                 j = k + 2;
             } else {
-                let decoded: String = serde_json::from_str(&self.s[start - 1..=k]).ok()?;
+                let decoded: String = serde_json::from_slice(&self.b[start - 1..=k]).ok()?;
                 self.i = k + 1;
                 return Some(Cow::Owned(decoded));
             }
@@ -327,7 +328,33 @@ fn properties<'a>(c: &mut Cursor<'a>) -> Option<Option<IncidentWire<'a>>> {
 
 /// Reads an incident feature of the usual shape, or `None` to defer to the serde path.
 pub(crate) fn incident_feature(text: &str) -> Option<IncidentFeatureWire<'_>> {
-    let mut c = Cursor { s: text, b: text.as_bytes(), i: 0 };
+    let (feature, end) = feature_at(text, 0)?;
+    (super::scan::skip_ws(text.as_bytes(), end) == text.len()).then_some(feature)
+}
+
+/// What the reader found at a position of a block.
+pub(crate) enum Step<'a> {
+    /// A feature of the usual shape, and the offset just past it.
+    Feature(IncidentFeatureWire<'a>, usize),
+    /// A complete object the fast reader does not accept (the serde path will say why), and its end.
+    Other(usize),
+    /// The object runs past the end of the buffer: more input is needed.
+    Incomplete,
+}
+
+/// Reads the feature object starting at `text[pos] == '{'`.
+pub(crate) fn step(text: &str, pos: usize) -> Step<'_> {
+    match feature_at(text, pos) {
+        Some((feature, end)) => Step::Feature(feature, end),
+        None => match super::scan::object_end(text.as_bytes(), pos) {
+            Some(end) => Step::Other(end),
+            None => Step::Incomplete,
+        },
+    }
+}
+
+fn feature_at(s: &str, pos: usize) -> Option<(IncidentFeatureWire<'_>, usize)> {
+    let mut c = Cursor { s, b: s.as_bytes(), i: pos };
     let (mut kind, mut geom, mut props, mut seen) = (None, None, None, 0u64);
     c.object(|c, key| {
         match key {
@@ -349,8 +376,7 @@ pub(crate) fn incident_feature(text: &str) -> Option<IncidentFeatureWire<'_>> {
         }
         Some(())
     })?;
-    c.ws();
-    (c.i == c.b.len()).then_some(IncidentFeatureWire { kind, geometry: geom, properties: props })
+    Some((IncidentFeatureWire { kind, geometry: geom, properties: props }, c.i))
 }
 
 #[cfg(test)]

@@ -17,11 +17,11 @@ mod issue;
 mod parse;
 mod query;
 mod scan;
+mod stream;
 
 use std::collections::HashSet;
 
 use rustc_hash::FxHashSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub use atomic::atomic_write;
@@ -30,7 +30,7 @@ pub use query::IncidentFilter;
 
 use crate::index::{IdIndex, PointIndex, SegmentIndex};
 use crate::model::{Border, BorderPair, BorderSource, Country, Incident, Place, SourceRegister};
-use parse::{FeatureReader, IncidentContext, Interner, Pending};
+use parse::{FeatureReader, IncidentContext};
 
 /// The data compiled into the binary: the repository's `geodata/` and `seeds/register.json`.
 pub mod embedded {
@@ -296,189 +296,43 @@ enum IncidentSource {
 }
 
 /// Bytes read per block when streaming an incident file.
-const BLOCK_BYTES: usize = 32 << 20;
+const BLOCK_BYTES: usize = 16 << 20;
 
-/// Parses the incident layer block by block, each block's features on every core, keeping file order.
-/// Memory stays bounded by the block size plus the incidents themselves.
+/// Parses the incident layer (streamed, on every core) and resolves the lines of any problems.
 fn parse_incidents(
     label: &str,
     source: &IncidentSource,
     ctx: &IncidentContext<'_>,
     issues: &mut Vec<Issue>,
 ) -> Result<Vec<Incident>, LoadError> {
-    let io_err = |path: &Path, source| LoadError::Io { path: path.to_path_buf(), source };
-    let mut reader: Box<dyn Read> = match source {
-        IncidentSource::Embedded(text) => Box::new(text.as_bytes()),
-        IncidentSource::File(path) => Box::new(std::fs::File::open(path).map_err(|e| io_err(path, e))?),
+    let io_err = |e: std::io::Error| LoadError::Io {
+        path: match source {
+            IncidentSource::File(p) => p.clone(),
+            IncidentSource::Embedded(_) => PathBuf::from(label),
+        },
+        source: e,
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    let total_bytes = match source {
-        IncidentSource::Embedded(text) => text.len() as u64,
-        IncidentSource::File(path) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+    let (incidents, pending) = match source {
+        IncidentSource::Embedded(text) => {
+            stream::parse_incidents(&mut text.as_bytes(), text.len() as u64, BLOCK_BYTES, ctx).map_err(io_err)?
+        }
+        IncidentSource::File(path) => {
+            let mut file = std::fs::File::open(path).map_err(io_err)?;
+            let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+            stream::parse_incidents(&mut file, total, BLOCK_BYTES, ctx).map_err(io_err)?
+        }
     };
-    let mut scanner = scan::FeatureScanner::new();
-    let block_bytes = BLOCK_BYTES.min(total_bytes as usize + 1).max(1 << 16);
-    let (mut cur, mut next) = (Block::new(block_bytes), Block::new(block_bytes));
-    let mut incidents: Vec<Incident> = Vec::new();
-    let mut pending = Vec::new();
-    let io_error = |e| match source {
-        IncidentSource::File(path) => io_err(path, e),
-        IncidentSource::Embedded(_) => io_err(Path::new(label), e),
-    };
-    match cur.fill_and_scan(&mut reader, &mut scanner, &[]) {
-        Ok(()) => {}
-        Err(BlockError::Io(e)) => return Err(io_error(e)),
-        Err(BlockError::Scan(e)) => {
-            pending.push(parse::Pending::at(e.offset as usize, e.message));
-            cur.last = true;
-        }
-    }
-    // Pipeline: workers parse block k while this thread reads and scans block k + 1.
-    loop {
-        let (results, status) = std::thread::scope(|s| {
-            let handles = cur.spawn_parsers(s, threads, ctx);
-            let status = (!cur.last).then(|| next.fill_and_scan(&mut reader, &mut scanner, cur.unconsumed()));
-            let results: Vec<_> =
-                handles.into_iter().map(|h| h.join().expect("incident parser thread panicked")).collect();
-            (results, status)
-        });
-        if incidents.is_empty() && cur.consumed > 0 {
-            // Estimate the total from the first block so the vector is not re-grown (and copied) later.
-            let estimate = (total_bytes as f64 / cur.consumed as f64 * cur.spans.len() as f64 * 1.05) as usize;
-            incidents.reserve(estimate);
-        }
-        for (items, p) in results {
-            incidents.extend(items);
-            pending.extend(p);
-        }
-        match status {
-            None => break,
-            Some(Ok(())) => std::mem::swap(&mut cur, &mut next),
-            Some(Err(BlockError::Io(e))) => return Err(io_error(e)),
-            Some(Err(BlockError::Scan(e))) => {
-                pending.push(parse::Pending::at(e.offset as usize, e.message));
-                break;
-            }
-        }
-    }
-    if pending.is_empty() {
-        match scanner.type_value.as_deref() {
-            Some("FeatureCollection") => {}
-            Some(other) => pending
-                .push(parse::Pending::at(0, format!("top-level type is {other:?}; expected \"FeatureCollection\""))),
-            None => pending.push(parse::Pending::at(
-                0,
-                "top-level object has no \"type\"; expected a GeoJSON FeatureCollection".into(),
-            )),
-        }
-        if !scanner.saw_features {
-            pending.push(parse::Pending::at(0, "FeatureCollection has no \"features\" array".into()));
-        }
-    }
     if !pending.is_empty() {
         let resolved = match source {
             IncidentSource::Embedded(text) => parse::resolve(label, text, pending),
-            IncidentSource::File(path) => match std::fs::File::open(path) {
-                Ok(f) => parse::resolve_stream(label, std::io::BufReader::new(f), pending),
-                Err(e) => return Err(io_err(path, e)),
-            },
+            IncidentSource::File(path) => {
+                let file = std::fs::File::open(path).map_err(io_err)?;
+                parse::resolve_stream(label, std::io::BufReader::new(file), pending)
+            }
         };
         issues.extend(resolved);
     }
     Ok(incidents)
-}
-
-enum BlockError {
-    Io(std::io::Error),
-    Scan(scan::ScanError),
-}
-
-/// One block of an incident file: its bytes, the features found in them, and how far it was consumed.
-struct Block {
-    buf: Vec<u8>,
-    filled: usize,
-    consumed: usize,
-    /// Stream offset of `buf[0]`.
-    base: usize,
-    spans: Vec<std::ops::Range<usize>>,
-    /// No block follows this one.
-    last: bool,
-}
-
-impl Block {
-    fn new(size: usize) -> Block {
-        Block { buf: vec![0; size], filled: 0, consumed: 0, base: 0, spans: Vec::new(), last: false }
-    }
-
-    fn unconsumed(&self) -> &[u8] {
-        &self.buf[self.consumed..self.filled]
-    }
-
-    /// Starts with `carry` (the previous block's unconsumed tail), reads up to the buffer's size, and scans.
-    fn fill_and_scan(
-        &mut self,
-        reader: &mut dyn Read,
-        scanner: &mut scan::FeatureScanner,
-        carry: &[u8],
-    ) -> Result<(), BlockError> {
-        if self.buf.len() <= carry.len() {
-            // A single feature larger than the buffer: grow it.
-            self.buf.resize(carry.len() * 2, 0);
-        }
-        self.buf[..carry.len()].copy_from_slice(carry);
-        let n = read_full(reader, &mut self.buf[carry.len()..]).map_err(BlockError::Io)?;
-        self.filled = carry.len() + n;
-        let eof = self.filled < self.buf.len();
-        let (consumed, spans) = scanner.feed(&self.buf[..self.filled], eof).map_err(BlockError::Scan)?;
-        self.base = scanner.base as usize;
-        scanner.base += consumed as u64;
-        self.consumed = consumed;
-        self.spans = spans;
-        self.last = eof && (scanner.done() || self.unconsumed().iter().all(u8::is_ascii_whitespace));
-        Ok(())
-    }
-
-    /// Parses this block's features on `threads` scoped threads.
-    fn spawn_parsers<'s, 'e>(
-        &'e self,
-        s: &'s std::thread::Scope<'s, 'e>,
-        threads: usize,
-        ctx: &'e IncidentContext<'e>,
-    ) -> Vec<std::thread::ScopedJoinHandle<'s, (Vec<Incident>, Vec<Pending>)>> {
-        let chunk = self.spans.len().div_ceil(threads).max(4096);
-        self.spans
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    let mut interner = Interner::default();
-                    let mut pending = Vec::new();
-                    let mut items = Vec::with_capacity(part.len());
-                    for span in part {
-                        let mut reader = FeatureReader::new(self.base + span.start, &mut pending);
-                        match std::str::from_utf8(&self.buf[span.clone()]) {
-                            Ok(text) => items.extend(parse::incident(&mut reader, text, ctx, &mut interner)),
-                            Err(e) => reader.problem(None, format!("feature is not valid UTF-8: {e}")),
-                        }
-                    }
-                    (items, pending)
-                })
-            })
-            .collect()
-    }
-}
-
-/// Reads until `buf` is full or the input ends; returns the bytes read.
-fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut n = 0;
-    while n < buf.len() {
-        match reader.read(&mut buf[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(n)
 }
 
 /// The incident R-tree and id index, built side by side; also returns the positions of repeated ids.

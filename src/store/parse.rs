@@ -608,13 +608,22 @@ pub(crate) fn incident<'a>(
     interner: &mut Interner,
 ) -> Option<Incident> {
     let parsed = super::fast::incident_feature(raw).map(Ok).unwrap_or_else(|| serde_json::from_str(raw));
-    let feature: IncidentFeatureWire = match parsed {
-        Ok(f) => f,
+    match parsed {
+        Ok(feature) => incident_from_wire(r, feature, ctx, interner),
         Err(_) => {
             incident_type_errors(r, raw);
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// Validates an already-read incident feature and builds it; `None` when it has problems (all recorded).
+pub(crate) fn incident_from_wire<'a>(
+    r: &mut FeatureReader<'a, '_>,
+    feature: IncidentFeatureWire<'a>,
+    ctx: &IncidentContext<'_>,
+    interner: &mut Interner,
+) -> Option<Incident> {
     let Some(p) = feature.properties else {
         r.problem(Some("properties"), "missing; expected an object");
         return None;

@@ -40,9 +40,14 @@ pub(crate) struct FeatureScanner {
     pub type_value: Option<String>,
     /// Whether a `features` member was seen.
     pub saw_features: bool,
+    /// When set, `feed` stops as soon as it enters the features array (the caller reads the features itself
+    /// and hands back with [`FeatureScanner::features_ended`]).
+    pub stop_at_features: bool,
+    /// Set when `feed` stopped at the start of the features array.
+    pub in_features: bool,
 }
 
-fn skip_ws(buf: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_ws(buf: &[u8], mut i: usize) -> usize {
     while i < buf.len() && matches!(buf[i], b' ' | b'\n' | b'\r' | b'\t') {
         i += 1;
     }
@@ -66,7 +71,7 @@ fn string_end(buf: &[u8], i: usize) -> Option<usize> {
 }
 
 /// End of the object starting at `buf[i] == b'{'` (braces counted outside strings), or `None`.
-fn object_end(buf: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn object_end(buf: &[u8], i: usize) -> Option<usize> {
     let mut depth = 0usize;
     let mut j = i;
     loop {
@@ -123,7 +128,20 @@ fn value_end(buf: &[u8], i: usize) -> Option<usize> {
 
 impl FeatureScanner {
     pub fn new() -> FeatureScanner {
-        FeatureScanner { state: State::Start, base: 0, type_value: None, saw_features: false }
+        FeatureScanner {
+            state: State::Start,
+            base: 0,
+            type_value: None,
+            saw_features: false,
+            stop_at_features: false,
+            in_features: false,
+        }
+    }
+
+    /// The caller has read the features up to and including the array's closing `]`.
+    pub fn features_ended(&mut self) {
+        self.in_features = false;
+        self.state = State::AfterValue;
     }
 
     pub fn done(&self) -> bool {
@@ -190,6 +208,10 @@ impl FeatureScanner {
                         self.saw_features = true;
                         self.state = State::Feature { first: true };
                         i = j + 1;
+                        if self.stop_at_features {
+                            self.in_features = true;
+                            return Ok((i, spans));
+                        }
                         continue;
                     }
                     let Some(end) = value_end(buf, j) else { return self.incomplete(buf, j, eof, spans) };
