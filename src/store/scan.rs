@@ -1,7 +1,5 @@
-//! Finds the features of a GeoJSON FeatureCollection in a byte stream without parsing them, so a
-//! large file can be read block by block and its features parsed in parallel, in bounded memory.
-
-use std::ops::Range;
+//! Follows the top level of a GeoJSON FeatureCollection in a byte stream, up to its `features` array and
+//! after it, without parsing the features themselves (the stream reader does that, on every core).
 
 use memchr::{memchr2, memchr3};
 
@@ -23,10 +21,8 @@ enum State {
     Value { key: String },
     /// After a top-level value, expecting `,` or `}`.
     AfterValue,
-    /// Inside the features array, expecting a feature or `]`.
-    Feature { first: bool },
-    /// After a feature, expecting `,` or `]`.
-    AfterFeature,
+    /// Inside the features array: the caller reads it.
+    InFeatures,
     /// After the closing `}`.
     Done,
 }
@@ -40,10 +36,8 @@ pub(crate) struct FeatureScanner {
     pub type_value: Option<String>,
     /// Whether a `features` member was seen.
     pub saw_features: bool,
-    /// When set, `feed` stops as soon as it enters the features array (the caller reads the features itself
-    /// and hands back with [`FeatureScanner::features_ended`]).
-    pub stop_at_features: bool,
-    /// Set when `feed` stopped at the start of the features array.
+    /// Set when `feed` stopped at the start of the features array; the caller reads the features and hands
+    /// back with [`FeatureScanner::features_ended`].
     pub in_features: bool,
 }
 
@@ -128,14 +122,7 @@ fn value_end(buf: &[u8], i: usize) -> Option<usize> {
 
 impl FeatureScanner {
     pub fn new() -> FeatureScanner {
-        FeatureScanner {
-            state: State::Start,
-            base: 0,
-            type_value: None,
-            saw_features: false,
-            stop_at_features: false,
-            in_features: false,
-        }
+        FeatureScanner { state: State::Start, base: 0, type_value: None, saw_features: false, in_features: false }
     }
 
     /// The caller has read the features up to and including the array's closing `]`.
@@ -152,10 +139,9 @@ impl FeatureScanner {
         ScanError { offset: self.base + at as u64, message: message.into() }
     }
 
-    /// Scans `buf` (the unconsumed bytes). Returns how many bytes were consumed and the features found
-    /// (ranges into `buf`, all below the consumed count). With `eof`, running out of data is an error.
-    pub fn feed(&mut self, buf: &[u8], eof: bool) -> Result<(usize, Vec<Range<usize>>), ScanError> {
-        let mut spans = Vec::new();
+    /// Scans `buf` (the unconsumed bytes) and returns how many bytes were consumed. It stops just inside the
+    /// features array (setting `in_features`). With `eof`, running out of data is an error.
+    pub fn feed(&mut self, buf: &[u8], eof: bool) -> Result<usize, ScanError> {
         let mut i = 0;
         loop {
             let j = skip_ws(buf, i);
@@ -163,7 +149,7 @@ impl FeatureScanner {
                 if eof && self.state != State::Done {
                     return Err(self.error(j, "unexpected end of file: the FeatureCollection is not closed"));
                 }
-                return Ok((j, spans));
+                return Ok(j);
             }
             let c = buf[j];
             match self.state.clone() {
@@ -188,11 +174,11 @@ impl FeatureScanner {
                     if c != b'"' {
                         return Err(self.error(j, "expected a member name in the top-level object"));
                     }
-                    let Some(end) = string_end(buf, j) else { return self.incomplete(buf, j, eof, spans) };
+                    let Some(end) = string_end(buf, j) else { return self.incomplete(j, eof) };
                     let key: String = serde_json::from_slice(&buf[j..end]).map_err(|e| self.error(j, e.to_string()))?;
                     let k = skip_ws(buf, end);
                     if k == buf.len() {
-                        return self.incomplete(buf, j, eof, spans);
+                        return self.incomplete(j, eof);
                     }
                     if buf[k] != b':' {
                         return Err(self.error(k, "expected ':' after a member name"));
@@ -206,15 +192,11 @@ impl FeatureScanner {
                             return Err(self.error(j, "\"features\" must be an array"));
                         }
                         self.saw_features = true;
-                        self.state = State::Feature { first: true };
-                        i = j + 1;
-                        if self.stop_at_features {
-                            self.in_features = true;
-                            return Ok((i, spans));
-                        }
-                        continue;
+                        self.in_features = true;
+                        self.state = State::InFeatures;
+                        return Ok(j + 1);
                     }
-                    let Some(end) = value_end(buf, j) else { return self.incomplete(buf, j, eof, spans) };
+                    let Some(end) = value_end(buf, j) else { return self.incomplete(j, eof) };
                     if key == "type" {
                         self.type_value = serde_json::from_slice::<String>(&buf[j..end]).ok();
                     }
@@ -229,82 +211,16 @@ impl FeatureScanner {
                     }
                     i = j + 1;
                 }
-                State::Feature { first } => {
-                    if c == b']' && first {
-                        self.state = State::AfterValue;
-                        i = j + 1;
-                        continue;
-                    }
-                    if c != b'{' {
-                        return Err(self.error(j, "each element of \"features\" must be a GeoJSON Feature object"));
-                    }
-                    let Some(end) = object_end(buf, j) else { return self.incomplete(buf, j, eof, spans) };
-                    spans.push(j..end);
-                    self.state = State::AfterFeature;
-                    i = end;
-                }
-                State::AfterFeature => {
-                    match c {
-                        b',' => self.state = State::Feature { first: false },
-                        b']' => self.state = State::AfterValue,
-                        _ => return Err(self.error(j, "expected ',' or ']' between features")),
-                    }
-                    i = j + 1;
-                }
+                State::InFeatures => return Ok(j),
                 State::Done => return Err(self.error(j, "unexpected data after the end of the FeatureCollection")),
             }
         }
     }
 
-    fn incomplete(
-        &self,
-        _buf: &[u8],
-        at: usize,
-        eof: bool,
-        spans: Vec<Range<usize>>,
-    ) -> Result<(usize, Vec<Range<usize>>), ScanError> {
+    fn incomplete(&self, at: usize, eof: bool) -> Result<usize, ScanError> {
         if eof {
             return Err(self.error(at, "unexpected end of file inside a value"));
         }
-        Ok((at, spans))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Feeds `text` in pieces of `step` bytes, as a streaming reader would, and returns the features found.
-    fn scan_in_pieces(text: &str, step: usize) -> Vec<String> {
-        let bytes = text.as_bytes();
-        let mut scanner = FeatureScanner::new();
-        let (mut buf, mut out, mut pos) = (Vec::new(), Vec::new(), 0);
-        loop {
-            let eof = pos >= bytes.len();
-            let end = (pos + step).min(bytes.len());
-            buf.extend_from_slice(&bytes[pos..end]);
-            pos = end;
-            let (consumed, spans) = scanner.feed(&buf, eof).expect("valid collection");
-            out.extend(spans.into_iter().map(|r| String::from_utf8(buf[r].to_vec()).unwrap()));
-            buf.drain(..consumed);
-            scanner.base += consumed as u64;
-            if eof {
-                assert!(scanner.done());
-                return out;
-            }
-        }
-    }
-
-    #[test]
-    fn features_split_across_reads_are_found_whole() {
-        let text = crate::store::embedded::INCIDENTS;
-        let whole = scan_in_pieces(text, usize::MAX / 2);
-        assert_eq!(whole.len(), 33);
-        for step in [1, 7, 64, 1000, 4096] {
-            assert_eq!(scan_in_pieces(text, step), whole, "step {step}");
-        }
-        // Braces and quotes inside strings do not confuse it.
-        let tricky = r#"{"features":[{"a":"}{\"]"},{"b":["{"]}],"type":"FeatureCollection"}"#;
-        assert_eq!(scan_in_pieces(tricky, 3), [r#"{"a":"}{\"]"}"#, r#"{"b":["{"]}"#]);
+        Ok(at)
     }
 }

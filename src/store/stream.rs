@@ -194,7 +194,6 @@ pub(crate) fn parse_incidents(
     let mut incidents: Vec<Incident> = Vec::new();
     let mut pending = Vec::new();
     let mut scanner = FeatureScanner::new();
-    scanner.stop_at_features = true;
 
     let mut incoming = vec![0u8; block_bytes];
     let read_block_bytes = |reader: &mut dyn Read, incoming: &mut Vec<u8>| -> io::Result<(usize, bool)> {
@@ -210,7 +209,7 @@ pub(crate) fn parse_incidents(
         buf.extend_from_slice(&incoming[..n]);
         eof = eof || end;
         match scanner.feed(&buf, eof) {
-            Ok((consumed, _)) => {
+            Ok(consumed) => {
                 buf.drain(..consumed);
                 scanner.base += consumed as u64;
             }
@@ -291,7 +290,7 @@ pub(crate) fn parse_incidents(
         scanner.base = base as u64;
         loop {
             match scanner.feed(&buf, eof) {
-                Ok((consumed, _)) => {
+                Ok(consumed) => {
                     buf.drain(..consumed);
                     scanner.base += consumed as u64;
                 }
