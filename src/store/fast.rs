@@ -333,6 +333,8 @@ pub(crate) fn incident_feature(text: &str) -> Option<IncidentFeatureWire<'_>> {
 }
 
 /// What the reader found at a position of a block.
+// Boxing the large variant would cost an allocation per feature on the hot path.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Step<'a> {
     /// A feature of the usual shape, and the offset just past it.
     Feature(IncidentFeatureWire<'a>, usize),

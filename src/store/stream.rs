@@ -229,7 +229,7 @@ pub(crate) fn parse_incidents(
     cur.len = cur.data.len();
     let mut next = Block { data: Vec::new(), start: 0, len: 0 };
     let mut array_end: Option<(usize, Vec<u8>)> = None;
-    while scanner.in_features {
+    while scanner.in_features && array_end.is_none() {
         // Only the valid UTF-8 prefix is read; a character cut by the block's end waits for the next block.
         let bytes = cur.bytes();
         let text = match std::str::from_utf8(bytes) {
