@@ -12,6 +12,10 @@ use borderline::Store;
 use borderline::model::BBox;
 use criterion::{Criterion, criterion_group, criterion_main};
 
+/// The same allocator as the `borderline` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn peers() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers")
 }
