@@ -124,7 +124,7 @@ fn store_selects_incidents_by_box_and_date_interval() {
 }
 
 #[test]
-fn large_sets_split_into_several_trees_still_match_brute_force() {
+fn a_large_set_matches_brute_force() {
     let mut rng = Rng::new(11);
     let pts = random_points(&mut rng, 150_000, -12.0, 10.0, 16.0, 30.0);
     let index = PointIndex::new(pts.iter().copied());
