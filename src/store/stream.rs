@@ -53,9 +53,8 @@ struct Ctx<'c> {
     eof: bool,
 }
 
-fn read_range(text: &str, start: Start, limit: usize, ctx: &Ctx<'_>) -> Run {
+fn read_range(text: &str, start: Start, limit: usize, ctx: &Ctx<'_>, interner: &mut Interner) -> Run {
     let buf = text.as_bytes();
-    let mut interner = Interner::default();
     let mut run =
         Run { items: Vec::new(), pending: Vec::new(), end: start.pos, after_feature: false, stop: Stop::Error };
     let (mut pos, mut after, mut array_start) = (start.pos, start.after_feature, start.array_start);
@@ -108,11 +107,11 @@ fn read_range(text: &str, start: Start, limit: usize, ctx: &Ctx<'_>) -> Run {
         let mut reader = FeatureReader::new(ctx.base + j, &mut run.pending);
         match fast::step(text, j) {
             Step::Feature(wire, end) => {
-                run.items.extend(parse::incident_from_wire(&mut reader, wire, ctx.incidents, &mut interner));
+                run.items.extend(parse::incident_from_wire(&mut reader, wire, ctx.incidents, interner));
                 pos = end;
             }
             Step::Other(end) => {
-                run.items.extend(parse::incident(&mut reader, &text[j..end], ctx.incidents, &mut interner));
+                run.items.extend(parse::incident(&mut reader, &text[j..end], ctx.incidents, interner));
                 pos = end;
             }
             Step::Incomplete if ctx.eof => {
@@ -141,8 +140,10 @@ fn guess_start(buf: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-/// Reads the whole block's features on `threads` cores; returns the accepted runs in order.
-fn read_block(text: &str, first: Start, threads: usize, ctx: &Ctx<'_>) -> Vec<Run> {
+/// Reads the whole block's features on one thread per interner (kept across blocks, so repeated strings
+/// are shared file-wide); returns the accepted runs in order.
+fn read_block(text: &str, first: Start, interners: &mut [Interner], ctx: &Ctx<'_>) -> Vec<Run> {
+    let threads = interners.len();
     let buf = text.as_bytes();
     let mut starts = vec![first];
     for k in 1..threads {
@@ -157,7 +158,8 @@ fn read_block(text: &str, first: Start, threads: usize, ctx: &Ctx<'_>) -> Vec<Ru
         let handles: Vec<_> = starts
             .iter()
             .zip(&limits)
-            .map(|(&start, &limit)| s.spawn(move || read_range(text, start, limit, ctx)))
+            .zip(interners.iter_mut())
+            .map(|((&start, &limit), interner)| s.spawn(move || read_range(text, start, limit, ctx, interner)))
             .collect();
         handles.into_iter().map(|h| h.join().expect("incident reader thread panicked")).collect()
     });
@@ -175,7 +177,7 @@ fn read_block(text: &str, first: Start, threads: usize, ctx: &Ctx<'_>) -> Vec<Ru
         // The guess was not a feature boundary: read on from where the previous range really stopped.
         if prev.stop == Stop::Limit {
             let redo = Start { pos: prev.end, after_feature: prev.after_feature, array_start: false };
-            accepted.push(read_range(text, redo, buf.len(), ctx));
+            accepted.push(read_range(text, redo, buf.len(), ctx, &mut interners[0]));
         }
         break;
     }
@@ -191,6 +193,7 @@ pub(crate) fn parse_incidents(
     ctx: &IncidentContext<'_>,
 ) -> io::Result<(Vec<Incident>, Vec<Pending>)> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+    let mut interners: Vec<Interner> = (0..threads).map(|_| Interner::default()).collect();
     let mut incidents: Vec<Incident> = Vec::new();
     let mut pending = Vec::new();
     let mut scanner = FeatureScanner::new();
@@ -244,7 +247,7 @@ pub(crate) fn parse_incidents(
         let block_ctx = Ctx { incidents: ctx, base, eof };
         // Parse this block on every core while this thread reads the next one behind some headroom.
         let (runs, read) = std::thread::scope(|s| {
-            let parsing = s.spawn(|| read_block(text, first, threads, &block_ctx));
+            let parsing = s.spawn(|| read_block(text, first, &mut interners, &block_ctx));
             let read = if eof { Ok((0, true)) } else { next.read_after_headroom(reader, block_bytes) };
             (parsing.join().expect("block reader panicked"), read)
         });
