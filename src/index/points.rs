@@ -6,10 +6,22 @@ use crate::model::{BBox, LonLat};
 
 type Entry = GeomWithData<[f64; 2], u32>;
 
+/// Wider nodes than rstar's default (6): a shallower tree that bulk-loads faster and answers box counts
+/// with fewer node visits.
+#[derive(Debug)]
+pub struct WideNodes;
+
+impl rstar::RTreeParams for WideNodes {
+    const MIN_SIZE: usize = 8;
+    const MAX_SIZE: usize = 24;
+    const REINSERTION_COUNT: usize = 6;
+    type DefaultInsertionStrategy = rstar::RStarInsertionStrategy;
+}
+
 /// An R-tree of points, each carrying the index of its item in the caller's slice.
 #[derive(Debug, Default)]
 pub struct PointIndex {
-    tree: RTree<Entry>,
+    tree: RTree<Entry, WideNodes>,
 }
 
 impl PointIndex {
@@ -17,7 +29,7 @@ impl PointIndex {
     pub fn new(positions: impl IntoIterator<Item = LonLat>) -> PointIndex {
         let entries: Vec<Entry> =
             positions.into_iter().enumerate().map(|(i, p)| GeomWithData::new([p.x, p.y], i as u32)).collect();
-        PointIndex { tree: RTree::bulk_load(entries) }
+        PointIndex { tree: RTree::bulk_load_with_params(entries) }
     }
 
     /// Number of points.
