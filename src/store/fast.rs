@@ -206,7 +206,8 @@ fn once(seen: &mut u64, bit: u32) -> Option<()> {
     Some(())
 }
 
-fn coordinates(c: &mut Cursor<'_>) -> Option<Option<Vec<f64>>> {
+/// `null`, or an array whose elements `item` reads.
+fn array<'a, T>(c: &mut Cursor<'a>, mut item: impl FnMut(&mut Cursor<'a>) -> Option<T>) -> Option<Option<Vec<T>>> {
     if c.null() {
         return Some(None);
     }
@@ -217,7 +218,7 @@ fn coordinates(c: &mut Cursor<'_>) -> Option<Option<Vec<f64>>> {
         return Some(Some(v));
     }
     loop {
-        v.push(c.f64()?);
+        v.push(item(c)?);
         match c.peek()? {
             b',' => c.i += 1,
             b']' => {
@@ -242,7 +243,7 @@ fn geometry<'a>(c: &mut Cursor<'a>) -> Option<Option<PointWire<'a>>> {
             }
             "coordinates" => {
                 once(&mut seen, 1)?;
-                coords = coordinates(c)?;
+                coords = array(c, Cursor::f64)?;
             }
             _ => {
                 c.skip_value()?;
@@ -251,29 +252,6 @@ fn geometry<'a>(c: &mut Cursor<'a>) -> Option<Option<PointWire<'a>>> {
         Some(())
     })?;
     Some(Some(PointWire { kind, coordinates: coords }))
-}
-
-fn string_array<'a>(c: &mut Cursor<'a>) -> Option<Option<Vec<Cow<'a, str>>>> {
-    if c.null() {
-        return Some(None);
-    }
-    c.eat(b'[')?;
-    let mut v = Vec::new();
-    if c.peek() == Some(b']') {
-        c.i += 1;
-        return Some(Some(v));
-    }
-    loop {
-        v.push(c.string()?);
-        match c.peek()? {
-            b',' => c.i += 1,
-            b']' => {
-                c.i += 1;
-                return Some(Some(v));
-            }
-            _ => return None,
-        }
-    }
 }
 
 fn properties<'a>(c: &mut Cursor<'a>) -> Option<Option<IncidentWire<'a>>> {
@@ -310,7 +288,7 @@ fn properties<'a>(c: &mut Cursor<'a>) -> Option<Option<IncidentWire<'a>>> {
             "admin1" => field!(17, w.admin1, c.opt_string()),
             "geo_precision" => field!(18, w.geo_precision, c.opt_u64()),
             "notes" => field!(19, w.notes, c.opt_string()),
-            "sources" => field!(20, w.sources, string_array(c)),
+            "sources" => field!(20, w.sources, array(c, Cursor::string)),
             "source" => field!(21, w.source, c.opt_string()),
             "variants" => field!(22, w.variants, c.skip_value().and_then(|v| serde_json::from_str(v).ok())),
             "background" => field!(23, w.background, c.skip_value().and_then(|v| serde_json::from_str(v).ok())),

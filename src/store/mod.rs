@@ -182,15 +182,6 @@ impl Store {
         check_unique(&borders_l.label, borders.iter().map(|b| b.id.as_str()), &mut issues);
         check_unique(&countries_l.label, countries.iter().map(|c| c.iso3.as_str()), &mut issues);
         check_register(&register_l.label, &register, &place_ids, &borders, &mut issues);
-        let (incident_index, incident_ids, duplicates) = index_incidents(&incidents);
-        issues.extend(duplicates.into_iter().map(|i| Issue {
-            file: incidents_label.clone(),
-            line: None,
-            feature: Some(incidents[i as usize].event_id.to_string()),
-            field: Some("id".into()),
-            message: "duplicate feature id: ids must be unique within a file".into(),
-        }));
-
         if !issues.is_empty() {
             return Err(LoadError::Invalid(issues));
         }
@@ -201,36 +192,41 @@ impl Store {
             (files::COUNTRIES, countries_l.origin),
             (files::REGISTER, register_l.origin),
         ];
-        Ok(Store::assemble(incidents, places, borders, countries, register, origins, incident_index, incident_ids))
+        let (store, duplicates) = Store::with_indexes(incidents, places, borders, countries, register, origins);
+        if !duplicates.is_empty() {
+            let issues = duplicates
+                .into_iter()
+                .map(|i| Issue {
+                    file: incidents_label.clone(),
+                    line: None,
+                    feature: Some(store.incidents[i as usize].event_id.to_string()),
+                    field: Some("id".into()),
+                    message: "duplicate feature id: ids must be unique within a file".into(),
+                })
+                .collect();
+            return Err(LoadError::Invalid(issues));
+        }
+        Ok(store)
     }
 
-    /// Builds the indexes over already-validated data (if two incidents share an id, the first is found by it).
-    pub fn from_parts(
+    /// Builds every index; also returns the incidents whose `event_id` repeats an earlier one.
+    fn with_indexes(
         incidents: Vec<Incident>,
         places: Vec<Place>,
         borders: Vec<Border>,
         countries: Vec<Country>,
         register: SourceRegister,
         origins: Vec<(&'static str, Origin)>,
-    ) -> Store {
-        let (incident_index, incident_ids, _duplicates) = index_incidents(&incidents);
-        Store::assemble(incidents, places, borders, countries, register, origins, incident_index, incident_ids)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn assemble(
-        incidents: Vec<Incident>,
-        places: Vec<Place>,
-        borders: Vec<Border>,
-        countries: Vec<Country>,
-        register: SourceRegister,
-        origins: Vec<(&'static str, Origin)>,
-        incident_index: PointIndex,
-        incident_ids: IdIndex,
-    ) -> Store {
+    ) -> (Store, Vec<u32>) {
+        // The incident tree and the id index are independent: build them side by side.
+        let (incident_index, (incident_ids, duplicates)) = std::thread::scope(|s| {
+            let tree = s.spawn(|| PointIndex::new(incidents.iter().map(|i| i.position)));
+            let ids = IdIndex::new(incidents.len(), |i| &incidents[i as usize].event_id);
+            (tree.join().expect("index builder panicked"), ids)
+        });
         let place_index = PointIndex::new(places.iter().map(|p| p.position));
         let segment_index = SegmentIndex::new(&borders);
-        Store {
+        let store = Store {
             incidents,
             places,
             borders,
@@ -241,7 +237,8 @@ impl Store {
             place_index,
             segment_index,
             incident_ids,
-        }
+        };
+        (store, duplicates)
     }
 
     /// The incident with this `event_id`.
@@ -333,15 +330,6 @@ fn parse_incidents(
         issues.extend(resolved);
     }
     Ok(incidents)
-}
-
-/// The incident R-tree and id index, built side by side; also returns the positions of repeated ids.
-fn index_incidents(incidents: &[Incident]) -> (PointIndex, IdIndex, Vec<u32>) {
-    std::thread::scope(|s| {
-        let tree = s.spawn(|| PointIndex::new(incidents.iter().map(|i| i.position)));
-        let (ids, duplicates) = IdIndex::new(incidents.len(), |i| &incidents[i as usize].event_id);
-        (tree.join().expect("index builder panicked"), ids, duplicates)
-    })
 }
 
 fn check_unique<'a>(file: &str, ids: impl Iterator<Item = &'a str>, issues: &mut Vec<Issue>) {

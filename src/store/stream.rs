@@ -211,15 +211,8 @@ pub(crate) fn parse_incidents(
         let (n, end) = read_block_bytes(reader, &mut incoming)?;
         buf.extend_from_slice(&incoming[..n]);
         eof = eof || end;
-        match scanner.feed(&buf, eof) {
-            Ok(consumed) => {
-                buf.drain(..consumed);
-                scanner.base += consumed as u64;
-            }
-            Err(e) => {
-                pending.push(Pending::at(e.offset as usize, e.message));
-                return Ok((incidents, pending));
-            }
+        if !feed_top_level(&mut scanner, &mut buf, eof, &mut pending) {
+            return Ok((incidents, pending));
         }
         if scanner.in_features || scanner.done() || eof {
             break;
@@ -292,15 +285,8 @@ pub(crate) fn parse_incidents(
         base += at + 1;
         scanner.base = base as u64;
         loop {
-            match scanner.feed(&buf, eof) {
-                Ok(consumed) => {
-                    buf.drain(..consumed);
-                    scanner.base += consumed as u64;
-                }
-                Err(e) => {
-                    pending.push(Pending::at(e.offset as usize, e.message));
-                    break;
-                }
+            if !feed_top_level(&mut scanner, &mut buf, eof, &mut pending) {
+                break;
             }
             if scanner.done() || eof {
                 break;
@@ -363,6 +349,21 @@ impl Block {
             self.start = 0;
         }
         self.len = tail.len() + n;
+    }
+}
+
+/// Feeds the top-level scanner and drops what it consumed; false (with the problem recorded) on an error.
+fn feed_top_level(scanner: &mut FeatureScanner, buf: &mut Vec<u8>, eof: bool, pending: &mut Vec<Pending>) -> bool {
+    match scanner.feed(buf, eof) {
+        Ok(consumed) => {
+            buf.drain(..consumed);
+            scanner.base += consumed as u64;
+            true
+        }
+        Err(e) => {
+            pending.push(Pending::at(e.offset as usize, e.message));
+            false
+        }
     }
 }
 
