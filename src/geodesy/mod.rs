@@ -3,6 +3,12 @@
 //!
 //! All distances are metres; all positions are (longitude, latitude) in degrees.
 
+mod gnomonic;
+mod segment;
+
+pub use gnomonic::Gnomonic;
+pub use segment::{SegmentFoot, nearest_on_segment};
+
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 
 use crate::model::{BBox, LonLat};

@@ -9,4 +9,4 @@ mod segments;
 
 pub use ids::IdIndex;
 pub use points::PointIndex;
-pub use segments::{SegmentIndex, SegmentRef};
+pub use segments::{BorderHit, SegmentIndex, SegmentRef};

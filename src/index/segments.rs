@@ -1,7 +1,8 @@
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 
-use crate::model::{BBox, Border};
+use crate::geodesy::{SegmentFoot, distance_m, nearest_on_segment, radius_envelope};
+use crate::model::{BBox, Border, LonLat};
 
 /// Which segment of which border: `parts[part][seg]..=parts[part][seg + 1]` of `borders[border]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -15,6 +16,15 @@ pub struct SegmentRef {
 }
 
 type Entry = GeomWithData<Line<[f64; 2]>, SegmentRef>;
+
+/// The nearest point of a border to a query point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BorderHit {
+    /// The segment it lies on.
+    pub segment: SegmentRef,
+    /// The point, its distance (metres) and its position along the segment.
+    pub foot: SegmentFoot,
+}
 
 /// An R-tree over every border segment (as lon/lat boxes; the edges themselves are geodesics, which
 /// bulge poleward of the straight lon/lat chord by at most a few hundred metres on the longest
@@ -65,5 +75,50 @@ impl SegmentIndex {
                 ))
                 .map(|e| e.data)
         })
+    }
+
+    /// The nearest point to `p` (lon, lat) of the borders `accept` admits (by index into `borders`), measured
+    /// exactly on WGS84 with every border edge taken as the geodesic between its vertices.
+    ///
+    /// The planar nearest segment gives a first distance; every segment that could be nearer lies in the
+    /// conservative box of that radius, and is measured only when a triangle-inequality bound from its
+    /// endpoints does not already rule it out.
+    pub fn nearest(&self, borders: &[Border], p: LonLat, accept: impl Fn(u32) -> bool) -> Option<BorderHit> {
+        let seg = |r: &SegmentRef| {
+            let part = &borders[r.border as usize].parts[r.part as usize];
+            (part[r.seg as usize], part[r.seg as usize + 1])
+        };
+        let first = self.tree.nearest_neighbor_iter([p.x, p.y]).find(|e| accept(e.data.border))?.data;
+        let (a, b) = seg(&first);
+        let mut best = BorderHit { segment: first, foot: nearest_on_segment(p, a, b) };
+        let m = Self::GEODESIC_BULGE_DEG;
+        let mut candidates: Vec<(f64, SegmentRef)> = radius_envelope(p, best.foot.distance_m)
+            .iter()
+            .flat_map(|bx| {
+                self.tree.locate_in_envelope_intersecting(AABB::from_corners(
+                    [bx.west - m, bx.south - m],
+                    [bx.east + m, bx.north + m],
+                ))
+            })
+            .filter(|e| e.data != first && accept(e.data.border))
+            .map(|e| {
+                let (a, b) = seg(&e.data);
+                // For any X on the edge: 2·d(P,X) ≥ d(P,A) + d(P,B) − |AB|.
+                let bound = 0.5 * (distance_m(p, a) + distance_m(p, b) - distance_m(a, b));
+                (bound, e.data)
+            })
+            .collect();
+        candidates.sort_by(|x, y| x.0.total_cmp(&y.0));
+        for (bound, r) in candidates {
+            if bound >= best.foot.distance_m {
+                break;
+            }
+            let (a, b) = seg(&r);
+            let foot = nearest_on_segment(p, a, b);
+            if foot.distance_m < best.foot.distance_m {
+                best = BorderHit { segment: r, foot };
+            }
+        }
+        Some(best)
     }
 }
