@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::gazetteer::Gazetteer;
-use crate::model::{BBox, EventType, parse_iso_date};
-use crate::store::{IncidentFilter, LoadError, Store};
+use crate::model::{BBox, BorderPair, BorderSource, EventType, parse_iso_date};
+use crate::store::{BorderChoice, DistanceError, IncidentFilter, LoadError, PointReport, Store, check_point};
 
 /// borderline — border incidents of the Algeria–Mali region, measured on the WGS84 ellipsoid.
 #[derive(Debug, Parser)]
@@ -36,6 +36,43 @@ pub enum Command {
     Places(PlacesCommand),
     /// List incidents, filtered.
     Incidents(IncidentsArgs),
+    /// Distance to the border (exact, WGS84) and side, for a point, a place or an incident.
+    Distance(DistanceArgs),
+}
+
+/// Arguments of `distance`: exactly one of a point, a place or an incident.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["lon", "place", "incident"])))]
+pub struct DistanceArgs {
+    /// Longitude in degrees (with --lat).
+    #[arg(long, requires = "lat", allow_hyphen_values = true)]
+    pub lon: Option<f64>,
+    /// Latitude in degrees (with --lon).
+    #[arg(long, requires = "lon", allow_hyphen_values = true)]
+    pub lat: Option<f64>,
+    /// A place, by any spelling.
+    #[arg(long)]
+    pub place: Option<String>,
+    /// An incident, by event_id (reports the range its location uncertainty allows).
+    #[arg(long)]
+    pub incident: Option<String>,
+    /// Only this border pair, e.g. DZA-MLI (default: the nearest border of the region).
+    #[arg(long, value_parser = parse_pair)]
+    pub border: Option<BorderPair>,
+    /// Whose line: osm (default) or naturalearth.
+    #[arg(long, value_parser = parse_source, default_value = "osm")]
+    pub source: BorderSource,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_pair(s: &str) -> Result<BorderPair, String> {
+    s.parse()
+}
+
+fn parse_source(s: &str) -> Result<BorderSource, String> {
+    s.parse()
 }
 
 /// Gazetteer subcommands.
@@ -162,6 +199,7 @@ pub fn execute(cli: &Cli, store: &Store, out: &mut dyn Write) -> Result<(), Fail
         Command::Places(PlacesCommand::Search { name, json, limit }) => places_search(store, name, *json, *limit, out),
         Command::Places(PlacesCommand::List { json }) => places_list(store, *json, out),
         Command::Incidents(args) => incidents(store, args, out),
+        Command::Distance(args) => distance(store, args, out),
     }
 }
 
@@ -292,4 +330,81 @@ fn incidents(store: &Store, args: &IncidentsArgs, out: &mut dyn Write) -> Result
 
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n { s.to_string() } else { s.chars().take(n - 1).chain(['…']).collect() }
+}
+
+impl From<DistanceError> for Failure {
+    fn from(e: DistanceError) -> Failure {
+        match e {
+            DistanceError::BadPoint(_) => Failure::new(2, e.to_string()),
+            DistanceError::UnknownBorder { .. } => Failure::new(4, e.to_string()),
+        }
+    }
+}
+
+fn distance(store: &Store, args: &DistanceArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let choice = BorderChoice { pair: args.border, source: args.source };
+    if let Some(pair) = args.border {
+        if !store.borders.iter().any(|b| b.pair == pair) {
+            let known: std::collections::BTreeSet<String> = store.borders.iter().map(|b| b.pair.to_string()).collect();
+            let known: Vec<String> = known.into_iter().collect();
+            return Err(Failure::new(4, format!("no border {pair} in the data; known: {}", known.join(", "))));
+        }
+    }
+    if let Some(id) = &args.incident {
+        let incident =
+            store.incident(id).ok_or_else(|| Failure::new(4, format!("no incident with event_id {id:?}")))?;
+        let report = store.report_incident(incident, choice)?;
+        if args.json {
+            return write_json(out, &report);
+        }
+        write_point(out, &format!("incident {id} ({})", incident.location), &report.at_point)?;
+        writeln!(
+            out,
+            "  location uncertainty: geo_precision {} → radius {:.0} km; distance {:.1}–{:.1} km; side {}",
+            incident.geo_precision.code(),
+            report.uncertainty_radius_m / 1000.0,
+            report.distance_min_m / 1000.0,
+            report.distance_max_m / 1000.0,
+            if report.side_certain { "certain" } else { "undetermined (the area straddles the line)" }
+        )?;
+        return Ok(());
+    }
+    let (label, p) = match (&args.place, args.lon, args.lat) {
+        (Some(name), _, _) => {
+            let hit = crate::gazetteer::Gazetteer::new(&store.places).search(name, 1).into_iter().next().ok_or_else(
+                || Failure::new(4, format!("no place matches {name:?} (try `borderline places search`)")),
+            )?;
+            let place = &store.places[hit.place];
+            (format!("{} ({})", place.name, place.id), place.position)
+        }
+        (None, Some(lon), Some(lat)) => (format!("point {lon}, {lat}"), check_point(lon, lat)?),
+        _ => return Err(Failure::new(2, "give --lon and --lat, --place or --incident")),
+    };
+    let report = store.report_point(p, choice)?;
+    if args.json {
+        return write_json(out, &report);
+    }
+    write_point(out, &label, &report)
+}
+
+fn write_point(out: &mut dyn Write, label: &str, r: &PointReport) -> Result<(), Failure> {
+    writeln!(out, "{label}")?;
+    writeln!(out, "  in: {}{}", r.side.name, if r.side.disputed { " (disputed territory)" } else { "" })?;
+    writeln!(
+        out,
+        "  {:.3} km from the {} border ({} line), on the {} side; nearest border point {:.6}, {:.6}",
+        r.border.distance_m / 1000.0,
+        r.border.border,
+        r.border.source,
+        r.border.side_of_line,
+        r.border.nearest.lon,
+        r.border.nearest.lat
+    )?;
+    Ok(())
+}
+
+fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result<(), Failure> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
+    writeln!(out)?;
+    Ok(())
 }

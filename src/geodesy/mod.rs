@@ -5,9 +5,11 @@
 
 mod gnomonic;
 mod segment;
+mod side;
 
 pub use gnomonic::Gnomonic;
 pub use segment::{SegmentFoot, nearest_on_segment};
+pub use side::{country_at, uncertainty_radius_m};
 
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 

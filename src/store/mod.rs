@@ -12,6 +12,7 @@
 //! | `register.json` | the source register (in the repository: `seeds/register.json`) |
 
 mod atomic;
+mod distance;
 mod fast;
 mod issue;
 mod parse;
@@ -25,6 +26,9 @@ use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 
 pub use atomic::atomic_write;
+pub use distance::{
+    BorderChoice, BorderDistance, DistanceError, IncidentReport, LonLatJson, PointReport, Side, check_point,
+};
 pub use issue::{Issue, LoadError};
 pub use query::IncidentFilter;
 

@@ -67,3 +67,51 @@ fn bad_arguments_exit_2_with_a_clear_message() {
         assert!(text(&out.stderr).contains(needle), "{args:?}: {}", text(&out.stderr));
     }
 }
+
+#[test]
+fn distance_for_a_place_a_point_and_an_incident() {
+    let out = borderline(&["distance", "--place", "Tinzawatin", "--border", "DZA-MLI", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["side"]["iso3"], "MLI");
+    assert_eq!(v["side_of_line"], "MLI");
+    assert_eq!(v["border"], "DZA-MLI");
+    assert_eq!(v["source"], "osm");
+    let d = v["distance_m"].as_f64().unwrap();
+    assert!(d > 100.0 && d < 1_000.0, "{d}");
+    assert!(v["nearest"]["lon"].is_f64() && v["nearest"]["lat"].is_f64());
+    let ne = borderline(&[
+        "distance",
+        "--place",
+        "Tinzaouatene",
+        "--border",
+        "dza-mli",
+        "--source",
+        "naturalearth",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&ne.stdout).unwrap();
+    assert_eq!(v["side_of_line"], "DZA", "Natural Earth puts Tinzaouatene in Algeria");
+    let p = borderline(&["distance", "--lon", "1.41", "--lat", "18.44", "--border", "DZA-MLI"]);
+    assert!(text(&p.stdout).contains("km from the DZA-MLI border"), "{}", text(&p.stdout));
+    let i = borderline(&["distance", "--incident", "MLI0001"]);
+    assert!(text(&i.stdout).contains("side undetermined"), "{}", text(&i.stdout));
+}
+
+#[test]
+fn distance_refuses_bad_input_with_a_clear_message() {
+    for (args, code, needle) in [
+        (vec!["distance", "--lon", "1", "--lat", "95"], 2, "latitude 95 is outside -90..90"),
+        (vec!["distance", "--lon", "1"], 2, "--lat"),
+        (vec!["distance"], 2, "required"),
+        (vec!["distance", "--place", "Atlantis"], 4, "no place matches"),
+        (vec!["distance", "--incident", "NOPE1"], 4, "no incident"),
+        (vec!["distance", "--lon", "1", "--lat", "20", "--border", "DZA-XXX"], 4, "no border DZA-XXX"),
+        (vec!["distance", "--lon", "1", "--lat", "20", "--border", "DZA"], 2, "border pair"),
+        (vec!["distance", "--lon", "1", "--lat", "20", "--source", "google"], 2, "not a border source"),
+    ] {
+        let out = borderline(&args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains(needle), "{args:?}: {}", text(&out.stderr));
+    }
+}

@@ -5,5 +5,6 @@ mod cli;
 mod common;
 mod data;
 mod gazetteer;
+mod geodesy;
 mod index;
 mod validation;

@@ -1,0 +1,217 @@
+//! "How far from the border, and on which side?" for a point, a place or an incident.
+
+use geographiclib_rs::InverseGeodesic;
+use serde::Serialize;
+
+use super::Store;
+use crate::geodesy::{country_at, uncertainty_radius_m, wgs84};
+use crate::index::BorderHit;
+use crate::model::{Border, BorderPair, BorderSource, Incident, Iso3, LonLat};
+
+/// Which border to measure to: a pair (or the nearest of any pair) drawn by one source.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct BorderChoice {
+    /// `None`: the nearest international border of the region.
+    pub pair: Option<BorderPair>,
+    /// Whose line (OpenStreetMap by default).
+    pub source: BorderSource,
+}
+
+/// A position as `{lon, lat}` on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct LonLatJson {
+    /// Longitude, degrees.
+    pub lon: f64,
+    /// Latitude, degrees.
+    pub lat: f64,
+}
+
+impl From<LonLat> for LonLatJson {
+    fn from(p: LonLat) -> Self {
+        LonLatJson { lon: p.x, lat: p.y }
+    }
+}
+
+/// The country a point lies in, from the country polygons (OpenStreetMap).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Side {
+    /// ISO3 code, or `None` outside every country of the region.
+    pub iso3: Option<Iso3>,
+    /// Country name, or "outside the region".
+    pub name: String,
+    /// True in a territory of disputed sovereignty (Western Sahara).
+    pub disputed: bool,
+}
+
+/// Distance from a point to one border line, exact on WGS84 (edges are geodesics).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BorderDistance {
+    /// Geodesic distance to the nearest point of the line, metres.
+    pub distance_m: f64,
+    /// That nearest point.
+    pub nearest: LonLatJson,
+    /// The pair, e.g. `DZA-MLI`.
+    pub border: String,
+    /// Whose line.
+    pub source: BorderSource,
+    /// Index of the segment (its first vertex) within the line part.
+    pub segment: u32,
+    /// The side of this source's line the point is on (ISO3 of that country).
+    pub side_of_line: Iso3,
+    /// Distance signed positive on the side of the pair's first country (e.g. Algeria for `DZA-MLI`).
+    pub signed_distance_m: f64,
+}
+
+/// The full answer for a point.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PointReport {
+    /// The point.
+    pub point: LonLatJson,
+    /// The country containing it (OpenStreetMap polygons).
+    pub side: Side,
+    /// The nearest border (of the chosen pair and source).
+    #[serde(flatten)]
+    pub border: BorderDistance,
+}
+
+/// The answer for an incident, with its location uncertainty.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IncidentReport {
+    /// The point answer for its recorded position.
+    #[serde(flatten)]
+    pub at_point: PointReport,
+    /// Radius of the area the incident may have happened in, from its `geo_precision`.
+    pub uncertainty_radius_m: f64,
+    /// Smallest distance to the line over that area (exact: 0 when the area reaches the line).
+    pub distance_min_m: f64,
+    /// Largest distance over that area (an upper bound: `distance_m + radius`).
+    pub distance_max_m: f64,
+    /// False when the area straddles the line, so the side is undetermined.
+    pub side_certain: bool,
+}
+
+/// Why a border query could not be answered.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum DistanceError {
+    /// Latitude or longitude out of range, or not finite.
+    #[error("{0}")]
+    BadPoint(String),
+    /// No border of that pair (and source) in the data.
+    #[error("no border {pair} from source {line_source} in the data")]
+    UnknownBorder {
+        /// The pair asked for.
+        pair: String,
+        /// The source asked for.
+        line_source: BorderSource,
+    },
+}
+
+/// Checks a position given by a user.
+pub fn check_point(lon: f64, lat: f64) -> Result<LonLat, DistanceError> {
+    if !lon.is_finite() || !lat.is_finite() {
+        return Err(DistanceError::BadPoint("longitude and latitude must be finite numbers".into()));
+    }
+    if !(-90.0..=90.0).contains(&lat) {
+        return Err(DistanceError::BadPoint(format!("latitude {lat} is outside -90..90")));
+    }
+    if !(-180.0..=180.0).contains(&lon) {
+        return Err(DistanceError::BadPoint(format!("longitude {lon} is outside -180..180")));
+    }
+    Ok(LonLat { x: lon, y: lat })
+}
+
+/// Left of the line (the pair's first country) or not, at the nearest point `hit`.
+///
+/// At a vertex the left side is the wedge from the outgoing direction turning anticlockwise to the
+/// incoming one; inside an edge it is the half-plane to the left of the edge.
+fn on_left(border: &Border, hit: &BorderHit, p: LonLat) -> bool {
+    let part = &border.parts[hit.segment.part as usize];
+    let (i, f) = (hit.segment.seg as usize, hit.foot.fraction);
+    let x = hit.foot.point;
+    let azimuth = |from: LonLat, to: LonLat| -> f64 {
+        let (_s, azi1, _azi2, _a): (f64, f64, f64, f64) = wgs84().inverse(from.y, from.x, to.y, to.x);
+        azi1
+    };
+    // The vertex the foot sits on, if any.
+    let vertex = if f <= 0.0 {
+        Some(i)
+    } else if f >= 1.0 {
+        Some(i + 1)
+    } else {
+        None
+    };
+    let (out_dir, back_dir) = match vertex {
+        None => {
+            let out = azimuth(x, part[i + 1]);
+            (out, out + 180.0)
+        }
+        Some(v) => {
+            let out = (v + 1 < part.len()).then(|| azimuth(part[v], part[v + 1]));
+            let back = (v > 0).then(|| azimuth(part[v], part[v - 1]));
+            match (out, back) {
+                (Some(o), Some(b)) => (o, b),
+                (Some(o), None) => (o, o + 180.0),
+                (None, Some(b)) => (b + 180.0, b),
+                (None, None) => return false,
+            }
+        }
+    };
+    let to_p = azimuth(x, p);
+    let a = (out_dir - to_p).rem_euclid(360.0);
+    let w = (out_dir - back_dir).rem_euclid(360.0);
+    a > 0.0 && a < w
+}
+
+impl Store {
+    /// The country containing `p`.
+    pub fn side(&self, p: LonLat) -> Side {
+        match country_at(&self.countries, p) {
+            Some(c) => Side { iso3: Some(c.iso3), name: c.name.clone(), disputed: c.disputed },
+            None => Side { iso3: None, name: "outside the region".into(), disputed: false },
+        }
+    }
+
+    /// Distance from `p` to the chosen border line, exact on WGS84.
+    pub fn distance_to_border(&self, p: LonLat, choice: BorderChoice) -> Result<BorderDistance, DistanceError> {
+        let accept = |b: u32| {
+            let border = &self.borders[b as usize];
+            border.source == choice.source && choice.pair.is_none_or(|pair| border.pair == pair)
+        };
+        let unknown = || DistanceError::UnknownBorder {
+            pair: choice.pair.map_or("any".into(), |p| p.to_string()),
+            line_source: choice.source,
+        };
+        let hit = self.segment_index.nearest(&self.borders, p, accept).ok_or_else(unknown)?;
+        let border = &self.borders[hit.segment.border as usize];
+        let left = on_left(border, &hit, p);
+        let d = hit.foot.distance_m;
+        Ok(BorderDistance {
+            distance_m: d,
+            nearest: hit.foot.point.into(),
+            border: border.pair.to_string(),
+            source: border.source,
+            segment: hit.segment.seg,
+            side_of_line: if left { border.pair.left } else { border.pair.right },
+            signed_distance_m: if left { d } else { -d },
+        })
+    }
+
+    /// The full answer for a point.
+    pub fn report_point(&self, p: LonLat, choice: BorderChoice) -> Result<PointReport, DistanceError> {
+        Ok(PointReport { point: p.into(), side: self.side(p), border: self.distance_to_border(p, choice)? })
+    }
+
+    /// The answer for an incident, with the range its location uncertainty allows.
+    pub fn report_incident(&self, incident: &Incident, choice: BorderChoice) -> Result<IncidentReport, DistanceError> {
+        let at_point = self.report_point(incident.position, choice)?;
+        let r = uncertainty_radius_m(incident.geo_precision);
+        let d = at_point.border.distance_m;
+        Ok(IncidentReport {
+            uncertainty_radius_m: r,
+            distance_min_m: (d - r).max(0.0),
+            distance_max_m: d + r,
+            side_certain: d > r,
+            at_point,
+        })
+    }
+}

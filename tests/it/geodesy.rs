@@ -1,0 +1,207 @@
+//! Distances to the border agree with GeographicLib (Karney) to the millimetre.
+
+use borderline::geodesy::{Gnomonic, distance_m, nearest_on_segment};
+use borderline::model::{BorderSource, LonLat};
+
+use crate::common::{Rng, fixture, store};
+
+/// One row of the reference computed by `../shared/peers/geodesic_ref.py` (Python GeographicLib).
+struct Reference {
+    id: String,
+    kind: String,
+    point: LonLat,
+    distance_m: f64,
+    foot: LonLat,
+}
+
+fn reference() -> Vec<Reference> {
+    let points = std::fs::read_to_string(fixture("geodesic/dza_mli_osm_points.csv")).unwrap();
+    let kinds: std::collections::HashMap<String, String> = points
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[1].to_string())
+        })
+        .collect();
+    let text = std::fs::read_to_string(fixture("geodesic/dza_mli_osm_reference.csv")).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap_or_else(|| panic!("no column {name}"));
+    let (id, lon, lat, d, flon, flat) =
+        (col("id"), col("lon"), col("lat"), col("ref_geodesic_m"), col("foot_lon"), col("foot_lat"));
+    lines
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let num = |i: usize| f[i].parse::<f64>().unwrap();
+            Reference {
+                id: f[id].to_string(),
+                kind: kinds[f[id]].clone(),
+                point: LonLat { x: num(lon), y: num(lat) },
+                distance_m: num(d),
+                foot: LonLat { x: num(flon), y: num(flat) },
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn distances_to_the_algeria_mali_border_match_geographiclib_to_the_millimetre() {
+    let s = store();
+    let target = s.borders.iter().position(|b| b.id == "DZA-MLI/osm").unwrap() as u32;
+    let rows = reference();
+    assert!(rows.len() > 900, "{} reference points", rows.len());
+    let mut worst = (0.0_f64, String::new());
+    for r in &rows {
+        let hit = s.segment_index.nearest(&s.borders, r.point, |b| b == target).unwrap();
+        let err = (hit.foot.distance_m - r.distance_m).abs();
+        if err > worst.0 {
+            worst = (err, format!("{} ({}) at {:?}", r.id, r.kind, r.point));
+        }
+        assert!(
+            err < 1e-3,
+            "point {} ({}): {} m vs GeographicLib {} m",
+            r.id,
+            r.kind,
+            hit.foot.distance_m,
+            r.distance_m
+        );
+        // The foot agrees too (to a few millimetres along the line, where the distance is flat).
+        let foot_err = distance_m(hit.foot.point, r.foot);
+        assert!(
+            foot_err < 0.05 || r.distance_m > 1e5,
+            "point {}: foot {foot_err} m away from the reference foot",
+            r.id
+        );
+    }
+    eprintln!("worst difference from GeographicLib: {:.3e} m at {}", worst.0, worst.1);
+}
+
+#[test]
+fn every_category_of_test_point_is_present() {
+    let rows = reference();
+    for kind in ["near-segment", "near-vertex", "on-vertex", "long-segment", "tripoint", "far"] {
+        assert!(rows.iter().any(|r| r.kind == kind), "no {kind} points");
+    }
+    // Points on a vertex are at distance zero.
+    assert!(rows.iter().filter(|r| r.kind == "on-vertex").all(|r| r.distance_m < 1e-6));
+}
+
+#[test]
+fn the_nearest_point_of_an_edge_meets_it_at_a_right_angle_or_is_an_endpoint() {
+    use geographiclib_rs::InverseGeodesic;
+    let g = geographiclib_rs::Geodesic::wgs84();
+    let mut rng = Rng::new(3);
+    for _ in 0..200 {
+        let a = LonLat { x: rng.range(-5.0, 5.0), y: rng.range(15.0, 25.0) };
+        let b = LonLat { x: a.x + rng.range(-3.0, 3.0), y: a.y + rng.range(-3.0, 3.0) };
+        let p = LonLat { x: rng.range(-8.0, 8.0), y: rng.range(12.0, 28.0) };
+        let foot = nearest_on_segment(p, a, b);
+        // No sampled point of the edge is nearer.
+        let (s_ab, azi, _, _): (f64, f64, f64, f64) = g.inverse(a.y, a.x, b.y, b.x);
+        for k in 0..=200 {
+            let (lat, lon): (f64, f64) =
+                geographiclib_rs::DirectGeodesic::direct(&g, a.y, a.x, azi, s_ab * k as f64 / 200.0);
+            assert!(distance_m(p, LonLat { x: lon, y: lat }) >= foot.distance_m - 1e-6, "{p:?} {a:?} {b:?}");
+        }
+        if foot.fraction > 1e-9 && foot.fraction < 1.0 - 1e-9 {
+            let (_, azi_edge, _, _): (f64, f64, f64, f64) = g.inverse(foot.point.y, foot.point.x, b.y, b.x);
+            let (_, azi_p, _, _): (f64, f64, f64, f64) = g.inverse(foot.point.y, foot.point.x, p.y, p.x);
+            let cos = (azi_p - azi_edge).to_radians().cos();
+            assert!(cos.abs() < 1e-7 || foot.distance_m < 1e-3, "angle off 90° by {cos}");
+        }
+    }
+}
+
+#[test]
+fn gnomonic_projection_round_trips() {
+    let mut rng = Rng::new(17);
+    for _ in 0..200 {
+        let c = LonLat { x: rng.range(-10.0, 10.0), y: rng.range(10.0, 30.0) };
+        let p = LonLat { x: c.x + rng.range(-15.0, 15.0), y: c.y + rng.range(-15.0, 15.0) };
+        let g = Gnomonic::new(c);
+        let xy = g.forward(p).unwrap();
+        let back = g.reverse(xy).unwrap();
+        assert!(distance_m(p, back) < 1e-6, "{p:?} -> {xy:?} -> {back:?}");
+    }
+}
+
+#[test]
+fn the_twin_towns_are_a_few_hundred_metres_from_the_osm_line_and_the_sources_disagree() {
+    let s = store();
+    let dist = |place: &str, source: BorderSource| {
+        let target = s.borders.iter().position(|b| b.pair.to_string() == "DZA-MLI" && b.source == source).unwrap();
+        let p = s.place(place).unwrap().position;
+        s.segment_index.nearest(&s.borders, p, |b| b == target as u32).unwrap().foot.distance_m
+    };
+    for town in ["tinzaouatene", "tin-zaouatine"] {
+        let osm = dist(town, BorderSource::Osm);
+        assert!(osm < 1_000.0, "{town}: {osm} m from the OSM line");
+        let ne = dist(town, BorderSource::NaturalEarth);
+        assert!(ne > osm, "{town}: Natural Earth {ne} m, OSM {osm} m");
+    }
+}
+
+#[test]
+fn sides_per_source_show_the_disagreement_at_tin_zaouatine() {
+    use borderline::store::BorderChoice;
+    let s = store();
+    let pair = Some("DZA-MLI".parse().unwrap());
+    let side = |place: &str, source| {
+        let p = s.place(place).unwrap().position;
+        s.distance_to_border(p, BorderChoice { pair, source }).unwrap().side_of_line.to_string()
+    };
+    assert_eq!(side("tinzaouatene", BorderSource::Osm), "MLI");
+    assert_eq!(side("tin-zaouatine", BorderSource::Osm), "DZA");
+    // The Natural Earth line runs south of both towns: both fall in Algeria.
+    assert_eq!(side("tinzaouatene", BorderSource::NaturalEarth), "DZA");
+    assert_eq!(side("tin-zaouatine", BorderSource::NaturalEarth), "DZA");
+    // The country polygons agree with the OSM line.
+    let report = s.report_point(s.place("tinzaouatene").unwrap().position, BorderChoice { pair, ..Default::default() });
+    assert_eq!(report.unwrap().side.iso3.map(|c| c.to_string()).as_deref(), Some("MLI"));
+    // Far from the line the side of the line and the containing country agree.
+    for place in ["kidal", "tessalit", "in-guezzam", "tamanrasset", "bordj-badji-mokhtar"] {
+        let p = s.place(place).unwrap().position;
+        let r = s.report_point(p, BorderChoice { pair, ..Default::default() }).unwrap();
+        assert_eq!(Some(r.border.side_of_line), r.side.iso3, "{place}");
+        assert_eq!(r.border.signed_distance_m > 0.0, r.side.iso3.unwrap().as_str() == "DZA", "{place}");
+    }
+}
+
+#[test]
+fn known_distances_from_the_notes_hold() {
+    use borderline::store::BorderChoice;
+    let s = store();
+    let pair = Some("DZA-MLI".parse().unwrap());
+    let km = |place: &str| {
+        let p = s.place(place).unwrap().position;
+        s.distance_to_border(p, BorderChoice { pair, ..Default::default() }).unwrap().distance_m / 1000.0
+    };
+    // GEODATA-NOTES: In Guezzam ~165 km, Kidal ~196 km, Tessalit ~61 km, Bordj Badji Mokhtar ~7 km, Tamanrasset ~403 km.
+    for (place, expected) in [
+        ("in-guezzam", 165.0),
+        ("kidal", 196.0),
+        ("tessalit", 61.0),
+        ("bordj-badji-mokhtar", 7.0),
+        ("tamanrasset", 403.0),
+    ] {
+        let got = km(place);
+        assert!((got - expected).abs() < 0.05 * expected + 1.0, "{place}: {got:.1} km, notes say ~{expected} km");
+    }
+}
+
+#[test]
+fn an_imprecise_incident_near_the_line_has_an_undetermined_side() {
+    use borderline::store::BorderChoice;
+    let s = store();
+    let ambush = s.incident("MLI0001").unwrap();
+    let r = s
+        .report_incident(ambush, BorderChoice { pair: Some("DZA-MLI".parse().unwrap()), ..Default::default() })
+        .unwrap();
+    assert_eq!(r.uncertainty_radius_m, 25_000.0);
+    assert!(!r.side_certain);
+    assert_eq!(r.distance_min_m, 0.0);
+    let kidal = s.incident("MLI0004").unwrap();
+    let r = s.report_incident(kidal, BorderChoice::default()).unwrap();
+    assert!(r.side_certain && r.distance_min_m > 100_000.0, "{r:?}");
+}
