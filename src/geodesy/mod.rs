@@ -75,3 +75,48 @@ pub fn radius_envelope(center: LonLat, radius_m: f64) -> Vec<BBox> {
         vec![BBox { west, south, east, north }]
     }
 }
+
+/// Ratio bounds between WGS84 geodesic distance and great-circle distance on a sphere of radius `a` taken
+/// at the same geodetic latitudes and longitudes. The metric ratio lies between the meridian radius
+/// `M(φ)/a` (0.99331 at the equator) and the prime-vertical radius `N(φ)/a` (≤ 1.00337 at the poles), so
+/// every curve's length — and hence the shortest distance — is bounded by them (with a little slack here).
+pub const SPHERE_LOWER_RATIO: f64 = 0.9932;
+/// See [`SPHERE_LOWER_RATIO`].
+pub const SPHERE_UPPER_RATIO: f64 = 1.0035;
+
+/// Great-circle distance in metres on a sphere of radius `a` (fast; within the ratio bounds above of the
+/// exact WGS84 distance).
+pub fn sphere_distance_m(a: LonLat, b: LonLat) -> f64 {
+    let (la, lb) = (a.y.to_radians(), b.y.to_radians());
+    let dlat = lb - la;
+    let dlon = (b.x - a.x).to_radians();
+    let h = (dlat * 0.5).sin().powi(2) + la.cos() * lb.cos() * (dlon * 0.5).sin().powi(2);
+    2.0 * WGS84_A * h.sqrt().min(1.0).asin()
+}
+
+/// Great-circle distance in metres on the sphere of radius `a` from `p` to the great-circle arc `a`–`b`.
+pub fn sphere_distance_to_arc_m(p: LonLat, a: LonLat, b: LonLat) -> f64 {
+    let unit = |q: LonLat| {
+        let (lat, lon) = (q.y.to_radians(), q.x.to_radians());
+        [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+    };
+    let (va, vb, vp) = (unit(a), unit(b), unit(p));
+    let cross =
+        |u: [f64; 3], v: [f64; 3]| [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
+    let dot = |u: [f64; 3], v: [f64; 3]| u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
+    let n = cross(va, vb);
+    let n_len = dot(n, n).sqrt();
+    let endpoints = || sphere_distance_m(p, a).min(sphere_distance_m(p, b));
+    if n_len < 1e-15 {
+        return endpoints();
+    }
+    // The foot of the perpendicular lies on the arc when it is on the inner side of both end planes.
+    let inside_a = dot(cross(n, va), vp) >= 0.0;
+    let inside_b = dot(cross(vb, n), vp) >= 0.0;
+    if inside_a && inside_b {
+        let sin_xt = (dot(n, vp) / n_len).clamp(-1.0, 1.0);
+        WGS84_A * sin_xt.abs().asin()
+    } else {
+        endpoints()
+    }
+}

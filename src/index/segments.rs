@@ -1,7 +1,9 @@
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 
-use crate::geodesy::{SegmentFoot, distance_m, nearest_on_segment, radius_envelope};
+use crate::geodesy::{
+    SPHERE_LOWER_RATIO, SegmentFoot, nearest_on_segment, radius_envelope, sphere_distance_m, sphere_distance_to_arc_m,
+};
 use crate::model::{BBox, Border, LonLat};
 
 /// Which segment of which border: `parts[part][seg]..=parts[part][seg + 1]` of `borders[border]`.
@@ -81,8 +83,9 @@ impl SegmentIndex {
     /// exactly on WGS84 with every border edge taken as the geodesic between its vertices.
     ///
     /// The planar nearest segment gives a first distance; every segment that could be nearer lies in the
-    /// conservative box of that radius, and is measured only when a triangle-inequality bound from its
-    /// endpoints does not already rule it out.
+    /// conservative box of that radius, and is measured exactly only when a rigorous lower bound (the
+    /// great-circle distance to the arc, scaled by the sphere/ellipsoid ratio bound, less a margin for how far
+    /// a short geodesic edge strays from its great circle) does not already rule it out.
     pub fn nearest(&self, borders: &[Border], p: LonLat, accept: impl Fn(u32) -> bool) -> Option<BorderHit> {
         let seg = |r: &SegmentRef| {
             let part = &borders[r.border as usize].parts[r.part as usize];
@@ -103,8 +106,10 @@ impl SegmentIndex {
             .filter(|e| e.data != first && accept(e.data.border))
             .map(|e| {
                 let (a, b) = seg(&e.data);
-                // For any X on the edge: 2·d(P,X) ≥ d(P,A) + d(P,B) − |AB|.
-                let bound = 0.5 * (distance_m(p, a) + distance_m(p, b) - distance_m(a, b));
+                // The edge strays from its great circle by far less than a metre at these lengths (≤ 25 km);
+                // 1 m plus 1e-4 of its length covers it with room to spare.
+                let stray = 1.0 + 1e-4 * sphere_distance_m(a, b);
+                let bound = SPHERE_LOWER_RATIO * (sphere_distance_to_arc_m(p, a, b) - stray);
                 (bound, e.data)
             })
             .collect();
