@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::gazetteer::Gazetteer;
-use crate::model::{BBox, BorderPair, BorderSource, EventType, parse_iso_date};
+use crate::model::{BBox, BorderPair, BorderSource, EventType, Iso3, parse_iso_date};
 use crate::store::{BorderChoice, DistanceError, IncidentFilter, LoadError, PointReport, Store, check_point};
 
 /// borderline — border incidents of the Algeria–Mali region, measured on the WGS84 ellipsoid.
@@ -38,6 +38,52 @@ pub enum Command {
     Incidents(IncidentsArgs),
     /// Distance to the border (exact, WGS84) and side, for a point, a place or an incident.
     Distance(DistanceArgs),
+    /// Incidents within a distance of a border, or counts by distance band, side and year (--bands).
+    NearBorder(NearBorderArgs),
+}
+
+/// Arguments of `near-border`.
+#[derive(Debug, clap::Args)]
+pub struct NearBorderArgs {
+    /// Corridor half-width in kilometres (0 < km ≤ 2000).
+    #[arg(long, value_parser = parse_km)]
+    pub km: Option<f64>,
+    /// Only this border pair, e.g. DZA-MLI (default: every border of the region).
+    #[arg(long, value_parser = parse_pair)]
+    pub border: Option<BorderPair>,
+    /// Whose line: osm (default) or naturalearth.
+    #[arg(long, value_parser = parse_source, default_value = "osm")]
+    pub source: BorderSource,
+    /// Only incidents on this country's side of the line (ISO3, e.g. MLI).
+    #[arg(long, value_parser = parse_iso3)]
+    pub side: Option<Iso3>,
+    /// Only incidents whose date interval reaches this day or later (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_iso_date)]
+    pub from: Option<NaiveDate>,
+    /// Only incidents whose date interval starts on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_iso_date)]
+    pub to: Option<NaiveDate>,
+    /// Only this ACLED event type.
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_event_type)]
+    pub event_type: Option<EventType>,
+    /// Instead of listing, count by distance band (0-10, 10-25, 25-50, 50-100, >100 km) × side × year.
+    #[arg(long, conflicts_with_all = ["km", "side"])]
+    pub bands: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = IncidentFormat::Table)]
+    pub format: IncidentFormat,
+}
+
+fn parse_km(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 2000.0 => Ok(v),
+        Ok(v) => Err(format!("{v} km is outside 0 < km <= 2000")),
+        Err(_) => Err(format!("{s:?} is not a number of kilometres")),
+    }
+}
+
+fn parse_iso3(s: &str) -> Result<Iso3, String> {
+    s.parse()
 }
 
 /// Arguments of `distance`: exactly one of a point, a place or an incident.
@@ -200,6 +246,7 @@ pub fn execute(cli: &Cli, store: &Store, out: &mut dyn Write) -> Result<(), Fail
         Command::Places(PlacesCommand::List { json }) => places_list(store, *json, out),
         Command::Incidents(args) => incidents(store, args, out),
         Command::Distance(args) => distance(store, args, out),
+        Command::NearBorder(args) => near_border(store, args, out),
     }
 }
 
@@ -407,4 +454,58 @@ fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result<(),
     serde_json::to_writer_pretty(&mut *out, value).map_err(io::Error::from)?;
     writeln!(out)?;
     Ok(())
+}
+
+fn near_border(store: &Store, args: &NearBorderArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    if let (Some(f), Some(t)) = (args.from, args.to) {
+        if f > t {
+            return Err(Failure::new(2, format!("--from {f} is after --to {t}")));
+        }
+    }
+    let choice = BorderChoice { pair: args.border, source: args.source };
+    let filter = IncidentFilter { bbox: None, from: args.from, to: args.to, event_type: args.event_type };
+    if args.bands {
+        let cells = store.distance_bands(choice, &filter)?;
+        return match args.format {
+            IncidentFormat::Table => {
+                writeln!(out, "{:<6} {:<8} {:<8} {:>7}", "year", "band_km", "side", "count")?;
+                for c in &cells {
+                    writeln!(out, "{:<6} {:<8} {:<8} {:>7}", c.year, c.band, c.side, c.count)?;
+                }
+                Ok(())
+            }
+            _ => write_json(out, &cells),
+        };
+    }
+    let km = args.km.ok_or_else(|| Failure::new(2, "give --km (the corridor half-width) or --bands"))?;
+    let hits = store.incidents_near_border(km, choice, args.side, &filter)?;
+    match args.format {
+        IncidentFormat::Json => write_json(out, &hits),
+        IncidentFormat::Geojson => {
+            crate::formats::geojson::write_incidents(out, hits.iter().map(|h| &store.incidents[h.index as usize]))?;
+            Ok(())
+        }
+        IncidentFormat::Table => {
+            writeln!(
+                out,
+                "{:<12} {:<10} {:<22} {:>10} {:<8} {:<5}",
+                "event_id", "date", "location", "km", "border", "side"
+            )?;
+            for h in &hits {
+                let i = &store.incidents[h.index as usize];
+                writeln!(
+                    out,
+                    "{:<12} {:<10} {:<22} {:>10.3} {:<8} {:<5}",
+                    h.event_id,
+                    i.event_date,
+                    truncate(&i.location, 22),
+                    h.distance.distance_m / 1000.0,
+                    h.distance.border,
+                    h.distance.side_of_line
+                )?;
+            }
+            writeln!(out, "{} incident(s) within {km} km", hits.len())?;
+            Ok(())
+        }
+    }
 }

@@ -120,3 +120,31 @@ pub fn sphere_distance_to_arc_m(p: LonLat, a: LonLat, b: LonLat) -> f64 {
         endpoints()
     }
 }
+
+/// `bbox` widened on every side by `margin_m` metres (geodesic), conservatively; may cross the antimeridian
+/// or reach a pole (then it spans every longitude).
+pub fn widen_bbox(bbox: &BBox, margin_m: f64) -> BBox {
+    let angle = margin_m / MIN_RADIUS_M * 1.02 + 1e-9;
+    let dlat = angle.to_degrees();
+    let south = (bbox.south - dlat).max(-90.0);
+    let north = (bbox.north + dlat).min(90.0);
+    let max_abs_lat = south.abs().max(north.abs());
+    let s = if max_abs_lat >= 90.0 { 2.0 } else { angle.sin() / max_abs_lat.to_radians().cos() };
+    if s >= 1.0 || angle >= std::f64::consts::FRAC_PI_2 {
+        return BBox { west: -180.0, south, east: 180.0, north };
+    }
+    let dlon = s.asin().to_degrees();
+    let wrap = |x: f64| {
+        if x < -180.0 {
+            x + 360.0
+        } else if x > 180.0 {
+            x - 360.0
+        } else {
+            x
+        }
+    };
+    if bbox.east - bbox.west + 2.0 * dlon >= 360.0 {
+        return BBox { west: -180.0, south, east: 180.0, north };
+    }
+    BBox { west: wrap(bbox.west - dlon), south, east: wrap(bbox.east + dlon), north }
+}

@@ -3,6 +3,7 @@
 mod atomic;
 mod cli;
 mod common;
+mod corridor;
 mod data;
 mod gazetteer;
 mod geodesy;

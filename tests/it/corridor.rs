@@ -1,0 +1,69 @@
+//! Corridor queries agree with measuring every incident.
+
+use std::io::Write;
+
+use borderline::Store;
+use borderline::model::Iso3;
+use borderline::store::{BorderChoice, IncidentFilter};
+
+use crate::common::Rng;
+
+/// A data directory with `n` seeded random incidents around the Algeria–Mali border.
+fn random_store(n: usize) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = std::fs::File::create(dir.path().join("incidents.geojson")).unwrap();
+    let mut rng = Rng::new(77);
+    writeln!(f, "{{\"type\":\"FeatureCollection\",\"features\":[").unwrap();
+    for i in 0..n {
+        let (lon, lat) = (rng.range(-6.0, 6.0), rng.range(17.0, 26.0));
+        let year = 2012 + (rng.next_u64() % 14) as i32;
+        let sep = if i + 1 < n { "," } else { "" };
+        writeln!(
+            f,
+            r#"{{"type":"Feature","properties":{{"event_id":"R{i}","event_date":"{year}-06-01","event_type":"Battles","sub_event_type":"Armed clash","actor1":"A","location":"x","country":"Mali","geo_precision":1,"source":"test"}},"geometry":{{"type":"Point","coordinates":[{lon},{lat}]}}}}{sep}"#
+        )
+        .unwrap();
+    }
+    writeln!(f, "]}}").unwrap();
+    drop(f);
+    let store = Store::load(Some(dir.path())).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn within_50_km_matches_measuring_every_incident() {
+    let (_dir, s) = random_store(1000);
+    let choice = BorderChoice { pair: Some("DZA-MLI".parse().unwrap()), ..Default::default() };
+    let hits = s.incidents_near_border(50.0, choice, None, &IncidentFilter::default()).unwrap();
+    let want: Vec<String> = {
+        let mut v: Vec<(f64, String)> = s
+            .incidents
+            .iter()
+            .map(|i| (s.distance_to_border(i.position, choice).unwrap().distance_m, i.event_id.to_string()))
+            .filter(|(d, _)| *d <= 50_000.0)
+            .collect();
+        v.sort_by(|a, b| a.0.total_cmp(&b.0));
+        v.into_iter().map(|(_, id)| id).collect()
+    };
+    assert!(want.len() > 50, "only {} incidents in the corridor", want.len());
+    let got: Vec<String> = hits.iter().map(|h| h.event_id.clone()).collect();
+    assert_eq!(got, want);
+    // One side only.
+    let mali: Iso3 = "MLI".parse().unwrap();
+    let south = s.incidents_near_border(50.0, choice, Some(mali), &IncidentFilter::default()).unwrap();
+    assert!(!south.is_empty() && south.len() < hits.len());
+    assert!(south.iter().all(|h| h.distance.side_of_line == mali && h.distance.signed_distance_m < 0.0));
+}
+
+#[test]
+fn band_counts_add_up_and_respect_the_bands() {
+    let (_dir, s) = random_store(500);
+    let choice = BorderChoice { pair: Some("DZA-MLI".parse().unwrap()), ..Default::default() };
+    let cells = s.distance_bands(choice, &IncidentFilter::default()).unwrap();
+    let total: usize = cells.iter().map(|c| c.count).sum();
+    assert_eq!(total, 500);
+    let near: usize = cells.iter().filter(|c| c.band == "0-10").map(|c| c.count).sum();
+    let within_10 = s.incidents_near_border(10.0, choice, None, &IncidentFilter::default()).unwrap().len();
+    assert_eq!(near, within_10);
+    assert!(cells.iter().any(|c| c.side == "DZA") && cells.iter().any(|c| c.side == "MLI"));
+}
