@@ -40,6 +40,22 @@ pub enum Command {
     Distance(DistanceArgs),
     /// Incidents within a distance of a border, or counts by distance band, side and year (--bands).
     NearBorder(NearBorderArgs),
+    /// Check every quantitative geographic claim of the source documents against the data.
+    Claims {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Geodesic distance and azimuths between two places or points ("lon,lat").
+    Between {
+        /// A place (any spelling) or "lon,lat".
+        from: String,
+        /// A place (any spelling) or "lon,lat".
+        to: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Arguments of `near-border`.
@@ -247,6 +263,8 @@ pub fn execute(cli: &Cli, store: &Store, out: &mut dyn Write) -> Result<(), Fail
         Command::Incidents(args) => incidents(store, args, out),
         Command::Distance(args) => distance(store, args, out),
         Command::NearBorder(args) => near_border(store, args, out),
+        Command::Claims { json } => claims(store, *json, out),
+        Command::Between { from, to, json } => between(store, from, to, *json, out),
     }
 }
 
@@ -508,4 +526,73 @@ fn near_border(store: &Store, args: &NearBorderArgs, out: &mut dyn Write) -> Res
             Ok(())
         }
     }
+}
+
+fn claims(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
+    let checks = store.check_claims();
+    if json {
+        return write_json(out, &checks);
+    }
+    for c in &checks {
+        let verdict = match c.verdict {
+            crate::store::Verdict::Consistent => "CONSISTENT",
+            crate::store::Verdict::Inconsistent => "INCONSISTENT",
+        };
+        writeln!(out, "{verdict:<12} {} [{}; {}]", c.claim, c.id, c.document)?;
+        let ne =
+            c.measured_naturalearth_m.map_or(String::new(), |d| format!(" (Natural Earth line: {:.1} km)", d / 1000.0));
+        writeln!(
+            out,
+            "             measured {:.1} km straight line{ne}; rule: {}",
+            c.measured_m / 1000.0,
+            c.tolerance
+        )?;
+        if let Some(note) = &c.note {
+            writeln!(out, "             {note}")?;
+        }
+    }
+    let bad = checks.iter().filter(|c| c.verdict == crate::store::Verdict::Inconsistent).count();
+    writeln!(out, "{} claim(s), {bad} inconsistent with the data", checks.len())?;
+    Ok(())
+}
+
+/// A place by any spelling, or a "lon,lat" point.
+fn resolve_location(store: &Store, text: &str) -> Result<(String, crate::model::LonLat), Failure> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    if let [lon, lat] = parts.as_slice() {
+        if let (Ok(lon), Ok(lat)) = (lon.parse::<f64>(), lat.parse::<f64>()) {
+            return Ok((format!("{lon},{lat}"), check_point(lon, lat)?));
+        }
+    }
+    let hit = crate::gazetteer::Gazetteer::new(&store.places)
+        .search(text, 1)
+        .into_iter()
+        .next()
+        .ok_or_else(|| Failure::new(4, format!("no place matches {text:?} and it is not \"lon,lat\"")))?;
+    let place = &store.places[hit.place];
+    Ok((place.name.clone(), place.position))
+}
+
+fn between(store: &Store, from: &str, to: &str, json: bool, out: &mut dyn Write) -> Result<(), Failure> {
+    let (a_name, a) = resolve_location(store, from)?;
+    let (b_name, b) = resolve_location(store, to)?;
+    let leg = crate::geodesy::inverse(a, b);
+    if json {
+        return write_json(
+            out,
+            &serde_json::json!({
+                "from": {"name": a_name, "lon": a.x, "lat": a.y},
+                "to": {"name": b_name, "lon": b.x, "lat": b.y},
+                "distance_m": leg.distance_m, "azimuth_from_deg": leg.azimuth_from_deg, "azimuth_to_deg": leg.azimuth_to_deg,
+            }),
+        );
+    }
+    writeln!(
+        out,
+        "{a_name} → {b_name}: {:.3} km (geodesic, WGS84); initial azimuth {:.2}°, final azimuth {:.2}°",
+        leg.distance_m / 1000.0,
+        leg.azimuth_from_deg,
+        leg.azimuth_to_deg
+    )?;
+    Ok(())
 }

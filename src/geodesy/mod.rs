@@ -45,6 +45,32 @@ pub fn distance_m(a: LonLat, b: LonLat) -> f64 {
     wgs84().inverse(a.y, a.x, b.y, b.x)
 }
 
+/// A geodesic between two points: its length and the azimuths at both ends.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct Leg {
+    /// Length, metres.
+    pub distance_m: f64,
+    /// Azimuth at the start, degrees clockwise from north.
+    pub azimuth_from_deg: f64,
+    /// Azimuth at the end (direction of travel), degrees clockwise from north.
+    pub azimuth_to_deg: f64,
+}
+
+/// The geodesic from `a` to `b` on WGS84 (GeographicLib's inverse problem).
+///
+/// ```
+/// use borderline::geodesy::inverse;
+/// use borderline::model::LonLat;
+/// // In Guezzam to Tamanrasset (GeoNames): about 360 km, heading a little west of north.
+/// let leg = inverse(LonLat { x: 5.76806, y: 19.57361 }, LonLat { x: 5.52278, y: 22.785 });
+/// assert!((leg.distance_m - 356_000.0).abs() < 5_000.0, "{}", leg.distance_m);
+/// assert!(leg.azimuth_from_deg < 0.0 && leg.azimuth_from_deg > -10.0);
+/// ```
+pub fn inverse(a: LonLat, b: LonLat) -> Leg {
+    let (s12, azi1, azi2, _a12): (f64, f64, f64, f64) = wgs84().inverse(a.y, a.x, b.y, b.x);
+    Leg { distance_m: s12, azimuth_from_deg: azi1, azimuth_to_deg: azi2 }
+}
+
 /// Lon/lat boxes that together contain every point within `radius_m` metres (geodesic) of `center`.
 ///
 /// The bound is conservative (a few per cent wider than needed) and splits at the antimeridian;

@@ -12,6 +12,7 @@
 //! | `register.json` | the source register (in the repository: `seeds/register.json`) |
 
 mod atomic;
+mod claims;
 mod corridor;
 mod distance;
 mod fast;
@@ -27,6 +28,7 @@ use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 
 pub use atomic::atomic_write;
+pub use claims::{ClaimCheck, Verdict};
 pub use corridor::{BANDS_KM, BandCount, CorridorHit};
 pub use distance::{
     BorderChoice, BorderDistance, DistanceError, IncidentReport, LonLatJson, PointReport, Side, check_point,

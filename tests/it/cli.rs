@@ -115,3 +115,28 @@ fn distance_refuses_bad_input_with_a_clear_message() {
         assert!(text(&out.stderr).contains(needle), "{args:?}: {}", text(&out.stderr));
     }
 }
+
+#[test]
+fn claims_near_border_and_between_run_as_documented() {
+    let claims = borderline(&["claims", "--json"]);
+    assert!(claims.status.success(), "{}", text(&claims.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&claims.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 5);
+    let near = borderline(&["near-border", "--km", "50", "--border", "DZA-MLI", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&near.stdout).unwrap();
+    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|h| h["event_id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["DZA0001", "MLI0001", "MLI0002"]);
+    let mali = borderline(&["near-border", "--km", "50", "--border", "DZA-MLI", "--side", "MLI"]);
+    assert!(text(&mali.stdout).contains("2 incident(s) within 50 km"), "{}", text(&mali.stdout));
+    let bands = borderline(&["near-border", "--bands", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&bands.stdout).unwrap();
+    let total: u64 = v.as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    assert_eq!(total, 33);
+    let between = borderline(&["between", "Tinzawatin", "I-n-Guezzam", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&between.stdout).unwrap();
+    assert!((v["distance_m"].as_f64().unwrap() - 296_400.0).abs() < 1_000.0);
+    let bad = borderline(&["near-border", "--km", "-5"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let nowhere = borderline(&["between", "Atlantis", "Kidal"]);
+    assert_eq!(nowhere.status.code(), Some(4));
+}

@@ -205,3 +205,25 @@ fn an_imprecise_incident_near_the_line_has_an_undetermined_side() {
     let r = s.report_incident(kidal, BorderChoice::default()).unwrap();
     assert!(r.side_certain && r.distance_min_m > 100_000.0, "{r:?}");
 }
+
+#[test]
+fn claims_in_the_seeds_get_the_expected_verdicts() {
+    use borderline::store::Verdict;
+    let checks = store().check_claims();
+    let verdict = |id: &str| checks.iter().find(|c| c.id == id).unwrap_or_else(|| panic!("no claim {id}"));
+    // Tinzaouatene is a few hundred metres from the line: "on the border" holds, "19 miles from Algeria" does not.
+    assert_eq!(verdict("003-c1").verdict, Verdict::Consistent);
+    assert_eq!(verdict("000-c1").verdict, Verdict::Inconsistent);
+    // In Guezzam is ~300 km away, not "less than 9 km".
+    let guezzam = verdict("003-c2");
+    assert_eq!(guezzam.verdict, Verdict::Inconsistent);
+    assert!((guezzam.measured_m - 296_400.0).abs() < 1_000.0, "{}", guezzam.measured_m);
+    // The CIDOB figures are road-like distances: too long for the straight line, and flagged as such.
+    for id in ["004-c1", "004-c2"] {
+        let c = verdict(id);
+        assert_eq!(c.verdict, Verdict::Inconsistent, "{id}");
+        assert!(c.note.as_deref().unwrap_or("").contains("road distance"), "{id}: {:?}", c.note);
+    }
+    assert!((verdict("004-c1").measured_m - 1_860_000.0).abs() < 5_000.0);
+    assert!((verdict("004-c2").measured_m - 411_000.0).abs() < 5_000.0);
+}
