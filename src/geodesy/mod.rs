@@ -102,49 +102,36 @@ pub fn radius_envelope(center: LonLat, radius_m: f64) -> Vec<BBox> {
     }
 }
 
-/// Ratio bounds between WGS84 geodesic distance and great-circle distance on a sphere of radius `a` taken
-/// at the same geodetic latitudes and longitudes. The metric ratio lies between the meridian radius
-/// `M(φ)/a` (0.99331 at the equator) and the prime-vertical radius `N(φ)/a` (≤ 1.00337 at the poles), so
-/// every curve's length — and hence the shortest distance — is bounded by them (with a little slack here).
-pub const SPHERE_LOWER_RATIO: f64 = 0.9932;
-/// See [`SPHERE_LOWER_RATIO`].
-pub const SPHERE_UPPER_RATIO: f64 = 1.0035;
+/// Radius of the rectifying sphere of WGS84, metres: a meridian arc of the ellipsoid has the same length as
+/// the arc of this sphere between the rectifying latitudes of its ends.
+pub const RECTIFYING_RADIUS_M: f64 = 6_367_449.145_823_415;
 
-/// Great-circle distance in metres on a sphere of radius `a` (fast; within the ratio bounds above of the
-/// exact WGS84 distance).
+/// The point with the same longitude and, as latitude, the rectifying latitude of `p` (degrees).
+///
+/// Mapped this way onto the sphere of radius [`RECTIFYING_RADIUS_M`], every curve of the ellipsoid gets
+/// no longer: north–south lengths are kept exactly and east–west ones shrink by a factor between 1 and
+/// 1/1.00168. So the great-circle distance between mapped points is a lower bound of the WGS84 geodesic
+/// distance, and 1.00168 times it an upper bound.
+pub fn rectifying(p: LonLat) -> LonLat {
+    let n = WGS84_F / (2.0 - WGS84_F);
+    let (n2, n3, n4) = (n * n, n * n * n, n * n * n * n);
+    let phi = p.y.to_radians();
+    let mu = phi - (1.5 * n - 9.0 / 16.0 * n3) * (2.0 * phi).sin() + (15.0 / 16.0 * n2 - 15.0 / 32.0 * n4) * (4.0 * phi).sin()
+        - (35.0 / 48.0 * n3) * (6.0 * phi).sin()
+        + (315.0 / 512.0 * n4) * (8.0 * phi).sin();
+    LonLat { x: p.x, y: mu.to_degrees() }
+}
+
+/// Upper bound of WGS84 distance over the rectifying-sphere distance (see [`rectifying`]).
+pub const RECTIFYING_UPPER_RATIO: f64 = 1.001_68;
+
+/// Great-circle distance in metres between two points on the rectifying sphere (see [`rectifying`]).
 pub fn sphere_distance_m(a: LonLat, b: LonLat) -> f64 {
     let (la, lb) = (a.y.to_radians(), b.y.to_radians());
     let dlat = lb - la;
     let dlon = (b.x - a.x).to_radians();
     let h = (dlat * 0.5).sin().powi(2) + la.cos() * lb.cos() * (dlon * 0.5).sin().powi(2);
-    2.0 * WGS84_A * h.sqrt().min(1.0).asin()
-}
-
-/// Great-circle distance in metres on the sphere of radius `a` from `p` to the great-circle arc `a`–`b`.
-pub fn sphere_distance_to_arc_m(p: LonLat, a: LonLat, b: LonLat) -> f64 {
-    let unit = |q: LonLat| {
-        let (lat, lon) = (q.y.to_radians(), q.x.to_radians());
-        [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-    };
-    let (va, vb, vp) = (unit(a), unit(b), unit(p));
-    let cross =
-        |u: [f64; 3], v: [f64; 3]| [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
-    let dot = |u: [f64; 3], v: [f64; 3]| u[0] * v[0] + u[1] * v[1] + u[2] * v[2];
-    let n = cross(va, vb);
-    let n_len = dot(n, n).sqrt();
-    let endpoints = || sphere_distance_m(p, a).min(sphere_distance_m(p, b));
-    if n_len < 1e-15 {
-        return endpoints();
-    }
-    // The foot of the perpendicular lies on the arc when it is on the inner side of both end planes.
-    let inside_a = dot(cross(n, va), vp) >= 0.0;
-    let inside_b = dot(cross(vb, n), vp) >= 0.0;
-    if inside_a && inside_b {
-        let sin_xt = (dot(n, vp) / n_len).clamp(-1.0, 1.0);
-        WGS84_A * sin_xt.abs().asin()
-    } else {
-        endpoints()
-    }
+    2.0 * RECTIFYING_RADIUS_M * h.sqrt().min(1.0).asin()
 }
 
 /// `bbox` widened on every side by `margin_m` metres (geodesic), conservatively; may cross the antimeridian

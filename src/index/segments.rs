@@ -1,9 +1,7 @@
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 
-use crate::geodesy::{
-    SPHERE_LOWER_RATIO, SegmentFoot, nearest_on_segment, radius_envelope, sphere_distance_m, sphere_distance_to_arc_m,
-};
+use crate::geodesy::{RECTIFYING_RADIUS_M, SegmentFoot, nearest_on_segment, radius_envelope, rectifying};
 use crate::model::{BBox, Border, LonLat};
 
 /// Which segment of which border: `parts[part][seg]..=parts[part][seg + 1]` of `borders[border]`.
@@ -28,100 +26,159 @@ pub struct BorderHit {
     pub foot: SegmentFoot,
 }
 
-/// An R-tree over every border segment (as lon/lat boxes; the edges themselves are geodesics, which
-/// bulge poleward of the straight lon/lat chord by at most a few hundred metres on the longest
-/// segment, so callers widen query boxes by [`SegmentIndex::GEODESIC_BULGE_DEG`]).
+/// One R-tree per border over its segments (as lon/lat boxes; the edges themselves are geodesics, which
+/// leave their lon/lat chord's box by little, so query boxes are widened by
+/// [`SegmentIndex::GEODESIC_BULGE_DEG`]).
 #[derive(Debug, Default)]
 pub struct SegmentIndex {
-    tree: RTree<Entry>,
+    trees: Vec<RTree<Entry>>,
+    /// Every vertex as a unit vector on the rectifying sphere (same layout as the borders' parts).
+    units: Vec<Vec<Vec<[f64; 3]>>>,
+}
+
+fn unit(p: LonLat) -> [f64; 3] {
+    let (lat, lon) = (p.y.to_radians(), p.x.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+fn dot(u: [f64; 3], v: [f64; 3]) -> f64 {
+    u[0] * v[0] + u[1] * v[1] + u[2] * v[2]
+}
+
+fn cross(u: [f64; 3], v: [f64; 3]) -> [f64; 3] {
+    [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]]
+}
+
+/// Angle between two unit vectors, radians (stable for small and large angles).
+fn angle(u: [f64; 3], v: [f64; 3]) -> f64 {
+    let c = cross(u, v);
+    dot(c, c).sqrt().atan2(dot(u, v))
+}
+
+/// Great-circle distance (radians) from `p` to the arc `a`–`b`, all unit vectors.
+fn angle_to_arc(p: [f64; 3], a: [f64; 3], b: [f64; 3]) -> f64 {
+    let n = cross(a, b);
+    let n_len = dot(n, n).sqrt();
+    if n_len > 1e-15 && dot(cross(n, a), p) >= 0.0 && dot(cross(b, n), p) >= 0.0 {
+        (dot(n, p) / n_len).clamp(-1.0, 1.0).abs().asin()
+    } else {
+        angle(p, a).min(angle(p, b))
+    }
 }
 
 impl SegmentIndex {
     /// Margin in degrees that covers how far a geodesic edge leaves its lon/lat chord's box in this data
-    /// (the 735 km Algeria–Mali segment bulges by under 0.01°).
+    /// (edges here are under 0.25° long and bulge by far less).
     pub const GEODESIC_BULGE_DEG: f64 = 0.05;
 
     /// Indexes every segment of every border.
     pub fn new(borders: &[Border]) -> SegmentIndex {
-        let mut entries = Vec::new();
-        for (b, border) in borders.iter().enumerate() {
-            for (p, part) in border.parts.iter().enumerate() {
-                for (s, w) in part.windows(2).enumerate() {
-                    let line = Line::new([w[0].x, w[0].y], [w[1].x, w[1].y]);
-                    entries
-                        .push(GeomWithData::new(line, SegmentRef { border: b as u32, part: p as u32, seg: s as u32 }));
+        let trees = borders
+            .iter()
+            .enumerate()
+            .map(|(b, border)| {
+                let mut entries = Vec::new();
+                for (p, part) in border.parts.iter().enumerate() {
+                    for (s, w) in part.windows(2).enumerate() {
+                        let line = Line::new([w[0].x, w[0].y], [w[1].x, w[1].y]);
+                        let r = SegmentRef { border: b as u32, part: p as u32, seg: s as u32 };
+                        entries.push(GeomWithData::new(line, r));
+                    }
                 }
-            }
-        }
-        SegmentIndex { tree: RTree::bulk_load(entries) }
+                RTree::bulk_load(entries)
+            })
+            .collect();
+        let units = borders
+            .iter()
+            .map(|b| b.parts.iter().map(|p| p.iter().map(|&v| unit(rectifying(v))).collect()).collect())
+            .collect();
+        SegmentIndex { trees, units }
     }
 
     /// Number of segments.
     pub fn len(&self) -> usize {
-        self.tree.size()
+        self.trees.iter().map(RTree::size).sum()
     }
 
     /// True when empty.
     pub fn is_empty(&self) -> bool {
-        self.tree.size() == 0
+        self.len() == 0
+    }
+
+    fn widened(b: BBox) -> AABB<[f64; 2]> {
+        let m = Self::GEODESIC_BULGE_DEG;
+        AABB::from_corners([b.west - m, b.south - m], [b.east + m, b.north + m])
     }
 
     /// Segments whose (widened) box meets `bbox`.
     pub fn in_bbox(&self, bbox: &BBox) -> impl Iterator<Item = SegmentRef> + '_ {
-        let m = Self::GEODESIC_BULGE_DEG;
         bbox.parts().into_iter().flat_map(move |b| {
-            self.tree
-                .locate_in_envelope_intersecting(AABB::from_corners(
-                    [b.west - m, b.south - m],
-                    [b.east + m, b.north + m],
-                ))
-                .map(|e| e.data)
+            self.trees.iter().flat_map(move |t| t.locate_in_envelope_intersecting(Self::widened(b)).map(|e| e.data))
         })
+    }
+
+    /// A rigorous lower bound, metres, of the WGS84 distance from `p` (as a rectifying-sphere unit vector)
+    /// to segment `r`: the rectifying sphere never lengthens a curve (see [`rectifying`]), and a short
+    /// geodesic edge strays from the great-circle arc between its mapped ends by far less than the margin
+    /// taken here (1 m plus 1e-4 of its length; edges here are under 25 km).
+    fn lower_bound_m(&self, p: [f64; 3], r: &SegmentRef) -> f64 {
+        let part = &self.units[r.border as usize][r.part as usize];
+        let (a, b) = (part[r.seg as usize], part[r.seg as usize + 1]);
+        let stray = 1.0 + 1e-4 * RECTIFYING_RADIUS_M * angle(a, b);
+        RECTIFYING_RADIUS_M * angle_to_arc(p, a, b) - stray
     }
 
     /// The nearest point to `p` (lon, lat) of the borders `accept` admits (by index into `borders`), measured
     /// exactly on WGS84 with every border edge taken as the geodesic between its vertices.
     ///
-    /// The planar nearest segment gives a first distance; every segment that could be nearer lies in the
-    /// conservative box of that radius, and is measured exactly only when a rigorous lower bound (the
-    /// great-circle distance to the arc, scaled by the sphere/ellipsoid ratio bound, less a margin for how far
-    /// a short geodesic edge strays from its great circle) does not already rule it out.
+    /// Each admitted border's planar-nearest segment gives a first distance; every segment that could be
+    /// nearer lies in the conservative box of that radius, and is measured exactly only when its lower bound
+    /// (see [`SegmentIndex::lower_bound_m`]) does not already rule it out.
     pub fn nearest(&self, borders: &[Border], p: LonLat, accept: impl Fn(u32) -> bool) -> Option<BorderHit> {
         let seg = |r: &SegmentRef| {
             let part = &borders[r.border as usize].parts[r.part as usize];
             (part[r.seg as usize], part[r.seg as usize + 1])
         };
-        let first = self.tree.nearest_neighbor_iter([p.x, p.y]).find(|e| accept(e.data.border))?.data;
-        let (a, b) = seg(&first);
-        let mut best = BorderHit { segment: first, foot: nearest_on_segment(p, a, b) };
-        let m = Self::GEODESIC_BULGE_DEG;
-        let mut candidates: Vec<(f64, SegmentRef)> = radius_envelope(p, best.foot.distance_m)
+        let exact = |r: SegmentRef| {
+            let (a, b) = seg(&r);
+            BorderHit { segment: r, foot: nearest_on_segment(p, a, b) }
+        };
+        let p_unit = unit(rectifying(p));
+        let trees: Vec<&RTree<Entry>> =
+            self.trees.iter().enumerate().filter(|(i, _)| accept(*i as u32)).map(|(_, t)| t).collect();
+        // A first upper bound: the planar-nearest segment of each admitted border, best lower bound first.
+        let mut firsts: Vec<(f64, SegmentRef)> = trees
             .iter()
-            .flat_map(|bx| {
-                self.tree.locate_in_envelope_intersecting(AABB::from_corners(
-                    [bx.west - m, bx.south - m],
-                    [bx.east + m, bx.north + m],
-                ))
-            })
-            .filter(|e| e.data != first && accept(e.data.border))
-            .map(|e| {
-                let (a, b) = seg(&e.data);
-                // The edge strays from its great circle by far less than a metre at these lengths (≤ 25 km);
-                // 1 m plus 1e-4 of its length covers it with room to spare.
-                let stray = 1.0 + 1e-4 * sphere_distance_m(a, b);
-                let bound = SPHERE_LOWER_RATIO * (sphere_distance_to_arc_m(p, a, b) - stray);
-                (bound, e.data)
-            })
+            .filter_map(|t| t.nearest_neighbor([p.x, p.y]))
+            .map(|e| (self.lower_bound_m(p_unit, &e.data), e.data))
             .collect();
-        candidates.sort_by(|x, y| x.0.total_cmp(&y.0));
+        firsts.sort_by(|x, y| x.0.total_cmp(&y.0));
+        let mut best: Option<BorderHit> = None;
+        for (bound, r) in &firsts {
+            if best.is_some_and(|b| *bound >= b.foot.distance_m) {
+                break;
+            }
+            let hit = exact(*r);
+            if best.is_none_or(|b| hit.foot.distance_m < b.foot.distance_m) {
+                best = Some(hit);
+            }
+        }
+        let mut best = best?;
+        let mut candidates: Vec<(f64, SegmentRef)> = radius_envelope(p, best.foot.distance_m)
+            .into_iter()
+            .flat_map(|bx| trees.iter().flat_map(move |t| t.locate_in_envelope_intersecting(Self::widened(bx))))
+            .filter(|e| e.data != best.segment)
+            .map(|e| (self.lower_bound_m(p_unit, &e.data), e.data))
+            .filter(|(bound, _)| *bound < best.foot.distance_m)
+            .collect();
+        candidates.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
         for (bound, r) in candidates {
             if bound >= best.foot.distance_m {
                 break;
             }
-            let (a, b) = seg(&r);
-            let foot = nearest_on_segment(p, a, b);
-            if foot.distance_m < best.foot.distance_m {
-                best = BorderHit { segment: r, foot };
+            let hit = exact(r);
+            if hit.foot.distance_m < best.foot.distance_m {
+                best = hit;
             }
         }
         Some(best)
