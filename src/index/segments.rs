@@ -49,20 +49,21 @@ fn cross(u: [f64; 3], v: [f64; 3]) -> [f64; 3] {
     [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]]
 }
 
-/// Angle between two unit vectors, radians (stable for small and large angles).
-fn angle(u: [f64; 3], v: [f64; 3]) -> f64 {
-    let c = cross(u, v);
-    dot(c, c).sqrt().atan2(dot(u, v))
+/// Straight-line (chord) distance between two unit vectors: never more than the angle between them.
+fn chord(u: [f64; 3], v: [f64; 3]) -> f64 {
+    let d = [u[0] - v[0], u[1] - v[1], u[2] - v[2]];
+    dot(d, d).sqrt()
 }
 
-/// Great-circle distance (radians) from `p` to the arc `a`–`b`, all unit vectors.
-fn angle_to_arc(p: [f64; 3], a: [f64; 3], b: [f64; 3]) -> f64 {
+/// A lower bound of the great-circle distance (radians) from `p` to the arc `a`–`b`, all unit vectors: the
+/// exact cross-track angle when the perpendicular falls on the arc, else the chord to the nearer end.
+fn angle_to_arc_lower(p: [f64; 3], a: [f64; 3], b: [f64; 3]) -> f64 {
     let n = cross(a, b);
     let n_len = dot(n, n).sqrt();
     if n_len > 1e-15 && dot(cross(n, a), p) >= 0.0 && dot(cross(b, n), p) >= 0.0 {
         (dot(n, p) / n_len).clamp(-1.0, 1.0).abs().asin()
     } else {
-        angle(p, a).min(angle(p, b))
+        chord(p, a).min(chord(p, b))
     }
 }
 
@@ -124,8 +125,9 @@ impl SegmentIndex {
     fn lower_bound_m(&self, p: [f64; 3], r: &SegmentRef) -> f64 {
         let part = &self.units[r.border as usize][r.part as usize];
         let (a, b) = (part[r.seg as usize], part[r.seg as usize + 1]);
-        let stray = 1.0 + 1e-4 * RECTIFYING_RADIUS_M * angle(a, b);
-        RECTIFYING_RADIUS_M * angle_to_arc(p, a, b) - stray
+        // The arc is at most π/2 times its chord.
+        let stray = 1.0 + 1.6e-4 * RECTIFYING_RADIUS_M * chord(a, b);
+        RECTIFYING_RADIUS_M * angle_to_arc_lower(p, a, b) - stray
     }
 
     /// The nearest point to `p` (lon, lat) of the borders `accept` admits (by index into `borders`), measured
