@@ -422,7 +422,12 @@ fn distance(store: &Store, args: &DistanceArgs, out: &mut dyn Write) -> Result<(
         if args.json {
             return write_json(out, &report);
         }
-        write_point(out, &format!("incident {id} ({})", incident.location), &report.at_point)?;
+        let when = if report.date_start == report.date_end {
+            report.date_start.to_string()
+        } else {
+            format!("between {} and {}", report.date_start, report.date_end)
+        };
+        write_point(out, &format!("incident {id} ({}, {when})", incident.location), &report.at_point)?;
         writeln!(
             out,
             "  location uncertainty: geo_precision {} → radius {:.0} km; distance {:.1}–{:.1} km; side {}",

@@ -88,6 +88,10 @@ pub struct IncidentReport {
     pub distance_max_m: f64,
     /// False when the area straddles the line, so the side is undetermined.
     pub side_certain: bool,
+    /// First day the incident may have happened on (from its date interval or `time_precision`).
+    pub date_start: chrono::NaiveDate,
+    /// Last day it may have happened on.
+    pub date_end: chrono::NaiveDate,
 }
 
 /// Why a border query could not be answered.
@@ -211,6 +215,8 @@ impl Store {
             distance_min_m: (d - r).max(0.0),
             distance_max_m: d + r,
             side_certain: d > r,
+            date_start: incident.dates.start,
+            date_end: incident.dates.end,
             at_point,
         })
     }
