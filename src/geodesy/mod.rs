@@ -116,7 +116,8 @@ pub fn rectifying(p: LonLat) -> LonLat {
     let n = WGS84_F / (2.0 - WGS84_F);
     let (n2, n3, n4) = (n * n, n * n * n, n * n * n * n);
     let phi = p.y.to_radians();
-    let mu = phi - (1.5 * n - 9.0 / 16.0 * n3) * (2.0 * phi).sin() + (15.0 / 16.0 * n2 - 15.0 / 32.0 * n4) * (4.0 * phi).sin()
+    let mu = phi - (1.5 * n - 9.0 / 16.0 * n3) * (2.0 * phi).sin()
+        + (15.0 / 16.0 * n2 - 15.0 / 32.0 * n4) * (4.0 * phi).sin()
         - (35.0 / 48.0 * n3) * (6.0 * phi).sin()
         + (315.0 / 512.0 * n4) * (8.0 * phi).sin();
     LonLat { x: p.x, y: mu.to_degrees() }

@@ -1,7 +1,7 @@
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 
-use crate::geodesy::{RECTIFYING_RADIUS_M, SegmentFoot, nearest_on_segment, radius_envelope, rectifying};
+use crate::geodesy::{RECTIFYING_RADIUS_M, SegmentFoot, nearest_on_segment, rectifying};
 use crate::model::{BBox, Border, LonLat};
 
 /// Which segment of which border: `parts[part][seg]..=parts[part][seg + 1]` of `borders[border]`.
@@ -34,7 +34,24 @@ pub struct SegmentIndex {
     trees: Vec<RTree<Entry>>,
     /// Every vertex as a unit vector on the rectifying sphere (same layout as the borders' parts).
     units: Vec<Vec<Vec<[f64; 3]>>>,
+    /// Runs of consecutive segments bounded by a spherical cap, to rule many segments out at once.
+    chunks: Vec<Chunk>,
 }
+
+/// Consecutive segments of one border part and the cap (on the rectifying sphere) that holds them.
+#[derive(Debug, Clone, Copy)]
+struct Chunk {
+    border: u32,
+    part: u32,
+    first_seg: u32,
+    segs: u32,
+    center: [f64; 3],
+    /// Angular radius of the cap, radians, including the stray margin of its edges.
+    radius: f64,
+}
+
+/// Segments per chunk.
+const CHUNK_SEGMENTS: usize = 16;
 
 fn unit(p: LonLat) -> [f64; 3] {
     let (lat, lon) = (p.y.to_radians(), p.x.to_radians());
@@ -89,11 +106,35 @@ impl SegmentIndex {
                 RTree::bulk_load(entries)
             })
             .collect();
-        let units = borders
+        let units: Vec<Vec<Vec<[f64; 3]>>> = borders
             .iter()
             .map(|b| b.parts.iter().map(|p| p.iter().map(|&v| unit(rectifying(v))).collect()).collect())
             .collect();
-        SegmentIndex { trees, units }
+        let mut chunks = Vec::new();
+        for (b, parts) in units.iter().enumerate() {
+            for (p, part) in parts.iter().enumerate() {
+                for (c, verts) in part.windows(2).collect::<Vec<_>>().chunks(CHUNK_SEGMENTS).enumerate() {
+                    let vs: Vec<[f64; 3]> = verts.iter().flat_map(|w| [w[0], w[1]]).collect();
+                    let sum = vs.iter().fold([0.0; 3], |acc, v| [acc[0] + v[0], acc[1] + v[1], acc[2] + v[2]]);
+                    let len = dot(sum, sum).sqrt();
+                    let center = [sum[0] / len, sum[1] / len, sum[2] / len];
+                    // Vertices' angular distance from the centre (2·asin(chord/2)), plus how far an edge can stray
+                    // from its great circle (as in `lower_bound_m`) and the arc's bulge between its vertices.
+                    let vertex_radius = vs.iter().map(|&v| 2.0 * (chord(center, v) / 2.0).asin()).fold(0.0, f64::max);
+                    let longest = verts.iter().map(|w| chord(w[0], w[1])).fold(0.0, f64::max);
+                    let stray = (1.0 + 1.6e-4 * RECTIFYING_RADIUS_M * longest) / RECTIFYING_RADIUS_M;
+                    chunks.push(Chunk {
+                        border: b as u32,
+                        part: p as u32,
+                        first_seg: (c * CHUNK_SEGMENTS) as u32,
+                        segs: verts.len() as u32,
+                        center,
+                        radius: vertex_radius + longest + stray,
+                    });
+                }
+            }
+        }
+        SegmentIndex { trees, units, chunks }
     }
 
     /// Number of segments.
@@ -133,9 +174,9 @@ impl SegmentIndex {
     /// The nearest point to `p` (lon, lat) of the borders `accept` admits (by index into `borders`), measured
     /// exactly on WGS84 with every border edge taken as the geodesic between its vertices.
     ///
-    /// Each admitted border's planar-nearest segment gives a first distance; every segment that could be
-    /// nearer lies in the conservative box of that radius, and is measured exactly only when its lower bound
-    /// (see [`SegmentIndex::lower_bound_m`]) does not already rule it out.
+    /// Each admitted border's planar-nearest segment gives a first distance; then runs of 16 segments are
+    /// ruled out by the spherical cap that holds them, and the remaining segments by their own lower bound
+    /// (see [`SegmentIndex::lower_bound_m`]); only segments that survive are measured exactly.
     pub fn nearest(&self, borders: &[Border], p: LonLat, accept: impl Fn(u32) -> bool) -> Option<BorderHit> {
         let seg = |r: &SegmentRef| {
             let part = &borders[r.border as usize].parts[r.part as usize];
@@ -166,13 +207,21 @@ impl SegmentIndex {
             }
         }
         let mut best = best?;
-        let mut candidates: Vec<(f64, SegmentRef)> = radius_envelope(p, best.foot.distance_m)
-            .into_iter()
-            .flat_map(|bx| trees.iter().flat_map(move |t| t.locate_in_envelope_intersecting(Self::widened(bx))))
-            .filter(|e| e.data != best.segment)
-            .map(|e| (self.lower_bound_m(p_unit, &e.data), e.data))
-            .filter(|(bound, _)| *bound < best.foot.distance_m)
-            .collect();
+        // Rule out whole chunks by their cap (chord ≤ angle keeps the bound a lower bound), then segments.
+        let mut candidates: Vec<(f64, SegmentRef)> = Vec::new();
+        for chunk in self.chunks.iter().filter(|c| accept(c.border)) {
+            let chunk_bound = RECTIFYING_RADIUS_M * (chord(p_unit, chunk.center) - chunk.radius);
+            if chunk_bound >= best.foot.distance_m {
+                continue;
+            }
+            for seg in chunk.first_seg..chunk.first_seg + chunk.segs {
+                let r = SegmentRef { border: chunk.border, part: chunk.part, seg };
+                let bound = self.lower_bound_m(p_unit, &r);
+                if bound < best.foot.distance_m && r != best.segment {
+                    candidates.push((bound, r));
+                }
+            }
+        }
         candidates.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
         for (bound, r) in candidates {
             if bound >= best.foot.distance_m {
