@@ -4,50 +4,16 @@
 //! Data goes to /tmp/peers-data (generated with `../shared/peers/gen_incidents.py` when missing), never into
 //! the repository. `BORDERLINE_BENCH_N=100k` benchmarks the 100k file instead.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use borderline::Store;
 use borderline::model::BBox;
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// The same allocator as the `borderline` binary.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn peers() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers")
-}
-
-/// A data directory holding only `incidents.geojson` (a link to the generated file).
-fn data_dir() -> PathBuf {
-    let label = std::env::var("BORDERLINE_BENCH_N").unwrap_or_else(|_| "1m".into());
-    let n = match label.as_str() {
-        "10k" => 10_000,
-        "100k" => 100_000,
-        _ => 1_000_000,
-    };
-    let file = PathBuf::from(format!("/tmp/peers-data/incidents_{label}.geojson"));
-    if !file.exists() {
-        let ok = Command::new("python3").arg(peers().join("gen_incidents.py")).arg(n.to_string()).status();
-        assert!(ok.is_ok_and(|s| s.success()), "could not generate {}", file.display());
-    }
-    let boxes = Path::new("/tmp/peers-data/queries_boxes.csv");
-    if !boxes.exists() {
-        let ok = Command::new("python3").arg(peers().join("gen_queries.py")).status();
-        assert!(ok.is_ok_and(|s| s.success()), "could not generate the query boxes");
-    }
-    let dir = PathBuf::from(format!("/tmp/borderline-bench-{label}"));
-    std::fs::create_dir_all(&dir).unwrap();
-    let link = dir.join("incidents.geojson");
-    if !link.exists() {
-        std::os::unix::fs::symlink(&file, &link).unwrap();
-    }
-    dir
-}
+mod common;
 
 fn boxes() -> Vec<BBox> {
+    common::generate(std::path::Path::new("/tmp/peers-data/queries_boxes.csv"), "gen_queries.py", &[]);
     let text = std::fs::read_to_string("/tmp/peers-data/queries_boxes.csv").unwrap();
     text.lines()
         .skip(1)
@@ -59,7 +25,7 @@ fn boxes() -> Vec<BBox> {
 }
 
 fn benches(c: &mut Criterion) {
-    let dir = data_dir();
+    let dir = common::data_dir("1m");
     let mut g = c.benchmark_group("store");
     g.sample_size(10).measurement_time(Duration::from_secs(40));
     // Freeing the store is not part of loading it.

@@ -73,15 +73,9 @@ pub struct NearBorderArgs {
     /// Only incidents on this country's side of the line (ISO3, e.g. MLI).
     #[arg(long, value_parser = parse_iso3)]
     pub side: Option<Iso3>,
-    /// Only incidents whose date interval reaches this day or later (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_iso_date)]
-    pub from: Option<NaiveDate>,
-    /// Only incidents whose date interval starts on or before this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_iso_date)]
-    pub to: Option<NaiveDate>,
-    /// Only this ACLED event type.
-    #[arg(long = "type", value_name = "TYPE", value_parser = parse_event_type)]
-    pub event_type: Option<EventType>,
+    /// Date and type filters.
+    #[command(flatten)]
+    pub when: FilterArgs,
     /// Instead of listing, count by distance band (0-10, 10-25, 25-50, 50-100, >100 km) × side × year.
     #[arg(long, conflicts_with_all = ["km", "side"])]
     pub bands: bool,
@@ -176,6 +170,17 @@ pub struct IncidentsArgs {
     /// Only incidents inside west,south,east,north (degrees; west > east crosses the antimeridian).
     #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true, value_parser = parse_bbox)]
     pub bbox: Option<BBox>,
+    /// Date and type filters.
+    #[command(flatten)]
+    pub when: FilterArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = IncidentFormat::Table)]
+    pub format: IncidentFormat,
+}
+
+/// Filters shared by the incident commands.
+#[derive(Debug, clap::Args)]
+pub struct FilterArgs {
     /// Only incidents whose date interval reaches this day or later (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", value_parser = parse_iso_date)]
     pub from: Option<NaiveDate>,
@@ -185,9 +190,18 @@ pub struct IncidentsArgs {
     /// Only this ACLED event type, e.g. "Battles" (case-insensitive).
     #[arg(long = "type", value_name = "TYPE", value_parser = parse_event_type)]
     pub event_type: Option<EventType>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = IncidentFormat::Table)]
-    pub format: IncidentFormat,
+}
+
+impl FilterArgs {
+    /// The filter these flags describe, with `bbox`; refuses a range that ends before it starts.
+    fn filter(&self, bbox: Option<BBox>) -> Result<IncidentFilter, Failure> {
+        if let (Some(f), Some(t)) = (self.from, self.to) {
+            if f > t {
+                return Err(Failure::new(2, format!("--from {f} is after --to {t}")));
+            }
+        }
+        Ok(IncidentFilter { bbox, from: self.from, to: self.to, event_type: self.event_type })
+    }
 }
 
 fn parse_bbox(s: &str) -> Result<BBox, String> {
@@ -341,12 +355,7 @@ fn places_list(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), Fai
 }
 
 fn incidents(store: &Store, args: &IncidentsArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    if let (Some(f), Some(t)) = (args.from, args.to) {
-        if f > t {
-            return Err(Failure::new(2, format!("--from {f} is after --to {t}")));
-        }
-    }
-    let filter = IncidentFilter { bbox: args.bbox, from: args.from, to: args.to, event_type: args.event_type };
+    let filter = args.when.filter(args.bbox)?;
     let ids = store.select_incidents(&filter);
     let selected = ids.iter().map(|&i| &store.incidents[i as usize]);
     match args.format {
@@ -480,13 +489,8 @@ fn write_json<T: serde::Serialize>(out: &mut dyn Write, value: &T) -> Result<(),
 }
 
 fn near_border(store: &Store, args: &NearBorderArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    if let (Some(f), Some(t)) = (args.from, args.to) {
-        if f > t {
-            return Err(Failure::new(2, format!("--from {f} is after --to {t}")));
-        }
-    }
     let choice = BorderChoice { pair: args.border, source: args.source };
-    let filter = IncidentFilter { bbox: None, from: args.from, to: args.to, event_type: args.event_type };
+    let filter = args.when.filter(None)?;
     if args.bands {
         let cells = store.distance_bands(choice, &filter)?;
         return match args.format {

@@ -175,7 +175,19 @@ impl Store {
         }
     }
 
-    /// Distance from `p` to the chosen border line, exact on WGS84.
+    /// Distance from `p` (lon, lat) to the chosen border line, exact on WGS84, in metres, with the nearest
+    /// border point and the side of the line.
+    ///
+    /// ```
+    /// use borderline::Store;
+    /// use borderline::store::BorderChoice;
+    /// let store = Store::embedded().unwrap();
+    /// let kidal = store.place("kidal").unwrap().position;
+    /// let choice = BorderChoice { pair: Some("DZA-MLI".parse().unwrap()), ..Default::default() };
+    /// let d = store.distance_to_border(kidal, choice).unwrap();
+    /// assert!((d.distance_m - 196_000.0).abs() < 5_000.0, "{}", d.distance_m);
+    /// assert_eq!(d.side_of_line.as_str(), "MLI");
+    /// ```
     pub fn distance_to_border(&self, p: LonLat, choice: BorderChoice) -> Result<BorderDistance, DistanceError> {
         let accept = |b: u32| {
             let border = &self.borders[b as usize];
