@@ -176,7 +176,7 @@ impl SegmentIndex {
     ///
     /// Each admitted border's planar-nearest segment gives a first distance; then runs of 16 segments are
     /// ruled out by the spherical cap that holds them, and the remaining segments by their own lower bound
-    /// (see [`SegmentIndex::lower_bound_m`]); only segments that survive are measured exactly.
+    /// (rectifying-sphere distance to its arc, less a stray margin); only survivors are measured exactly.
     pub fn nearest(&self, borders: &[Border], p: LonLat, accept: impl Fn(u32) -> bool) -> Option<BorderHit> {
         let seg = |r: &SegmentRef| {
             let part = &borders[r.border as usize].parts[r.part as usize];
