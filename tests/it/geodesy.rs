@@ -227,3 +227,18 @@ fn claims_in_the_seeds_get_the_expected_verdicts() {
     assert!((verdict("004-c1").measured_m - 1_860_000.0).abs() < 5_000.0);
     assert!((verdict("004-c2").measured_m - 411_000.0).abs() < 5_000.0);
 }
+
+#[test]
+fn the_rectifying_sphere_never_lengthens_a_distance() {
+    // The border search prunes with this bound; it must hold everywhere, not just in the region.
+    use borderline::geodesy::{RECTIFYING_UPPER_RATIO, rectifying, sphere_distance_m};
+    let mut rng = Rng::new(41);
+    for _ in 0..5_000 {
+        let a = LonLat { x: rng.range(-180.0, 180.0), y: rng.range(-89.0, 89.0) };
+        let b = LonLat { x: a.x + rng.range(-20.0, 20.0), y: (a.y + rng.range(-20.0, 20.0)).clamp(-89.9, 89.9) };
+        let exact = distance_m(a, b);
+        let sphere = sphere_distance_m(rectifying(a), rectifying(b));
+        assert!(sphere <= exact + 1e-6, "{a:?} {b:?}: sphere {sphere} > exact {exact}");
+        assert!(exact <= sphere * RECTIFYING_UPPER_RATIO + 1e-6, "{a:?} {b:?}: exact {exact} > {sphere} × ratio");
+    }
+}
