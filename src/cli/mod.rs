@@ -450,10 +450,9 @@ fn distance(store: &Store, args: &DistanceArgs, out: &mut dyn Write) -> Result<(
     }
     let (label, p) = match (&args.place, args.lon, args.lat) {
         (Some(name), _, _) => {
-            let hit = crate::gazetteer::Gazetteer::new(&store.places).search(name, 1).into_iter().next().ok_or_else(
-                || Failure::new(4, format!("no place matches {name:?} (try `borderline places search`)")),
-            )?;
-            let place = &store.places[hit.place];
+            let place = best_place(store, name).ok_or_else(|| {
+                Failure::new(4, format!("no place matches {name:?} (try `borderline places search`)"))
+            })?;
             (format!("{} ({})", place.name, place.id), place.position)
         }
         (None, Some(lon), Some(lat)) => (format!("point {lon}, {lat}"), check_point(lon, lat)?),
@@ -573,13 +572,14 @@ fn resolve_location(store: &Store, text: &str) -> Result<(String, crate::model::
             return Ok((format!("{lon},{lat}"), check_point(lon, lat)?));
         }
     }
-    let hit = crate::gazetteer::Gazetteer::new(&store.places)
-        .search(text, 1)
-        .into_iter()
-        .next()
+    let place = best_place(store, text)
         .ok_or_else(|| Failure::new(4, format!("no place matches {text:?} and it is not \"lon,lat\"")))?;
-    let place = &store.places[hit.place];
     Ok((place.name.clone(), place.position))
+}
+
+/// The place whose name best matches `name`, any spelling.
+fn best_place<'s>(store: &'s Store, name: &str) -> Option<&'s crate::model::Place> {
+    Gazetteer::new(&store.places).search(name, 1).first().map(|hit| &store.places[hit.place])
 }
 
 fn between(store: &Store, from: &str, to: &str, json: bool, out: &mut dyn Write) -> Result<(), Failure> {

@@ -76,30 +76,8 @@ pub fn inverse(a: LonLat, b: LonLat) -> Leg {
 /// The bound is conservative (a few per cent wider than needed) and splits at the antimeridian;
 /// near a pole it widens to every longitude.
 pub fn radius_envelope(center: LonLat, radius_m: f64) -> Vec<BBox> {
-    let angle = radius_m / MIN_RADIUS_M * 1.02 + 1e-9; // radians, with margin
-    let dlat = angle.to_degrees();
-    let south = (center.y - dlat).max(-90.0);
-    let north = (center.y + dlat).min(90.0);
-    let max_abs_lat = south.abs().max(north.abs());
-    let full = |s, n| vec![BBox { west: -180.0, south: s, east: 180.0, north: n }];
-    if max_abs_lat >= 90.0 || angle >= std::f64::consts::FRAC_PI_2 {
-        return full(south, north);
-    }
-    // On a sphere, a point at latitude φ and longitude offset Δλ is at least
-    // asin(cos φ · sin Δλ) from the centre's meridian plane, hence this bound.
-    let s = angle.sin() / max_abs_lat.to_radians().cos();
-    if s >= 1.0 {
-        return full(south, north);
-    }
-    let dlon = s.asin().to_degrees();
-    let (west, east) = (center.x - dlon, center.x + dlon);
-    if west < -180.0 {
-        vec![BBox { west: west + 360.0, south, east: 180.0, north }, BBox { west: -180.0, south, east, north }]
-    } else if east > 180.0 {
-        vec![BBox { west, south, east: 180.0, north }, BBox { west: -180.0, south, east: east - 360.0, north }]
-    } else {
-        vec![BBox { west, south, east, north }]
-    }
+    let point = BBox { west: center.x, south: center.y, east: center.x, north: center.y };
+    widen_bbox(&point, radius_m).parts()
 }
 
 /// Radius of the rectifying sphere of WGS84, metres: a meridian arc of the ellipsoid has the same length as
@@ -143,6 +121,8 @@ pub fn widen_bbox(bbox: &BBox, margin_m: f64) -> BBox {
     let south = (bbox.south - dlat).max(-90.0);
     let north = (bbox.north + dlat).min(90.0);
     let max_abs_lat = south.abs().max(north.abs());
+    // On a sphere, a point at latitude φ and longitude offset Δλ is at least asin(cos φ · sin Δλ) from a
+    // meridian plane, hence this bound on Δλ.
     let s = if max_abs_lat >= 90.0 { 2.0 } else { angle.sin() / max_abs_lat.to_radians().cos() };
     if s >= 1.0 || angle >= std::f64::consts::FRAC_PI_2 {
         return BBox { west: -180.0, south, east: 180.0, north };

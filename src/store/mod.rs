@@ -290,7 +290,7 @@ fn parse_layer<T>(
         .into_iter()
         .filter_map(|(offset, raw)| one(&mut FeatureReader::new(offset, &mut pending), raw))
         .collect();
-    issues.extend(parse::resolve(&layer.label, &layer.text, pending));
+    issues.extend(parse::resolve(&layer.label, layer.text.as_bytes(), pending));
     items
 }
 
@@ -329,10 +329,10 @@ fn parse_incidents(
     };
     if !pending.is_empty() {
         let resolved = match source {
-            IncidentSource::Embedded(text) => parse::resolve(label, text, pending),
+            IncidentSource::Embedded(text) => parse::resolve(label, text.as_bytes(), pending),
             IncidentSource::File(path) => {
                 let file = std::fs::File::open(path).map_err(io_err)?;
-                parse::resolve_stream(label, std::io::BufReader::new(file), pending)
+                parse::resolve(label, file, pending)
             }
         };
         issues.extend(resolved);

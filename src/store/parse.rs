@@ -36,7 +36,7 @@ impl Pending {
 }
 
 /// Turns pending problems into [`Issue`]s by reading `source` once, counting lines up to each offset.
-pub(crate) fn resolve_stream(file: &str, mut source: impl std::io::Read, mut pending: Vec<Pending>) -> Vec<Issue> {
+pub(crate) fn resolve(file: &str, mut source: impl std::io::Read, mut pending: Vec<Pending>) -> Vec<Issue> {
     pending.sort_by_key(|p| p.offset);
     let mut buf = vec![0u8; 1 << 20];
     let (mut line, mut pos, mut filled_to) = (1usize, 0usize, 0usize);
@@ -66,30 +66,15 @@ pub(crate) fn resolve_stream(file: &str, mut source: impl std::io::Read, mut pen
             });
         }
     }
+    // Offsets at or past the end of the input belong to its last line.
     out.extend(iter.map(|p| Issue {
         file: file.to_string(),
-        line: None,
+        line: Some(line),
         feature: p.feature,
         field: p.field,
         message: p.message,
     }));
     out
-}
-
-/// Turns pending problems into [`Issue`]s, computing line numbers in one pass over the text.
-pub(crate) fn resolve(file: &str, text: &str, mut pending: Vec<Pending>) -> Vec<Issue> {
-    pending.sort_by_key(|p| p.offset);
-    let bytes = text.as_bytes();
-    let (mut line, mut pos) = (1usize, 0usize);
-    pending
-        .into_iter()
-        .map(|p| {
-            let end = p.offset.min(bytes.len());
-            line += bytes[pos..end].iter().filter(|&&b| b == b'\n').count();
-            pos = end;
-            Issue { file: file.to_string(), line: Some(line), feature: p.feature, field: p.field, message: p.message }
-        })
-        .collect()
 }
 
 #[derive(Deserialize)]
