@@ -113,21 +113,20 @@ impl SegmentIndex {
         let mut chunks = Vec::new();
         for (b, parts) in units.iter().enumerate() {
             for (p, part) in parts.iter().enumerate() {
-                for (c, verts) in part.windows(2).collect::<Vec<_>>().chunks(CHUNK_SEGMENTS).enumerate() {
-                    let vs: Vec<[f64; 3]> = verts.iter().flat_map(|w| [w[0], w[1]]).collect();
+                for (first_seg, vs) in super::segment_runs(part, CHUNK_SEGMENTS) {
                     let sum = vs.iter().fold([0.0; 3], |acc, v| [acc[0] + v[0], acc[1] + v[1], acc[2] + v[2]]);
                     let len = dot(sum, sum).sqrt();
                     let center = [sum[0] / len, sum[1] / len, sum[2] / len];
                     // Vertices' angular distance from the centre (2·asin(chord/2)), plus how far an edge can stray
                     // from its great circle (as in `lower_bound_m`) and the arc's bulge between its vertices.
                     let vertex_radius = vs.iter().map(|&v| 2.0 * (chord(center, v) / 2.0).asin()).fold(0.0, f64::max);
-                    let longest = verts.iter().map(|w| chord(w[0], w[1])).fold(0.0, f64::max);
+                    let longest = vs.windows(2).map(|w| chord(w[0], w[1])).fold(0.0, f64::max);
                     let stray = (1.0 + 1.6e-4 * RECTIFYING_RADIUS_M * longest) / RECTIFYING_RADIUS_M;
                     chunks.push(Chunk {
                         border: b as u32,
                         part: p as u32,
-                        first_seg: (c * CHUNK_SEGMENTS) as u32,
-                        segs: verts.len() as u32,
+                        first_seg: first_seg as u32,
+                        segs: (vs.len() - 1) as u32,
                         center,
                         radius: vertex_radius + longest + stray,
                     });

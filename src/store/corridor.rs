@@ -64,10 +64,9 @@ impl Store {
             self.borders.iter().filter(|b| b.source == choice.source && choice.pair.is_none_or(|p| b.pair == p))
         {
             for part in &border.parts {
-                for chunk in part.windows(2).collect::<Vec<_>>().chunks(SEGMENTS_PER_BOX) {
-                    let pts = chunk.iter().flat_map(|w| [w[0], w[1]]);
+                for (_, pts) in crate::index::segment_runs(part, SEGMENTS_PER_BOX) {
                     let (mut west, mut south, mut east, mut north) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
-                    for p in pts {
+                    for p in pts.iter() {
                         (west, south, east, north) = (west.min(p.x), south.min(p.y), east.max(p.x), north.max(p.y));
                     }
                     // Geodesic edges bulge a little beyond their vertices' box.
