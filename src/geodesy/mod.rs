@@ -3,13 +3,16 @@
 //!
 //! All distances are metres; all positions are (longitude, latitude) in degrees.
 
-mod gnomonic;
 mod segment;
 mod side;
+pub(crate) mod sphere;
 
-pub use gnomonic::Gnomonic;
-pub use segment::{SegmentFoot, nearest_on_segment};
+pub use segment::{FINISH_STEP_M, GeodesicSegment, Probe, SegmentFoot, nearest_on_segment};
 pub use side::{country_at, uncertainty_radius_m};
+pub use sphere::{
+    LAMBERT_RANGE_M, LAMBERT_RELATIVE_ERROR, RECTIFYING_RADIUS_M, RECTIFYING_UPPER_RATIO, UnitVector, auxiliary_unit,
+    lambert_m, rectifying, rectifying_unit, sphere_distance_m,
+};
 
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 
@@ -80,39 +83,6 @@ pub fn radius_envelope(center: LonLat, radius_m: f64) -> Vec<BBox> {
     widen_bbox(&point, radius_m).parts()
 }
 
-/// Radius of the rectifying sphere of WGS84, metres: a meridian arc of the ellipsoid has the same length as
-/// the arc of this sphere between the rectifying latitudes of its ends.
-pub const RECTIFYING_RADIUS_M: f64 = 6_367_449.145_823_415;
-
-/// The point with the same longitude and, as latitude, the rectifying latitude of `p` (degrees).
-///
-/// Mapped this way onto the sphere of radius [`RECTIFYING_RADIUS_M`], every curve of the ellipsoid gets
-/// no longer: north–south lengths are kept exactly and east–west ones shrink by a factor between 1 and
-/// 1/1.00168. So the great-circle distance between mapped points is a lower bound of the WGS84 geodesic
-/// distance, and 1.00168 times it an upper bound.
-pub fn rectifying(p: LonLat) -> LonLat {
-    let n = WGS84_F / (2.0 - WGS84_F);
-    let (n2, n3, n4) = (n * n, n * n * n, n * n * n * n);
-    let phi = p.y.to_radians();
-    let mu = phi - (1.5 * n - 9.0 / 16.0 * n3) * (2.0 * phi).sin()
-        + (15.0 / 16.0 * n2 - 15.0 / 32.0 * n4) * (4.0 * phi).sin()
-        - (35.0 / 48.0 * n3) * (6.0 * phi).sin()
-        + (315.0 / 512.0 * n4) * (8.0 * phi).sin();
-    LonLat { x: p.x, y: mu.to_degrees() }
-}
-
-/// Upper bound of WGS84 distance over the rectifying-sphere distance (see [`rectifying`]).
-pub const RECTIFYING_UPPER_RATIO: f64 = 1.001_68;
-
-/// Great-circle distance in metres between two points on the rectifying sphere (see [`rectifying`]).
-pub fn sphere_distance_m(a: LonLat, b: LonLat) -> f64 {
-    let (la, lb) = (a.y.to_radians(), b.y.to_radians());
-    let dlat = lb - la;
-    let dlon = (b.x - a.x).to_radians();
-    let h = (dlat * 0.5).sin().powi(2) + la.cos() * lb.cos() * (dlon * 0.5).sin().powi(2);
-    2.0 * RECTIFYING_RADIUS_M * h.sqrt().min(1.0).asin()
-}
-
 /// `bbox` widened on every side by `margin_m` metres (geodesic), conservatively; may cross the antimeridian
 /// or reach a pole (then it spans every longitude).
 pub fn widen_bbox(bbox: &BBox, margin_m: f64) -> BBox {
@@ -142,3 +112,4 @@ pub fn widen_bbox(bbox: &BBox, margin_m: f64) -> BBox {
     }
     BBox { west: wrap(bbox.west - dlon), south, east: wrap(bbox.east + dlon), north }
 }
+

@@ -1,7 +1,11 @@
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 
-use crate::geodesy::{RECTIFYING_RADIUS_M, SegmentFoot, nearest_on_segment, rectifying};
+use crate::geodesy::sphere::{angle, chord, cross, dot, normalized};
+use crate::geodesy::{
+    GeodesicSegment, LAMBERT_RANGE_M, LAMBERT_RELATIVE_ERROR, Leg, RECTIFYING_RADIUS_M, SegmentFoot, UnitVector,
+    auxiliary_unit, distance_m, inverse, lambert_m, rectifying_unit,
+};
 use crate::model::{BBox, Border, LonLat};
 
 /// Which segment of which border: `parts[part][seg]..=parts[part][seg + 1]` of `borders[border]`.
@@ -20,67 +24,355 @@ type Entry = GeomWithData<Line<[f64; 2]>, SegmentRef>;
 /// The nearest point of a border to a query point.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BorderHit {
-    /// The segment it lies on.
+    /// The segment it lies on (for a vertex: the segment starting there, or the last one at a line's end).
     pub segment: SegmentRef,
     /// The point, its distance (metres) and its position along the segment.
     pub foot: SegmentFoot,
+    /// True when the query point is on the left of the line (its direction of travel), i.e. on the side of
+    /// the pair's first country. At a vertex the left side is the wedge from the outgoing edge turning
+    /// anticlockwise to the incoming one.
+    pub left: bool,
 }
 
-/// One R-tree per border over its segments (as lon/lat boxes; the edges themselves are geodesics, which
-/// leave their lon/lat chord's box by little, so query boxes are widened by
-/// [`SegmentIndex::GEODESIC_BULGE_DEG`]).
+/// The border edges, ready for nearest-point queries, and an R-tree per border for box queries.
+///
+/// Each border part has a binary tree over runs of consecutive edges: a node is a vertex of its run and the
+/// largest distance from it to the run's other vertices. Two lower bounds of WGS84 distance rule whole runs
+/// out: a cheap one on the rectifying sphere (rigorous, up to 0.17 % short) and, when that is not enough,
+/// the Andoyer–Lambert distance less its error bound (see [`lambert_lower_bound_m`]). Within a run, an edge
+/// is measured exactly only if the distance along the line can have a local minimum on it (the point lies
+/// between the perpendiculars at its ends) and a vertex only if the distance can have a local minimum there
+/// (the point lies behind the perpendiculars of both edges meeting there): the global minimum is one of
+/// those local minima.
 #[derive(Debug, Default)]
 pub struct SegmentIndex {
     trees: Vec<RTree<Entry>>,
-    /// Every vertex as a unit vector on the rectifying sphere (same layout as the borders' parts).
-    units: Vec<Vec<Vec<[f64; 3]>>>,
-    /// Runs of consecutive segments bounded by a spherical cap, to rule many segments out at once.
-    chunks: Vec<Chunk>,
+    parts: Vec<Part>,
 }
 
-/// Consecutive segments of one border part and the cap (on the rectifying sphere) that holds them.
-#[derive(Debug, Clone, Copy)]
-struct Chunk {
+/// One polyline of one border.
+#[derive(Debug)]
+struct Part {
     border: u32,
     part: u32,
-    first_seg: u32,
-    segs: u32,
-    center: [f64; 3],
-    /// Angular radius of the cap, radians, including the stray margin of its edges.
+    /// Vertices as unit vectors on the rectifying sphere.
+    vertices: Vec<UnitVector>,
+    /// Vertices as unit vectors on the auxiliary sphere.
+    auxiliary: Vec<UnitVector>,
+    edges: Vec<Edge>,
+    /// The tree; `nodes[0]` is the root.
+    nodes: Vec<Node>,
+}
+
+#[derive(Debug)]
+struct Edge {
+    geodesic: GeodesicSegment,
+    /// Unit tangent at the first vertex, towards the second (rectifying sphere).
+    forward: UnitVector,
+    /// Unit tangent at the second vertex, towards the first.
+    backward: UnitVector,
+    /// Metres by which the mapped geodesic may stray from the great-circle arc between its mapped ends.
+    stray_m: f64,
+}
+
+/// The edges `first..end` of a part, seen from their middle vertex.
+#[derive(Debug)]
+struct Node {
+    /// The middle vertex.
+    center: u32,
+    /// Largest angle from it to the run's vertices on the rectifying sphere, plus the edges' stray, radians.
     radius: f64,
+    /// Largest WGS84 distance from it to the run's vertices, metres (balls this small are geodesically
+    /// convex, so the edges between those vertices stay inside too).
+    radius_m: f64,
+    first: u32,
+    end: u32,
+    /// Indexes of the two halves in `nodes`, or none for a leaf.
+    children: Option<[u32; 2]>,
 }
 
-/// Segments per chunk.
-const CHUNK_SEGMENTS: usize = 16;
+/// Edges per leaf of the tree.
+const LEAF_EDGES: usize = 8;
 
-fn unit(p: LonLat) -> [f64; 3] {
-    let (lat, lon) = (p.y.to_radians(), p.x.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
-
-fn dot(u: [f64; 3], v: [f64; 3]) -> f64 {
-    u[0] * v[0] + u[1] * v[1] + u[2] * v[2]
-}
-
-fn cross(u: [f64; 3], v: [f64; 3]) -> [f64; 3] {
-    [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]]
-}
-
-/// Straight-line (chord) distance between two unit vectors: never more than the angle between them.
-fn chord(u: [f64; 3], v: [f64; 3]) -> f64 {
-    let d = [u[0] - v[0], u[1] - v[1], u[2] - v[2]];
-    dot(d, d).sqrt()
-}
+/// How far (as the cosine of the angle either side of a right angle) the sphere may misjudge the angle
+/// between an edge and the way to the point. Mapping to the rectifying sphere stretches directions by at
+/// most 0.17 % and a short geodesic edge leaves its great circle by far less, so the error is a few
+/// thousandths; 0.01 (0.57°) leaves room, at the cost of measuring an occasional extra edge.
+const ANGLE_MARGIN: f64 = 0.01;
 
 /// A lower bound of the great-circle distance (radians) from `p` to the arc `a`–`b`, all unit vectors: the
 /// exact cross-track angle when the perpendicular falls on the arc, else the chord to the nearer end.
-fn angle_to_arc_lower(p: [f64; 3], a: [f64; 3], b: [f64; 3]) -> f64 {
+fn angle_to_arc_lower(p: UnitVector, a: UnitVector, b: UnitVector) -> f64 {
     let n = cross(a, b);
     let n_len = dot(n, n).sqrt();
     if n_len > 1e-15 && dot(cross(n, a), p) >= 0.0 && dot(cross(b, n), p) >= 0.0 {
         (dot(n, p) / n_len).clamp(-1.0, 1.0).abs().asin()
     } else {
         chord(p, a).min(chord(p, b))
+    }
+}
+
+impl Part {
+    fn new(border: u32, part: u32, line: &[LonLat]) -> Part {
+        let vertices: Vec<UnitVector> = line.iter().map(|&v| rectifying_unit(v)).collect();
+        let auxiliary = line.iter().map(|&v| auxiliary_unit(v)).collect();
+        let edges = line
+            .windows(2)
+            .zip(vertices.windows(2))
+            .map(|(w, u)| {
+                let n = cross(u[0], u[1]);
+                // The arc is at most π/2 times its chord; a geodesic edge strays from it by less than
+                // 1 m plus 1e-4 of its length (edges here are under 25 km).
+                let stray_m = 1.0 + 1.6e-4 * RECTIFYING_RADIUS_M * chord(u[0], u[1]);
+                Edge {
+                    geodesic: GeodesicSegment::new(w[0], w[1]),
+                    forward: normalized(cross(n, u[0])),
+                    backward: normalized(cross(u[1], n)),
+                    stray_m,
+                }
+            })
+            .collect();
+        let mut part = Part { border, part, vertices, auxiliary, edges, nodes: Vec::new() };
+        if !part.edges.is_empty() {
+            part.build(line, 0, part.edges.len());
+        }
+        part
+    }
+
+    /// Adds the node for edges `first..end` and its subtree; returns its index.
+    fn build(&mut self, line: &[LonLat], first: usize, end: usize) -> u32 {
+        let center = (first + end) / 2;
+        let c = self.vertices[center];
+        let stray = self.edges[first..end].iter().map(|e| e.stray_m).fold(0.0, f64::max);
+        let radius = self.vertices[first..=end].iter().map(|&v| angle(c, v)).fold(0.0, f64::max);
+        let radius_m = line[first..=end].iter().map(|&v| distance_m(line[center], v)).fold(0.0, f64::max);
+        let index = self.nodes.len() as u32;
+        self.nodes.push(Node {
+            center: center as u32,
+            radius: radius + stray / RECTIFYING_RADIUS_M,
+            radius_m: radius_m + stray,
+            first: first as u32,
+            end: end as u32,
+            children: None,
+        });
+        if end - first > LEAF_EDGES {
+            let mid = first + (end - first) / 2;
+            let left = self.build(line, first, mid);
+            let right = self.build(line, mid, end);
+            self.nodes[index as usize].children = Some([left, right]);
+        }
+        index
+    }
+
+    /// A cheap lower bound (metres) of the WGS84 distance from `p` (rectifying unit vector) to the edges of
+    /// `node`.
+    fn node_bound_m(&self, node: u32, p: UnitVector) -> f64 {
+        let n = &self.nodes[node as usize];
+        RECTIFYING_RADIUS_M * (chord(p, self.vertices[n.center as usize]) - n.radius)
+    }
+
+    /// Left of the line at vertex `v`, for a point whose azimuth from `v` is `to_p` (degrees).
+    fn left_at_vertex(&self, v: usize, to_p: f64) -> bool {
+        let out = self.edges.get(v).map(|e| e.geodesic.azimuth_start_deg());
+        let back = v.checked_sub(1).map(|k| self.edges[k].geodesic.azimuth_end_deg() + 180.0);
+        let (out, back) = match (out, back) {
+            (Some(o), Some(b)) => (o, b),
+            (Some(o), None) => (o, o + 180.0),
+            (None, Some(b)) => (b + 180.0, b),
+            (None, None) => return false,
+        };
+        let a = (out - to_p).rem_euclid(360.0);
+        let w = (out - back).rem_euclid(360.0);
+        a > 0.0 && a < w
+    }
+
+    /// Vertex `v` as (its edge, whether it is that edge's second vertex).
+    fn vertex_edge(&self, v: usize) -> (usize, bool) {
+        if v < self.edges.len() { (v, false) } else { (v - 1, true) }
+    }
+}
+
+/// Something that may hold the nearest point: a vertex where the distance along the line can have a local
+/// minimum, or an edge that can have one inside.
+#[derive(Clone, Copy, Debug)]
+struct Candidate<'a> {
+    /// A lower bound of its distance, metres.
+    bound: f64,
+    part: &'a Part,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Vertex(usize),
+    /// An edge, and whether Newton's method should start from its second vertex.
+    Edge(usize, bool),
+}
+
+/// The state of one nearest-point search: first the tree is walked to gather candidates, pruned by an upper
+/// bound of the answer (Andoyer–Lambert distances to vertices, plus their error); then the candidates are
+/// measured exactly, nearest bound first, until no bound is below the best exact distance.
+struct Search<'a> {
+    p: LonLat,
+    /// `p` on the rectifying sphere.
+    unit: UnitVector,
+    /// `p` on the auxiliary sphere.
+    auxiliary: UnitVector,
+    /// No border point of the admitted borders is farther than this from `p` (metres).
+    upper: f64,
+    candidates: Vec<Candidate<'a>>,
+    /// The last geodesic measured from a vertex to `p`, and that vertex (border, part, index).
+    last_vertex: Option<((u32, u32, usize), Leg)>,
+}
+
+impl<'a> Search<'a> {
+    fn new(p: LonLat) -> Search<'a> {
+        let (unit, auxiliary) = (rectifying_unit(p), auxiliary_unit(p));
+        Search { p, unit, auxiliary, upper: f64::INFINITY, candidates: Vec::new(), last_vertex: None }
+    }
+
+    /// Walks `node` of `part` if its cheap bound does not rule it out.
+    fn visit(&mut self, part: &'a Part, node: u32, cheap_bound: f64) {
+        if cheap_bound > self.upper {
+            return;
+        }
+        let n = &part.nodes[node as usize];
+        let lambert = lambert_m(self.auxiliary, part.auxiliary[n.center as usize]);
+        if lambert < LAMBERT_RANGE_M {
+            self.upper = self.upper.min(lambert * (1.0 + LAMBERT_RELATIVE_ERROR));
+            if lambert * (1.0 - LAMBERT_RELATIVE_ERROR) - n.radius_m > self.upper {
+                return;
+            }
+        }
+        let Some([l, r]) = n.children else {
+            return self.scan(part, n.first as usize..n.end as usize);
+        };
+        let (bl, br) = (part.node_bound_m(l, self.unit), part.node_bound_m(r, self.unit));
+        let order = if bl <= br { [(bl, l), (br, r)] } else { [(br, r), (bl, l)] };
+        for (bound, child) in order {
+            self.visit(part, child, bound);
+        }
+    }
+
+    /// Gathers the candidates among edges `edges` of `part`.
+    ///
+    /// `dot(tangent at v, p)` is `sin(angle v–p) · cos(angle between the tangent and the way to p)`, so the
+    /// angle tests compare it with the margin times `sin(angle v–p)`.
+    fn scan(&mut self, part: &'a Part, edges: std::ops::Range<usize>) {
+        let p = self.unit;
+        let last = part.edges.len() - 1;
+        let slack = |v: usize| {
+            let c = dot(part.vertices[v], p);
+            ANGLE_MARGIN * (1.0 - c * c).max(0.0).sqrt() + 1e-12
+        };
+        let mut slack_a = slack(edges.start);
+        for k in edges {
+            let e = &part.edges[k];
+            let slack_b = slack(k + 1);
+            let ahead_at_a = dot(e.forward, p);
+            let behind_at_b = dot(e.backward, p);
+            let before_a = k.checked_sub(1).map_or(f64::NEG_INFINITY, |j| dot(part.edges[j].backward, p));
+            if ahead_at_a < slack_a && before_a < slack_a {
+                self.vertex(part, k);
+            }
+            if ahead_at_a > -slack_a && behind_at_b > -slack_b {
+                let bound = RECTIFYING_RADIUS_M * angle_to_arc_lower(p, part.vertices[k], part.vertices[k + 1]) - e.stray_m;
+                // Both dot products are the sine of the way along the edge to the foot, from either end.
+                self.push(Candidate { bound, part, kind: Kind::Edge(k, ahead_at_a > behind_at_b) });
+            }
+            if k == last && behind_at_b < slack_b {
+                self.vertex(part, k + 1);
+            }
+            slack_a = slack_b;
+        }
+    }
+
+    fn vertex(&mut self, part: &'a Part, v: usize) {
+        let sphere = RECTIFYING_RADIUS_M * angle(self.unit, part.vertices[v]);
+        if sphere > self.upper {
+            return;
+        }
+        let lambert = lambert_m(self.auxiliary, part.auxiliary[v]);
+        let bound = if lambert < LAMBERT_RANGE_M {
+            self.upper = self.upper.min(lambert * (1.0 + LAMBERT_RELATIVE_ERROR));
+            sphere.max(lambert * (1.0 - LAMBERT_RELATIVE_ERROR))
+        } else {
+            sphere
+        };
+        self.push(Candidate { bound, part, kind: Kind::Vertex(v) });
+    }
+
+    fn push(&mut self, candidate: Candidate<'a>) {
+        if candidate.bound <= self.upper {
+            self.candidates.push(candidate);
+        }
+    }
+
+    /// Measures the candidates, nearest bound first.
+    fn finish(mut self) -> Option<BorderHit> {
+        let mut candidates = std::mem::take(&mut self.candidates);
+        candidates.sort_unstable_by(|x, y| x.bound.total_cmp(&y.bound));
+        let mut best: Option<BorderHit> = None;
+        for c in candidates {
+            if best.is_some_and(|b| c.bound >= b.foot.distance_m) {
+                break;
+            }
+            let hit = match c.kind {
+                Kind::Vertex(v) => self.at_vertex(c.part, v),
+                Kind::Edge(k, from_end) => self.on_edge(c.part, k, from_end),
+            };
+            if best.is_none_or(|b| hit.foot.distance_m < b.foot.distance_m) {
+                best = Some(hit);
+            }
+        }
+        best
+    }
+
+    /// The exact geodesic from vertex `v` to the point (remembered: an edge starting there often follows).
+    fn from_vertex(&mut self, part: &Part, v: usize) -> Leg {
+        let key = (part.border, part.part, v);
+        if let Some((last, leg)) = self.last_vertex
+            && last == key
+        {
+            return leg;
+        }
+        let (k, at_end) = part.vertex_edge(v);
+        let (point, _) = part.edges[k].geodesic.at(if at_end { f64::INFINITY } else { 0.0 });
+        let leg = inverse(point, self.p);
+        self.last_vertex = Some((key, leg));
+        leg
+    }
+
+    fn at_vertex(&mut self, part: &Part, v: usize) -> BorderHit {
+        let leg = self.from_vertex(part, v);
+        let (k, at_end) = part.vertex_edge(v);
+        let probe = part.edges[k].geodesic.probe_from_vertex(at_end, leg.distance_m, leg.azimuth_from_deg);
+        let foot = SegmentFoot {
+            point: probe.point,
+            distance_m: probe.distance_m,
+            fraction: if at_end { 1.0 } else { 0.0 },
+            edge_azimuth_deg: probe.edge_azimuth_deg,
+            azimuth_to_point_deg: probe.azimuth_to_point_deg,
+        };
+        let segment = SegmentRef { border: part.border, part: part.part, seg: k as u32 };
+        BorderHit { segment, foot, left: part.left_at_vertex(v, leg.azimuth_from_deg) }
+    }
+
+    /// The nearest point of edge `k`, by Newton's method from the vertex nearer the foot (`from_end`).
+    fn on_edge(&mut self, part: &Part, k: usize, from_end: bool) -> BorderHit {
+        let e = &part.edges[k];
+        let leg = self.from_vertex(part, if from_end { k + 1 } else { k });
+        let first = e.geodesic.probe_from_vertex(from_end, leg.distance_m, leg.azimuth_from_deg);
+        let foot = e.geodesic.nearest_from(self.p, first);
+        let left = if foot.fraction <= 0.0 {
+            part.left_at_vertex(k, foot.azimuth_to_point_deg)
+        } else if foot.fraction >= 1.0 {
+            part.left_at_vertex(k + 1, foot.azimuth_to_point_deg)
+        } else {
+            (foot.azimuth_to_point_deg - foot.edge_azimuth_deg).to_radians().sin() < 0.0
+        };
+        let segment = SegmentRef { border: part.border, part: part.part, seg: k as u32 };
+        BorderHit { segment, foot, left }
     }
 }
 
@@ -106,34 +398,15 @@ impl SegmentIndex {
                 RTree::bulk_load(entries)
             })
             .collect();
-        let units: Vec<Vec<Vec<[f64; 3]>>> = borders
+        let parts = borders
             .iter()
-            .map(|b| b.parts.iter().map(|p| p.iter().map(|&v| unit(rectifying(v))).collect()).collect())
+            .enumerate()
+            .flat_map(|(b, border)| {
+                border.parts.iter().enumerate().filter(|(_, line)| line.len() >= 2).map(move |(p, line)| (b, p, line))
+            })
+            .map(|(b, p, line)| Part::new(b as u32, p as u32, line))
             .collect();
-        let mut chunks = Vec::new();
-        for (b, parts) in units.iter().enumerate() {
-            for (p, part) in parts.iter().enumerate() {
-                for (first_seg, vs) in super::segment_runs(part, CHUNK_SEGMENTS) {
-                    let sum = vs.iter().fold([0.0; 3], |acc, v| [acc[0] + v[0], acc[1] + v[1], acc[2] + v[2]]);
-                    let len = dot(sum, sum).sqrt();
-                    let center = [sum[0] / len, sum[1] / len, sum[2] / len];
-                    // Vertices' angular distance from the centre (2·asin(chord/2)), plus how far an edge can stray
-                    // from its great circle (as in `lower_bound_m`) and the arc's bulge between its vertices.
-                    let vertex_radius = vs.iter().map(|&v| 2.0 * (chord(center, v) / 2.0).asin()).fold(0.0, f64::max);
-                    let longest = vs.windows(2).map(|w| chord(w[0], w[1])).fold(0.0, f64::max);
-                    let stray = (1.0 + 1.6e-4 * RECTIFYING_RADIUS_M * longest) / RECTIFYING_RADIUS_M;
-                    chunks.push(Chunk {
-                        border: b as u32,
-                        part: p as u32,
-                        first_seg: first_seg as u32,
-                        segs: (vs.len() - 1) as u32,
-                        center,
-                        radius: vertex_radius + longest + stray,
-                    });
-                }
-            }
-        }
-        SegmentIndex { trees, units, chunks }
+        SegmentIndex { trees, parts }
     }
 
     /// Number of segments.
@@ -158,79 +431,21 @@ impl SegmentIndex {
         })
     }
 
-    /// A rigorous lower bound, metres, of the WGS84 distance from `p` (as a rectifying-sphere unit vector)
-    /// to segment `r`: the rectifying sphere never lengthens a curve (see [`rectifying`]), and a short
-    /// geodesic edge strays from the great-circle arc between its mapped ends by far less than the margin
-    /// taken here (1 m plus 1e-4 of its length; edges here are under 25 km).
-    fn lower_bound_m(&self, p: [f64; 3], r: &SegmentRef) -> f64 {
-        let part = &self.units[r.border as usize][r.part as usize];
-        let (a, b) = (part[r.seg as usize], part[r.seg as usize + 1]);
-        // The arc is at most π/2 times its chord.
-        let stray = 1.0 + 1.6e-4 * RECTIFYING_RADIUS_M * chord(a, b);
-        RECTIFYING_RADIUS_M * angle_to_arc_lower(p, a, b) - stray
-    }
-
-    /// The nearest point to `p` (lon, lat) of the borders `accept` admits (by index into `borders`), measured
-    /// exactly on WGS84 with every border edge taken as the geodesic between its vertices.
-    ///
-    /// Each admitted border's planar-nearest segment gives a first distance; then runs of 16 segments are
-    /// ruled out by the spherical cap that holds them, and the remaining segments by their own lower bound
-    /// (rectifying-sphere distance to its arc, less a stray margin); only survivors are measured exactly.
-    pub fn nearest(&self, borders: &[Border], p: LonLat, accept: impl Fn(u32) -> bool) -> Option<BorderHit> {
-        let seg = |r: &SegmentRef| {
-            let part = &borders[r.border as usize].parts[r.part as usize];
-            (part[r.seg as usize], part[r.seg as usize + 1])
-        };
-        let exact = |r: SegmentRef| {
-            let (a, b) = seg(&r);
-            BorderHit { segment: r, foot: nearest_on_segment(p, a, b) }
-        };
-        let p_unit = unit(rectifying(p));
-        let trees: Vec<&RTree<Entry>> =
-            self.trees.iter().enumerate().filter(|(i, _)| accept(*i as u32)).map(|(_, t)| t).collect();
-        // A first upper bound: the planar-nearest segment of each admitted border, best lower bound first.
-        let mut firsts: Vec<(f64, SegmentRef)> = trees
+    /// The nearest point to `p` (lon, lat) of the borders `accept` admits (by index into the borders the
+    /// index was built from), measured exactly on WGS84 with every border edge taken as the geodesic
+    /// between its vertices, and the side of the line `p` is on.
+    pub fn nearest(&self, p: LonLat, accept: impl Fn(u32) -> bool) -> Option<BorderHit> {
+        let mut search = Search::new(p);
+        let mut roots: Vec<(f64, &Part)> = self
+            .parts
             .iter()
-            .filter_map(|t| t.nearest_neighbor([p.x, p.y]))
-            .map(|e| (self.lower_bound_m(p_unit, &e.data), e.data))
+            .filter(|part| accept(part.border))
+            .map(|part| (part.node_bound_m(0, search.unit), part))
             .collect();
-        firsts.sort_by(|x, y| x.0.total_cmp(&y.0));
-        let mut best: Option<BorderHit> = None;
-        for (bound, r) in &firsts {
-            if best.is_some_and(|b| *bound >= b.foot.distance_m) {
-                break;
-            }
-            let hit = exact(*r);
-            if best.is_none_or(|b| hit.foot.distance_m < b.foot.distance_m) {
-                best = Some(hit);
-            }
+        roots.sort_by(|x, y| x.0.total_cmp(&y.0));
+        for (bound, part) in roots {
+            search.visit(part, 0, bound);
         }
-        let mut best = best?;
-        // Rule out whole chunks by their cap (chord ≤ angle keeps the bound a lower bound), then segments.
-        let mut candidates: Vec<(f64, SegmentRef)> = Vec::new();
-        for chunk in self.chunks.iter().filter(|c| accept(c.border)) {
-            let chunk_bound = RECTIFYING_RADIUS_M * (chord(p_unit, chunk.center) - chunk.radius);
-            if chunk_bound >= best.foot.distance_m {
-                continue;
-            }
-            for seg in chunk.first_seg..chunk.first_seg + chunk.segs {
-                let r = SegmentRef { border: chunk.border, part: chunk.part, seg };
-                let bound = self.lower_bound_m(p_unit, &r);
-                if bound < best.foot.distance_m && r != best.segment {
-                    candidates.push((bound, r));
-                }
-            }
-        }
-        candidates.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
-        for (bound, r) in candidates {
-            if bound >= best.foot.distance_m {
-                break;
-            }
-            let hit = exact(r);
-            if hit.foot.distance_m < best.foot.distance_m {
-                best = hit;
-            }
-        }
-        Some(best)
+        search.finish()
     }
 }

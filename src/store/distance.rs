@@ -1,12 +1,10 @@
 //! "How far from the border, and on which side?" for a point, a place or an incident.
 
-use geographiclib_rs::InverseGeodesic;
 use serde::Serialize;
 
 use super::Store;
-use crate::geodesy::{country_at, uncertainty_radius_m, wgs84};
-use crate::index::BorderHit;
-use crate::model::{Border, BorderPair, BorderSource, Incident, Iso3, LonLat};
+use crate::geodesy::{country_at, uncertainty_radius_m};
+use crate::model::{BorderPair, BorderSource, Incident, Iso3, LonLat};
 
 /// Which border to measure to: a pair (or the nearest of any pair) drawn by one source.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -124,48 +122,6 @@ pub fn check_point(lon: f64, lat: f64) -> Result<LonLat, DistanceError> {
     Ok(LonLat { x: lon, y: lat })
 }
 
-/// Left of the line (the pair's first country) or not, at the nearest point `hit`.
-///
-/// At a vertex the left side is the wedge from the outgoing direction turning anticlockwise to the
-/// incoming one; inside an edge it is the half-plane to the left of the edge.
-fn on_left(border: &Border, hit: &BorderHit, p: LonLat) -> bool {
-    let part = &border.parts[hit.segment.part as usize];
-    let (i, f) = (hit.segment.seg as usize, hit.foot.fraction);
-    let x = hit.foot.point;
-    let azimuth = |from: LonLat, to: LonLat| -> f64 {
-        let (_s, azi1, _azi2, _a): (f64, f64, f64, f64) = wgs84().inverse(from.y, from.x, to.y, to.x);
-        azi1
-    };
-    // The vertex the foot sits on, if any.
-    let vertex = if f <= 0.0 {
-        Some(i)
-    } else if f >= 1.0 {
-        Some(i + 1)
-    } else {
-        None
-    };
-    let (out_dir, back_dir) = match vertex {
-        None => {
-            let out = azimuth(x, part[i + 1]);
-            (out, out + 180.0)
-        }
-        Some(v) => {
-            let out = (v + 1 < part.len()).then(|| azimuth(part[v], part[v + 1]));
-            let back = (v > 0).then(|| azimuth(part[v], part[v - 1]));
-            match (out, back) {
-                (Some(o), Some(b)) => (o, b),
-                (Some(o), None) => (o, o + 180.0),
-                (None, Some(b)) => (b + 180.0, b),
-                (None, None) => return false,
-            }
-        }
-    };
-    let to_p = azimuth(x, p);
-    let a = (out_dir - to_p).rem_euclid(360.0);
-    let w = (out_dir - back_dir).rem_euclid(360.0);
-    a > 0.0 && a < w
-}
-
 impl Store {
     /// The country containing `p`.
     pub fn side(&self, p: LonLat) -> Side {
@@ -197,9 +153,9 @@ impl Store {
             pair: choice.pair.map_or("any".into(), |p| p.to_string()),
             line_source: choice.source,
         };
-        let hit = self.segment_index.nearest(&self.borders, p, accept).ok_or_else(unknown)?;
+        let hit = self.segment_index.nearest(p, accept).ok_or_else(unknown)?;
         let border = &self.borders[hit.segment.border as usize];
-        let left = on_left(border, &hit, p);
+        let left = hit.left;
         let d = hit.foot.distance_m;
         Ok(BorderDistance {
             distance_m: d,

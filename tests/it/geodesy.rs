@@ -1,9 +1,10 @@
 //! Distances to the border agree with GeographicLib (Karney) to the millimetre.
 
-use borderline::geodesy::{Gnomonic, distance_m, nearest_on_segment};
+use borderline::geodesy::{distance_m, nearest_on_segment};
 use borderline::model::{BorderSource, LonLat};
 
 use crate::common::{Rng, fixture, store};
+use crate::gnomonic::{Gnomonic, reference_foot};
 
 /// One row of the reference computed by `../shared/peers/geodesic_ref.py` (Python GeographicLib).
 struct Reference {
@@ -53,7 +54,7 @@ fn distances_to_the_algeria_mali_border_match_geographiclib_to_the_millimetre() 
     assert!(rows.len() > 900, "{} reference points", rows.len());
     let mut worst = (0.0_f64, String::new());
     for r in &rows {
-        let hit = s.segment_index.nearest(&s.borders, r.point, |b| b == target).unwrap();
+        let hit = s.segment_index.nearest(r.point, |b| b == target).unwrap();
         let err = (hit.foot.distance_m - r.distance_m).abs();
         if err > worst.0 {
             worst = (err, format!("{} ({}) at {:?}", r.id, r.kind, r.point));
@@ -114,6 +115,83 @@ fn the_nearest_point_of_an_edge_meets_it_at_a_right_angle_or_is_an_endpoint() {
 }
 
 #[test]
+fn newton_along_the_edge_agrees_with_the_gnomonic_intercept_iteration() {
+    let mut rng = Rng::new(29);
+    let mut worst = 0.0_f64;
+    for i in 0..600 {
+        // Short edges like the border's, and long ones (up to 8°) like its straight north-western stretch;
+        // points from on the line to 2,000 km away.
+        let len = if i % 3 == 0 { 8.0 } else { 0.05 };
+        let a = LonLat { x: rng.range(-6.0, 6.0), y: rng.range(14.0, 26.0) };
+        let b = LonLat { x: a.x + rng.range(-len, len), y: a.y + rng.range(-len, len) };
+        let reach = [0.001, 0.05, 1.0, 18.0][i % 4];
+        let p = LonLat { x: a.x + rng.range(-reach, reach), y: a.y + rng.range(-reach, reach) };
+        let fast = nearest_on_segment(p, a, b);
+        let (d, foot) = reference_foot(p, a, b);
+        let err = (fast.distance_m - d).abs();
+        worst = worst.max(err);
+        assert!(err < 1e-4, "{p:?} to {a:?}-{b:?}: Newton {} m, gnomonic {d} m", fast.distance_m);
+        assert!(distance_m(fast.point, foot) < 0.05 || d > 1e5, "{p:?}: feet {:?} and {foot:?}", fast.point);
+    }
+    eprintln!("largest difference between the two solvers: {worst:.2e} m");
+}
+
+#[test]
+fn the_border_search_finds_the_same_nearest_point_as_measuring_every_edge() {
+    let s = store();
+    let mut rng = Rng::new(41);
+    // Every line of the region for a few points, and the Algeria–Mali line for many, near and far, including
+    // points close to vertices where the nearest point jumps from one edge to another.
+    let dza_mli = s.borders.iter().position(|b| b.id == "DZA-MLI/osm").unwrap() as u32;
+    let vertices: Vec<LonLat> = s.borders[dza_mli as usize].parts.concat();
+    for i in 0..1_500 {
+        let p = match i % 3 {
+            0 => LonLat { x: rng.range(-20.0, 25.0), y: rng.range(5.0, 38.0) },
+            1 => {
+                let v = vertices[(rng.next_u64() % vertices.len() as u64) as usize];
+                LonLat { x: v.x + rng.range(-0.02, 0.02), y: v.y + rng.range(-0.02, 0.02) }
+            }
+            _ => LonLat { x: rng.range(-6.0, 6.0), y: rng.range(17.0, 27.0) },
+        };
+        let target = if i % 10 == 0 { rng.next_u64() as u32 % s.borders.len() as u32 } else { dza_mli };
+        let hit = s.segment_index.nearest(p, |b| b == target).unwrap();
+        let brute = s.borders[target as usize]
+            .parts
+            .iter()
+            .flat_map(|part| part.windows(2).map(|w| nearest_on_segment(p, w[0], w[1]).distance_m))
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            (hit.foot.distance_m - brute).abs() < 1e-5,
+            "{p:?} to {}: search {} m, every edge {brute} m",
+            s.borders[target as usize].id,
+            hit.foot.distance_m
+        );
+    }
+}
+
+#[test]
+fn the_side_of_the_line_agrees_with_the_country_polygons() {
+    use borderline::store::BorderChoice;
+    let s = store();
+    let choice = BorderChoice { pair: Some("DZA-MLI".parse().unwrap()), ..Default::default() };
+    let mut rng = Rng::new(43);
+    let mut checked = 0;
+    for _ in 0..3_000 {
+        let p = LonLat { x: rng.range(-6.0, 6.0), y: rng.range(17.0, 27.0) };
+        let Some(country) = s.side(p).iso3.filter(|c| matches!(c.as_str(), "DZA" | "MLI")) else { continue };
+        let d = s.distance_to_border(p, choice).unwrap();
+        // Beyond the ends of the line (past the tripoints) the side is a matter of convention.
+        let last = s.borders.iter().find(|b| b.id == "DZA-MLI/osm").unwrap().parts[0].len() as u32 - 2;
+        if d.distance_m < 1.0 || d.segment == 0 || d.segment == last {
+            continue;
+        }
+        assert_eq!(d.side_of_line, country, "{p:?}, {} m from the line", d.distance_m);
+        checked += 1;
+    }
+    assert!(checked > 1_000, "{checked} points checked");
+}
+
+#[test]
 fn gnomonic_projection_round_trips() {
     let mut rng = Rng::new(17);
     for _ in 0..200 {
@@ -132,7 +210,7 @@ fn the_twin_towns_are_a_few_hundred_metres_from_the_osm_line_and_the_sources_dis
     let dist = |place: &str, source: BorderSource| {
         let target = s.borders.iter().position(|b| b.pair.to_string() == "DZA-MLI" && b.source == source).unwrap();
         let p = s.place(place).unwrap().position;
-        s.segment_index.nearest(&s.borders, p, |b| b == target as u32).unwrap().foot.distance_m
+        s.segment_index.nearest(p, |b| b == target as u32).unwrap().foot.distance_m
     };
     for town in ["tinzaouatene", "tin-zaouatine"] {
         let osm = dist(town, BorderSource::Osm);

@@ -7,5 +7,6 @@ mod corridor;
 mod data;
 mod gazetteer;
 mod geodesy;
+mod gnomonic;
 mod index;
 mod validation;
