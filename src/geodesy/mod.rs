@@ -6,6 +6,7 @@
 mod segment;
 mod side;
 pub(crate) mod sphere;
+mod vincenty;
 
 pub use segment::{FINISH_STEP_M, GeodesicSegment, Probe, SegmentFoot, nearest_on_segment};
 pub use side::{country_at, uncertainty_radius_m};
@@ -13,6 +14,7 @@ pub use sphere::{
     LAMBERT_RANGE_M, LAMBERT_RELATIVE_ERROR, RECTIFYING_RADIUS_M, RECTIFYING_UPPER_RATIO, UnitVector, auxiliary_unit,
     lambert_m, rectifying, rectifying_unit, sphere_distance_m,
 };
+pub use vincenty::inverse_vincenty;
 
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 
@@ -112,4 +114,3 @@ pub fn widen_bbox(bbox: &BBox, margin_m: f64) -> BBox {
     }
     BBox { west: wrap(bbox.west - dlon), south, east: wrap(bbox.east + dlon), north }
 }
-

@@ -2,8 +2,8 @@
 //!
 //! A border edge is the geodesic between its two vertices. The nearest point is either an endpoint or the
 //! foot of the geodesic from the point that meets the edge at a right angle. The foot is found by Newton's
-//! method along the edge: at a trial point F of the edge, the geodesic inverse problem F → P (Karney's
-//! algorithm) gives the distance `d` and the angle `θ` between the edge and the way to P; the right triangle
+//! method along the edge: at a trial point F of the edge, the geodesic inverse problem F → P (Vincenty's
+//! formula, see [`inverse_vincenty`]) gives the distance `d` and the angle `θ` between the edge and the way to P; the right triangle
 //! F, foot, P with hypotenuse `d` and angle `θ` gives the step to the foot, `atan(tan(d/R) cos θ)·R`. Each
 //! step leaves an error about `f` (the flattening) times the previous one.
 //!
@@ -17,7 +17,7 @@
 use geographiclib_rs::capability::{AZIMUTH, LATITUDE, LONGITUDE};
 use geographiclib_rs::{GeodesicLine, InverseGeodesic};
 
-use super::{RECTIFYING_RADIUS_M, wgs84};
+use super::{RECTIFYING_RADIUS_M, inverse_vincenty, wgs84};
 use crate::model::LonLat;
 
 /// Where on a segment the nearest point lies.
@@ -112,9 +112,8 @@ impl GeodesicSegment {
     pub fn probe(&self, s: f64, p: LonLat) -> Probe {
         let s = s.clamp(0.0, self.length_m);
         let (point, edge_azimuth_deg) = self.at(s);
-        let (distance_m, azimuth_to_point_deg, _, _): (f64, f64, f64, f64) =
-            wgs84().inverse(point.y, point.x, p.y, p.x);
-        Probe { s, point, edge_azimuth_deg, distance_m, azimuth_to_point_deg }
+        let leg = inverse_vincenty(point, p);
+        Probe { s, point, edge_azimuth_deg, distance_m: leg.distance_m, azimuth_to_point_deg: leg.azimuth_from_deg }
     }
 
     /// A probe from an endpoint (`at_end`: the second vertex) whose geodesic to the query point is known.

