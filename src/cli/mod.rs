@@ -409,7 +409,7 @@ fn truncate(s: &str, n: usize) -> String {
 impl From<DistanceError> for Failure {
     fn from(e: DistanceError) -> Failure {
         match e {
-            DistanceError::BadPoint(_) => Failure::new(2, e.to_string()),
+            DistanceError::BadPoint(_) | DistanceError::BadDistance(_) => Failure::new(2, e.to_string()),
             DistanceError::UnknownBorder { .. } => Failure::new(4, e.to_string()),
         }
     }

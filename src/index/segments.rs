@@ -442,6 +442,17 @@ impl SegmentIndex {
         })
     }
 
+    /// Whether any segment of a border `accept` admits has its (widened) box meeting `bbox`.
+    pub fn any_in_bbox(&self, bbox: &BBox, accept: impl Fn(u32) -> bool) -> bool {
+        bbox.parts().into_iter().any(|b| {
+            let envelope = Self::widened(b);
+            self.trees
+                .iter()
+                .enumerate()
+                .any(|(i, t)| accept(i as u32) && t.locate_in_envelope_intersecting(envelope).next().is_some())
+        })
+    }
+
     /// The nearest point to `p` (lon, lat) of the borders `accept` admits (by index into the borders the
     /// index was built from), measured exactly on WGS84 with every border edge taken as the geodesic
     /// between its vertices, and the side of the line `p` is on.

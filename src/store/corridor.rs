@@ -4,11 +4,8 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::{BorderChoice, BorderDistance, DistanceError, IncidentFilter, Store};
-use crate::geodesy::{country_at, widen_bbox};
-use crate::model::{BBox, Iso3};
-
-/// Consecutive border segments grouped into one prefilter box.
-const SEGMENTS_PER_BOX: usize = 8;
+use crate::geodesy::{RECTIFYING_UPPER_RATIO, country_at, rectifying, sphere_distance_m, widen_bbox};
+use crate::model::{BBox, Iso3, LonLat};
 
 /// An incident inside the corridor, with its exact distance.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -45,11 +42,53 @@ pub struct BandCount {
     pub count: usize,
 }
 
+/// Cells holding at most this many incidents are decided point by point.
+const FEW_INCIDENTS: usize = 8;
+
 impl Store {
-    /// Incidents (passing `filter`) within `km` kilometres of the chosen border, nearest first; `side`
-    /// keeps only those on that country's side of the line.
+    /// Indexes (in file order) of the incidents passing `filter` within `km` kilometres of the chosen border,
+    /// decided exactly on WGS84, like PostGIS's `ST_DWithin` on geography.
     ///
-    /// Segment boxes widened by `km` prefilter the incident R-tree; exact WGS84 distances decide.
+    /// The region around the border is cut into lon/lat cells, recursively. A cell that no border segment
+    /// comes near (the segment R-tree, widened by `km`) or that holds no incident (the incident R-tree) is
+    /// dropped. Otherwise the exact distance `d` from the cell's centre to the border and the cell's radius
+    /// `r` (exact distance from the centre to its farthest corner) decide it whole when they can: every
+    /// point is within `d + r` and beyond `d − r` (triangle inequality). Cells the limit passes through are
+    /// split, and those holding a few incidents are decided point by point.
+    pub fn incidents_within(
+        &self,
+        km: f64,
+        choice: BorderChoice,
+        filter: &IncidentFilter,
+    ) -> Result<Vec<u32>, DistanceError> {
+        if !(km.is_finite() && km >= 0.0) {
+            return Err(DistanceError::BadDistance(km));
+        }
+        let limit_m = km * 1000.0;
+        let accepted: Vec<&crate::model::Border> = self.borders.iter().filter(|b| choice.admits(b)).collect();
+        if accepted.is_empty() {
+            return Err(choice.unknown());
+        }
+        let (mut west, mut south, mut east, mut north) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
+        for p in accepted.iter().flat_map(|b| b.parts.iter().flatten()) {
+            (west, south, east, north) = (west.min(p.x), south.min(p.y), east.max(p.x), north.max(p.y));
+        }
+        let m = crate::index::SegmentIndex::GEODESIC_BULGE_DEG;
+        let region = widen_bbox(&BBox { west: west - m, south: south - m, east: east + m, north: north + m }, limit_m);
+        let found = vec![0u64; self.incidents.len().div_ceil(64)];
+        let mut corridor = Corridor { store: self, choice, filter, limit_m, found };
+        for cell in region.parts() {
+            corridor.cell(cell)?;
+        }
+        // Cells share their edges, so an incident may be found twice; the bit set keeps it once, in order.
+        let words = corridor.found.iter().enumerate();
+        Ok(words
+            .flat_map(|(w, &bits)| (0..64).filter(move |b| bits >> b & 1 == 1).map(move |b| (w * 64 + b) as u32))
+            .collect())
+    }
+
+    /// Incidents (passing `filter`) within `km` kilometres of the chosen border, nearest first, with their
+    /// exact distance and side; `side` keeps only those on that country's side of the line.
     pub fn incidents_near_border(
         &self,
         km: f64,
@@ -57,37 +96,12 @@ impl Store {
         side: Option<Iso3>,
         filter: &IncidentFilter,
     ) -> Result<Vec<CorridorHit>, DistanceError> {
-        let limit_m = km * 1000.0;
-        let mut seen = vec![false; self.incidents.len()];
         let mut hits = Vec::new();
-        for border in
-            self.borders.iter().filter(|b| b.source == choice.source && choice.pair.is_none_or(|p| b.pair == p))
-        {
-            for part in &border.parts {
-                for (_, pts) in crate::index::segment_runs(part, SEGMENTS_PER_BOX) {
-                    let (mut west, mut south, mut east, mut north) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
-                    for p in pts.iter() {
-                        (west, south, east, north) = (west.min(p.x), south.min(p.y), east.max(p.x), north.max(p.y));
-                    }
-                    // Geodesic edges bulge a little beyond their vertices' box.
-                    let m = crate::index::SegmentIndex::GEODESIC_BULGE_DEG;
-                    let b = BBox { west: west - m, south: south - m, east: east + m, north: north + m };
-                    for i in self.incident_index.in_bbox(&widen_bbox(&b, limit_m)) {
-                        seen[i as usize] = true;
-                    }
-                }
-            }
-        }
-        for (i, _) in seen.iter().enumerate().filter(|(_, s)| **s) {
-            let incident = &self.incidents[i];
-            if !filter.matches_attributes(incident)
-                || filter.bbox.is_some_and(|b| !b.contains(incident.position.x, incident.position.y))
-            {
-                continue;
-            }
+        for i in self.incidents_within(km, choice, filter)? {
+            let incident = &self.incidents[i as usize];
             let distance = self.distance_to_border(incident.position, choice)?;
-            if distance.distance_m <= limit_m && side.is_none_or(|s| distance.side_of_line == s) {
-                hits.push(CorridorHit { index: i as u32, event_id: incident.event_id.to_string(), distance });
+            if side.is_none_or(|s| distance.side_of_line == s) {
+                hits.push(CorridorHit { index: i, event_id: incident.event_id.to_string(), distance });
             }
         }
         hits.sort_by(|a, b| a.distance.distance_m.total_cmp(&b.distance.distance_m).then(a.index.cmp(&b.index)));
@@ -117,4 +131,107 @@ impl Store {
         }
         Ok(cells.into_iter().map(|((year, band, side), count)| BandCount { year, band, side, count }).collect())
     }
+}
+
+/// One corridor query in progress.
+struct Corridor<'a> {
+    store: &'a Store,
+    choice: BorderChoice,
+    filter: &'a IncidentFilter,
+    limit_m: f64,
+    /// One bit per incident.
+    found: Vec<u64>,
+}
+
+impl Corridor<'_> {
+    fn distance_m(&self, p: LonLat) -> Result<f64, DistanceError> {
+        Ok(self.store.distance_to_border(p, self.choice)?.distance_m)
+    }
+
+    /// Keeps the incidents of `cell` that pass the filter and are within the limit: all of them, or, given
+    /// the exact distance `center_m` from `center` to the border, those that are. Each incident is within
+    /// its distance from the centre of that (triangle inequality), so most need no search of their own.
+    fn keep(&mut self, cell: &BBox, measure: Option<(LonLat, f64)>) -> Result<(), DistanceError> {
+        let measure = measure.map(|(center, center_m)| (rectifying(center), center_m));
+        let store = self.store;
+        for i in store.incident_index.in_bbox(cell) {
+            let incident = &store.incidents[i as usize];
+            if !self.filter.matches_attributes(incident)
+                || self.filter.bbox.is_some_and(|b| !b.contains(incident.position.x, incident.position.y))
+            {
+                continue;
+            }
+            let within = match measure {
+                None => true,
+                Some((center, center_m)) => {
+                    let offset = far_bound_m(center, rectifying(incident.position));
+                    if center_m + offset <= self.limit_m {
+                        true
+                    } else if center_m - offset > self.limit_m {
+                        false
+                    } else {
+                        self.distance_m(incident.position)? <= self.limit_m
+                    }
+                }
+            };
+            if within {
+                self.found[i as usize / 64] |= 1 << (i % 64);
+            }
+        }
+        Ok(())
+    }
+
+    fn cell(&mut self, cell: BBox) -> Result<(), DistanceError> {
+        let store = self.store;
+        let near_a_segment = store
+            .segment_index
+            .any_in_bbox(&widen_bbox(&cell, self.limit_m), |b| self.choice.admits(&store.borders[b as usize]));
+        if !near_a_segment {
+            return Ok(());
+        }
+        let count = store.incident_index.in_bbox(&cell).take(FEW_INCIDENTS + 1).count();
+        if count == 0 {
+            return Ok(());
+        }
+        let (mx, my) = ((cell.west + cell.east) / 2.0, (cell.south + cell.north) / 2.0);
+        let center = LonLat { x: mx, y: my };
+        let d = self.distance_m(center)?;
+        // Cells of a ten-thousandth of a degree (11 m) are not worth splitting further.
+        if count <= FEW_INCIDENTS || cell.east - cell.west < 1e-4 {
+            return self.keep(&cell, Some((center, d)));
+        }
+        // The farthest point of a small lon/lat cell from its centre is a corner or the middle of a side;
+        // one part in 10⁴ and a metre cover the rest.
+        let rim = [
+            (cell.west, cell.south),
+            (cell.east, cell.south),
+            (cell.west, cell.north),
+            (cell.east, cell.north),
+            (mx, cell.south),
+            (mx, cell.north),
+            (cell.west, my),
+            (cell.east, my),
+        ];
+        let c = rectifying(center);
+        let radius =
+            rim.iter().map(|&(x, y)| far_bound_m(c, rectifying(LonLat { x, y }))).fold(0.0, f64::max) * 1.0001 + 1.0;
+        if d - radius > self.limit_m {
+            return Ok(());
+        }
+        if d + radius <= self.limit_m {
+            return self.keep(&cell, None);
+        }
+        for (west, east) in [(cell.west, mx), (mx, cell.east)] {
+            for (south, north) in [(cell.south, my), (my, cell.north)] {
+                self.cell(BBox { west, south, east, north })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An upper bound of the WGS84 distance between two points given on the rectifying sphere (metres): their
+/// distance there times the most the ellipsoid can add to it (see [`rectifying`]).
+fn far_bound_m(a: LonLat, b: LonLat) -> f64 {
+    sphere_distance_m(a, b) * RECTIFYING_UPPER_RATIO + 1e-6
 }

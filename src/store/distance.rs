@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::Store;
 use crate::geodesy::{country_at, uncertainty_radius_m};
-use crate::model::{BorderPair, BorderSource, Incident, Iso3, LonLat};
+use crate::model::{Border, BorderPair, BorderSource, Incident, Iso3, LonLat};
 
 /// Which border to measure to: a pair (or the nearest of any pair) drawn by one source.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -13,6 +13,21 @@ pub struct BorderChoice {
     pub pair: Option<BorderPair>,
     /// Whose line (OpenStreetMap by default).
     pub source: BorderSource,
+}
+
+impl BorderChoice {
+    /// Whether `border` is one this choice measures to.
+    pub fn admits(&self, border: &Border) -> bool {
+        border.source == self.source && self.pair.is_none_or(|pair| border.pair == pair)
+    }
+
+    /// The error for a choice no border of the data matches.
+    pub fn unknown(&self) -> DistanceError {
+        DistanceError::UnknownBorder {
+            pair: self.pair.map_or("any".into(), |p| p.to_string()),
+            line_source: self.source,
+        }
+    }
 }
 
 /// A position as `{lon, lat}` on the wire.
@@ -98,6 +113,9 @@ pub enum DistanceError {
     /// Latitude or longitude out of range, or not finite.
     #[error("{0}")]
     BadPoint(String),
+    /// A corridor width that is negative or not a number.
+    #[error("distance {0} km must be a finite number, zero or more")]
+    BadDistance(f64),
     /// No border of that pair (and source) in the data.
     #[error("no border {pair} from source {line_source} in the data")]
     UnknownBorder {
@@ -145,15 +163,10 @@ impl Store {
     /// assert_eq!(d.side_of_line.as_str(), "MLI");
     /// ```
     pub fn distance_to_border(&self, p: LonLat, choice: BorderChoice) -> Result<BorderDistance, DistanceError> {
-        let accept = |b: u32| {
-            let border = &self.borders[b as usize];
-            border.source == choice.source && choice.pair.is_none_or(|pair| border.pair == pair)
-        };
-        let unknown = || DistanceError::UnknownBorder {
-            pair: choice.pair.map_or("any".into(), |p| p.to_string()),
-            line_source: choice.source,
-        };
-        let hit = self.segment_index.nearest(p, accept).ok_or_else(unknown)?;
+        let hit = self
+            .segment_index
+            .nearest(p, |b| choice.admits(&self.borders[b as usize]))
+            .ok_or_else(|| choice.unknown())?;
         let border = &self.borders[hit.segment.border as usize];
         let left = hit.left;
         let d = hit.foot.distance_m;

@@ -67,3 +67,36 @@ fn band_counts_add_up_and_respect_the_bands() {
     assert_eq!(near, within_10);
     assert!(cells.iter().any(|c| c.side == "DZA") && cells.iter().any(|c| c.side == "MLI"));
 }
+
+#[test]
+fn whole_cells_and_single_points_decide_the_same_as_measuring_every_incident() {
+    // Enough incidents that cells are decided whole, for one pair and for the nearest border of any pair.
+    let (_dir, s) = random_store(30_000);
+    let distances: Vec<(BorderChoice, Vec<f64>)> =
+        [BorderChoice { pair: Some("DZA-MLI".parse().unwrap()), ..Default::default() }, BorderChoice::default()]
+            .into_iter()
+            .map(|choice| {
+                let d =
+                    s.incidents.iter().map(|i| s.distance_to_border(i.position, choice).unwrap().distance_m).collect();
+                (choice, d)
+            })
+            .collect();
+    let filter = IncidentFilter { from: Some("2015-01-01".parse().unwrap()), ..Default::default() };
+    for (choice, distance) in &distances {
+        for km in [0.0, 5.0, 50.0, 120.0] {
+            for filter in [&IncidentFilter::default(), &filter] {
+                let got = s.incidents_within(km, *choice, filter).unwrap();
+                let want: Vec<u32> = (0..s.incidents.len() as u32)
+                    .filter(|&i| distance[i as usize] <= km * 1000.0)
+                    .filter(|&i| filter.matches_attributes(&s.incidents[i as usize]))
+                    .collect();
+                assert_eq!(got, want, "{km} km of {:?}", choice.pair);
+                assert!(km == 0.0 || want.len() > 100, "{km} km: only {}", want.len());
+            }
+        }
+    }
+    assert!(matches!(
+        s.incidents_within(-1.0, BorderChoice::default(), &IncidentFilter::default()),
+        Err(borderline::store::DistanceError::BadDistance(_))
+    ));
+}
