@@ -12,7 +12,8 @@ pub use segment::{FINISH_STEP_M, GeodesicSegment, Probe, SegmentFoot, nearest_on
 pub use side::{country_at, uncertainty_radius_m};
 pub use sphere::{
     LAMBERT_RANGE_M, LAMBERT_RELATIVE_ERROR, RECTIFYING_RADIUS_M, RECTIFYING_UPPER_RATIO, UnitVector, auxiliary_unit,
-    lambert_m, rectifying, rectifying_unit, sphere_distance_m,
+    lambert_bounds_m, lambert_m, rectifying, rectifying_and_auxiliary_units, rectifying_bounds_m, rectifying_unit,
+    sphere_distance_m,
 };
 pub use vincenty::inverse_vincenty;
 

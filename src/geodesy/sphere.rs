@@ -33,11 +33,6 @@ pub(crate) fn chord(u: UnitVector, v: UnitVector) -> f64 {
     dot(d, d).sqrt()
 }
 
-/// The angle between two unit vectors, radians.
-pub(crate) fn angle(u: UnitVector, v: UnitVector) -> f64 {
-    2.0 * (chord(u, v) / 2.0).min(1.0).asin()
-}
-
 /// Radius of the rectifying sphere of WGS84, metres: a meridian arc of the ellipsoid has the same length as
 /// the arc of this sphere between the rectifying latitudes of its ends.
 pub const RECTIFYING_RADIUS_M: f64 = 6_367_449.145_823_415;
@@ -52,10 +47,15 @@ pub fn rectifying(p: LonLat) -> LonLat {
     let n = WGS84_F / (2.0 - WGS84_F);
     let (n2, n3, n4) = (n * n, n * n * n, n * n * n * n);
     let phi = p.y.to_radians();
-    let mu = phi - (1.5 * n - 9.0 / 16.0 * n3) * (2.0 * phi).sin()
-        + (15.0 / 16.0 * n2 - 15.0 / 32.0 * n4) * (4.0 * phi).sin()
-        - (35.0 / 48.0 * n3) * (6.0 * phi).sin()
-        + (315.0 / 512.0 * n4) * (8.0 * phi).sin();
+    // sin 2kφ for k = 1..4 from sin 2φ and cos 2φ by the multiple-angle recurrence.
+    let (s2, c2) = (2.0 * phi).sin_cos();
+    let s4 = 2.0 * s2 * c2;
+    let c4 = 1.0 - 2.0 * s2 * s2;
+    let s6 = s4 * c2 + c4 * s2;
+    let s8 = 2.0 * s4 * c4;
+    let mu = phi - (1.5 * n - 9.0 / 16.0 * n3) * s2 + (15.0 / 16.0 * n2 - 15.0 / 32.0 * n4) * s4
+        - (35.0 / 48.0 * n3) * s6
+        + (315.0 / 512.0 * n4) * s8;
     LonLat { x: p.x, y: mu.to_degrees() }
 }
 
@@ -77,11 +77,27 @@ pub fn rectifying_unit(p: LonLat) -> UnitVector {
     unit(r.x, r.y)
 }
 
+/// `p` on the rectifying sphere and on the auxiliary sphere (as [`rectifying_unit`] and
+/// [`auxiliary_unit`]), sharing the trigonometry: the rectifying latitude is within 0.2° of the latitude,
+/// so its sine and cosine follow from theirs by short series.
+pub fn rectifying_and_auxiliary_units(p: LonLat) -> (UnitVector, UnitVector) {
+    let phi = p.y.to_radians();
+    let (sin_phi, cos_phi) = phi.sin_cos();
+    let (sin_lon, cos_lon) = p.x.to_radians().sin_cos();
+    let delta = rectifying(p).y.to_radians() - phi;
+    let d2 = delta * delta;
+    let (sin_d, cos_d) = (delta * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0)), 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0));
+    let (sin_mu, cos_mu) = (sin_phi * cos_d + cos_phi * sin_d, cos_phi * cos_d - sin_phi * sin_d);
+    let (sin_beta, cos_beta) = ((1.0 - WGS84_F) * sin_phi, cos_phi);
+    let n = (sin_beta * sin_beta + cos_beta * cos_beta).sqrt();
+    ([cos_mu * cos_lon, cos_mu * sin_lon, sin_mu], [cos_beta / n * cos_lon, cos_beta / n * sin_lon, sin_beta / n])
+}
+
 /// `p` on the auxiliary sphere: same longitude, reduced latitude `atan((1 - f) tan φ)`.
 pub fn auxiliary_unit(p: LonLat) -> UnitVector {
     let (sin_phi, cos_phi) = p.y.to_radians().sin_cos();
     let (sin_beta, cos_beta) = ((1.0 - WGS84_F) * sin_phi, cos_phi);
-    let n = sin_beta.hypot(cos_beta);
+    let n = (sin_beta * sin_beta + cos_beta * cos_beta).sqrt();
     let (sin_lon, cos_lon) = p.x.to_radians().sin_cos();
     [cos_beta / n * cos_lon, cos_beta / n * sin_lon, sin_beta / n]
 }
@@ -122,6 +138,55 @@ pub fn lambert_m(u: UnitVector, v: UnitVector) -> f64 {
 
 /// How far [`lambert_m`] may be off, as a fraction of the distance: seven times the largest error measured.
 pub const LAMBERT_RELATIVE_ERROR: f64 = 1e-5;
+
+/// Bounds of the angle `2 asin(c/2)` subtended by a chord `c < 0.975` of the unit sphere: the series
+/// `c + c³/24 + 3c⁵/640` and that plus `0.00092 c⁷` (more than the rest of the series).
+fn chord_angle_bounds(c: f64) -> (f64, f64) {
+    let c2 = c * c;
+    let lo = c * (1.0 + c2 / 24.0 + 3.0 * c2 * c2 / 640.0);
+    (lo, lo + 0.00092 * c * c2 * c2 * c2)
+}
+
+/// Lower and upper bounds (metres) of the WGS84 distance between two points given on the rectifying sphere
+/// (see [`rectifying_unit`]), without trigonometry: the rectifying sphere never lengthens a distance and
+/// shortens it by at most [`RECTIFYING_UPPER_RATIO`]. Cheaper than [`lambert_bounds_m`] and as good for
+/// short distances (the two bounds are 0.17 % apart). Beyond a chord of 0.95 the upper bound is infinite.
+pub fn rectifying_bounds_m(u: UnitVector, v: UnitVector) -> (f64, f64) {
+    let c = chord(u, v);
+    if c > 0.95 {
+        return (RECTIFYING_RADIUS_M * c, f64::INFINITY);
+    }
+    let (lo, hi) = chord_angle_bounds(c);
+    (RECTIFYING_RADIUS_M * lo, RECTIFYING_RADIUS_M * hi * RECTIFYING_UPPER_RATIO)
+}
+
+/// Lower and upper bounds (metres) of the WGS84 distance between two points given on the auxiliary sphere,
+/// from [`lambert_m`] without calling a trigonometric function. With `c` the chord between them,
+/// `sin²(σ/2) = c²/4`, `cos²(σ/2) = 1 − c²/4` and `sin σ = c √(1 − c²/4)` are exact, and `σ = 2 asin(c/2)`
+/// lies between the series `c + c³/24 + 3c⁵/640` and that plus `0.00092 c⁷` (the rest of the series, for
+/// `c < 0.975`); `X` and `Y` grow with `σ`. Each bound then allows [`LAMBERT_RELATIVE_ERROR`] for the
+/// formula itself. The border search bounds every candidate this way. Beyond a chord of 0.95 (6,100 km) the
+/// lower bound is zero and the upper bound infinite.
+pub fn lambert_bounds_m(u: UnitVector, v: UnitVector) -> (f64, f64) {
+    let d = [u[0] - v[0], u[1] - v[1], u[2] - v[2]];
+    let c2 = dot(d, d);
+    if c2 == 0.0 {
+        return (0.0, 0.0);
+    }
+    if c2 > 0.9 {
+        return (0.0, f64::INFINITY);
+    }
+    let c = c2.sqrt();
+    let (sigma_lo, sigma_hi) = chord_angle_bounds(c);
+    let cos2_half = 1.0 - c2 / 4.0;
+    let sin_sigma = c * cos2_half.sqrt();
+    let (sum, diff) = ((u[2] + v[2]) / 2.0, d[2] / 2.0);
+    let (x_weight, y_weight) = (sum * sum / cos2_half, diff * diff * 4.0 / c2);
+    let correction = |sigma: f64| WGS84_F / 2.0 * ((sigma - sin_sigma) * x_weight + (sigma + sin_sigma) * y_weight);
+    let lower = WGS84_A * (sigma_lo - correction(sigma_hi)) * (1.0 - LAMBERT_RELATIVE_ERROR);
+    let upper = WGS84_A * (sigma_hi - correction(sigma_lo)) * (1.0 + LAMBERT_RELATIVE_ERROR);
+    (lower.max(0.0), upper)
+}
 
 /// The distance up to which [`LAMBERT_RELATIVE_ERROR`] has been checked (a radian of the equator), metres.
 pub const LAMBERT_RANGE_M: f64 = WGS84_A;

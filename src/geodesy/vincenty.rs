@@ -14,7 +14,7 @@ const MAX_ITERATIONS: usize = 20;
 fn reduced(lat: f64) -> (f64, f64) {
     let (s, c) = lat.to_radians().sin_cos();
     let s = (1.0 - WGS84_F) * s;
-    let n = s.hypot(c);
+    let n = (s * s + c * c).sqrt();
     (s / n, c / n)
 }
 
@@ -38,7 +38,7 @@ pub fn inverse_vincenty(a: LonLat, b: LonLat) -> Leg {
     for _ in 0..MAX_ITERATIONS {
         let (sl, cl) = lambda.sin_cos();
         let (t1, t2) = (cu2 * sl, cu1 * su2 - su1 * cu2 * cl);
-        let sin_sigma = t1.hypot(t2);
+        let sin_sigma = (t1 * t1 + t2 * t2).sqrt();
         if sin_sigma == 0.0 {
             // Coincident points (or antipodal ones, which Karney's method handles).
             return if a == b {

@@ -3,10 +3,10 @@ use std::cmp::Ordering;
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 
-use crate::geodesy::sphere::{angle, chord, cross, dot, normalized};
+use crate::geodesy::sphere::{chord, cross, dot, normalized};
 use crate::geodesy::{
-    GeodesicSegment, LAMBERT_RANGE_M, LAMBERT_RELATIVE_ERROR, Leg, RECTIFYING_RADIUS_M, SegmentFoot, UnitVector,
-    auxiliary_unit, distance_m, inverse_vincenty, lambert_m, rectifying_unit,
+    GeodesicSegment, Leg, RECTIFYING_RADIUS_M, SegmentFoot, UnitVector, auxiliary_unit, distance_m, inverse_vincenty,
+    lambert_bounds_m, rectifying_and_auxiliary_units, rectifying_unit,
 };
 use crate::model::{BBox, Border, LonLat};
 
@@ -84,8 +84,6 @@ struct Edge {
 struct Node {
     /// The middle vertex.
     center: u32,
-    /// Largest angle from it to the run's vertices on the rectifying sphere, plus the edges' stray, radians.
-    radius: f64,
     /// Largest WGS84 distance from it to the run's vertices, metres (balls this small are geodesically
     /// convex, so the edges between those vertices stay inside too).
     radius_m: f64,
@@ -141,14 +139,11 @@ impl Part {
     /// Adds the node for edges `first..end` and its subtree; returns its index.
     fn build(&mut self, line: &[LonLat], first: usize, end: usize) -> u32 {
         let center = (first + end) / 2;
-        let c = self.vertices[center];
         let stray = self.edges[first..end].iter().map(|e| e.stray_m).fold(0.0, f64::max);
-        let radius = self.vertices[first..=end].iter().map(|&v| angle(c, v)).fold(0.0, f64::max);
         let radius_m = line[first..=end].iter().map(|&v| distance_m(line[center], v)).fold(0.0, f64::max);
         let index = self.nodes.len() as u32;
         self.nodes.push(Node {
             center: center as u32,
-            radius: radius + stray / RECTIFYING_RADIUS_M,
             radius_m: radius_m + stray,
             first: first as u32,
             end: end as u32,
@@ -161,13 +156,6 @@ impl Part {
             self.nodes[index as usize].children = Some([left, right]);
         }
         index
-    }
-
-    /// A cheap lower bound (metres) of the WGS84 distance from `p` (rectifying unit vector) to the edges of
-    /// `node`.
-    fn node_bound_m(&self, node: u32, p: UnitVector) -> f64 {
-        let n = &self.nodes[node as usize];
-        RECTIFYING_RADIUS_M * (chord(p, self.vertices[n.center as usize]) - n.radius)
     }
 
     /// Left of the line at vertex `v`, for a point whose azimuth from `v` is `to_p` (degrees).
@@ -226,31 +214,34 @@ struct Search<'a> {
 
 impl<'a> Search<'a> {
     fn new(p: LonLat) -> Search<'a> {
-        let (unit, auxiliary) = (rectifying_unit(p), auxiliary_unit(p));
+        let (unit, auxiliary) = rectifying_and_auxiliary_units(p);
         Search { p, unit, auxiliary, upper: f64::INFINITY, candidates: Vec::new(), last_vertex: None }
     }
 
-    /// Walks `node` of `part` if its cheap bound does not rule it out.
-    fn visit(&mut self, part: &'a Part, node: u32, cheap_bound: f64) {
-        if cheap_bound > self.upper {
+    /// Walks `node` of `part` (whose lower bound is `bound`) unless it cannot hold anything nearer than
+    /// the upper bound.
+    fn visit(&mut self, part: &'a Part, node: u32, bound: f64) {
+        if bound > self.upper {
             return;
         }
         let n = &part.nodes[node as usize];
-        let lambert = lambert_m(self.auxiliary, part.auxiliary[n.center as usize]);
-        if lambert < LAMBERT_RANGE_M {
-            self.upper = self.upper.min(lambert * (1.0 + LAMBERT_RELATIVE_ERROR));
-            if lambert * (1.0 - LAMBERT_RELATIVE_ERROR) - n.radius_m > self.upper {
-                return;
-            }
-        }
         let Some([l, r]) = n.children else {
             return self.scan(part, n.first as usize..n.end as usize);
         };
-        let (bl, br) = (part.node_bound_m(l, self.unit), part.node_bound_m(r, self.unit));
+        let (bl, br) = (self.node_bound_m(part, l), self.node_bound_m(part, r));
         let order = if bl <= br { [(bl, l), (br, r)] } else { [(br, r), (bl, l)] };
         for (bound, child) in order {
             self.visit(part, child, bound);
         }
+    }
+
+    /// A lower bound (metres) of the distance from the point to the edges of `node`; its middle vertex also
+    /// tightens the upper bound.
+    fn node_bound_m(&mut self, part: &Part, node: u32) -> f64 {
+        let n = &part.nodes[node as usize];
+        let (lower, upper) = lambert_bounds_m(self.auxiliary, part.auxiliary[n.center as usize]);
+        self.upper = self.upper.min(upper);
+        lower - n.radius_m
     }
 
     /// Gathers the candidates among edges `edges` of `part`.
@@ -299,18 +290,9 @@ impl<'a> Search<'a> {
     }
 
     fn vertex(&mut self, part: &'a Part, v: usize) {
-        let sphere = RECTIFYING_RADIUS_M * angle(self.unit, part.vertices[v]);
-        if sphere > self.upper {
-            return;
-        }
-        let lambert = lambert_m(self.auxiliary, part.auxiliary[v]);
-        let bound = if lambert < LAMBERT_RANGE_M {
-            self.upper = self.upper.min(lambert * (1.0 + LAMBERT_RELATIVE_ERROR));
-            sphere.max(lambert * (1.0 - LAMBERT_RELATIVE_ERROR))
-        } else {
-            sphere
-        };
-        self.push(Candidate { bound, part, kind: Kind::Vertex(v) });
+        let (lower, upper) = lambert_bounds_m(self.auxiliary, part.auxiliary[v]);
+        self.upper = self.upper.min(upper);
+        self.push(Candidate { bound: lower, part, kind: Kind::Vertex(v) });
     }
 
     fn push(&mut self, candidate: Candidate<'a>) {
@@ -462,7 +444,7 @@ impl SegmentIndex {
             .parts
             .iter()
             .filter(|part| accept(part.border))
-            .map(|part| (part.node_bound_m(0, search.unit), part))
+            .map(|part| (search.node_bound_m(part, 0), part))
             .collect();
         roots.sort_by(|x, y| x.0.total_cmp(&y.0));
         for (bound, part) in roots {

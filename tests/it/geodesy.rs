@@ -361,3 +361,37 @@ fn andoyer_lambert_stays_within_its_stated_error() {
     assert!(worst < LAMBERT_RELATIVE_ERROR / 5.0, "relative error {worst:e}");
     eprintln!("largest relative error of Andoyer–Lambert: {worst:.3e}");
 }
+
+#[test]
+fn the_trigonometry_free_lambert_bounds_hold_and_are_tight() {
+    use borderline::geodesy::{auxiliary_unit, lambert_bounds_m};
+    let mut rng = Rng::new(59);
+    let mut widest = 0.0_f64;
+    for i in 0..50_000 {
+        let a = LonLat { x: rng.range(-180.0, 180.0), y: rng.range(-89.0, 89.0) };
+        let reach = [0.0001, 0.01, 1.0, 30.0, 60.0][i % 5];
+        let b = LonLat { x: a.x + rng.range(-reach, reach), y: (a.y + rng.range(-reach, reach)).clamp(-89.9, 89.9) };
+        let exact = distance_m(a, b);
+        let (lower, upper) = lambert_bounds_m(auxiliary_unit(a), auxiliary_unit(b));
+        assert!(lower <= exact && exact <= upper, "{a:?} {b:?}: {lower} ≤ {exact} ≤ {upper} fails");
+        // Tight over the distances the border search meets (they widen slowly beyond).
+        if exact > 0.0 && exact < 3_000_000.0 {
+            widest = widest.max((upper - lower) / exact);
+        }
+    }
+    assert!(widest < 3e-5, "bounds {widest:e} of the distance apart");
+}
+
+#[test]
+fn the_shared_trigonometry_gives_the_same_unit_vectors() {
+    use borderline::geodesy::{auxiliary_unit, rectifying_and_auxiliary_units, rectifying_unit};
+    let mut rng = Rng::new(61);
+    for _ in 0..10_000 {
+        let p = LonLat { x: rng.range(-180.0, 180.0), y: rng.range(-90.0, 90.0) };
+        let (r, a) = rectifying_and_auxiliary_units(p);
+        let (r0, a0) = (rectifying_unit(p), auxiliary_unit(p));
+        for k in 0..3 {
+            assert!((r[k] - r0[k]).abs() < 1e-15 && (a[k] - a0[k]).abs() < 1e-15, "{p:?}: {r:?} {r0:?} {a:?} {a0:?}");
+        }
+    }
+}
