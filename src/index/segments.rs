@@ -6,7 +6,7 @@ use rstar::{AABB, RTree};
 use crate::geodesy::sphere::{chord, cross, dot, normalized};
 use crate::geodesy::{
     GeodesicSegment, Leg, RECTIFYING_RADIUS_M, SegmentFoot, UnitVector, auxiliary_unit, distance_m, inverse_vincenty,
-    lambert_bounds_m, rectifying_and_auxiliary_units, rectifying_unit,
+    lambert_bounds_m, rectifying_and_auxiliary_units, rectifying_bounds_m, rectifying_unit,
 };
 use crate::model::{BBox, Border, LonLat};
 
@@ -92,6 +92,9 @@ struct Node {
     /// Indexes of the two halves in `nodes`, or none for a leaf.
     children: Option<[u32; 2]>,
 }
+
+/// Below this distance from the border (metres) the cheaper bounds do for the tree's nodes.
+const NEAR_M: f64 = 100_000.0;
 
 /// Edges per leaf of the tree.
 const LEAF_EDGES: usize = 16;
@@ -237,9 +240,16 @@ impl<'a> Search<'a> {
 
     /// A lower bound (metres) of the distance from the point to the edges of `node`; its middle vertex also
     /// tightens the upper bound.
+    ///
+    /// Within [`NEAR_M`] of the border the rectifying sphere's bounds (0.17 % apart: under 170 m) prune nodes
+    /// a kilometre or more across as well as the Andoyer–Lambert ones, at a third of the cost.
     fn node_bound_m(&mut self, part: &Part, node: u32) -> f64 {
         let n = &part.nodes[node as usize];
-        let (lower, upper) = lambert_bounds_m(self.auxiliary, part.auxiliary[n.center as usize]);
+        let (lower, upper) = if self.upper < NEAR_M {
+            rectifying_bounds_m(self.unit, part.vertices[n.center as usize])
+        } else {
+            lambert_bounds_m(self.auxiliary, part.auxiliary[n.center as usize])
+        };
         self.upper = self.upper.min(upper);
         lower - n.radius_m
     }
