@@ -3,10 +3,12 @@
 //! Trees hold plain lon/lat degrees; anything measured in metres is decided exactly on the WGS84
 //! ellipsoid after a conservative box prefilter (see [`crate::geodesy::radius_envelope`]).
 
+mod countries;
 mod ids;
 mod points;
 mod segments;
 
+pub use countries::CountryIndex;
 pub use ids::IdIndex;
 pub use points::PointIndex;
 pub use segments::{BorderHit, SegmentIndex, SegmentRef};

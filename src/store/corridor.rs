@@ -4,7 +4,7 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::{BorderChoice, BorderDistance, DistanceError, IncidentFilter, Store};
-use crate::geodesy::{RECTIFYING_UPPER_RATIO, country_at, rectifying, sphere_distance_m, widen_bbox};
+use crate::geodesy::{RECTIFYING_UPPER_RATIO, rectifying, sphere_distance_m, widen_bbox};
 use crate::model::{BBox, Iso3, LonLat};
 
 /// An incident inside the corridor, with its exact distance.
@@ -125,8 +125,7 @@ impl Store {
             let incident = &self.incidents[i as usize];
             let km = distance_of[i as usize] / 1000.0;
             let band = BANDS_KM.iter().find(|(lo, hi, _)| km >= *lo && km < *hi).map_or(">100", |b| b.2);
-            let side =
-                country_at(&self.countries, incident.position).map_or("outside".to_string(), |c| c.iso3.to_string());
+            let side = self.country_at(incident.position).map_or("outside".to_string(), |c| c.iso3.to_string());
             *cells.entry((incident.event_date.year(), band, side)).or_default() += 1;
         }
         Ok(cells.into_iter().map(|((year, band, side), count)| BandCount { year, band, side, count }).collect())

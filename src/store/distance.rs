@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::Store;
-use crate::geodesy::{country_at, uncertainty_radius_m};
+use crate::geodesy::uncertainty_radius_m;
 use crate::model::{Border, BorderPair, BorderSource, Incident, Iso3, LonLat};
 
 /// Which border to measure to: a pair (or the nearest of any pair) drawn by one source.
@@ -143,7 +143,7 @@ pub fn check_point(lon: f64, lat: f64) -> Result<LonLat, DistanceError> {
 impl Store {
     /// The country containing `p`.
     pub fn side(&self, p: LonLat) -> Side {
-        match country_at(&self.countries, p) {
+        match self.country_at(p) {
             Some(c) => Side { iso3: Some(c.iso3), name: c.name.clone(), disputed: c.disputed },
             None => Side { iso3: None, name: "outside the region".into(), disputed: false },
         }

@@ -36,8 +36,8 @@ pub use distance::{
 pub use issue::{Issue, LoadError};
 pub use query::IncidentFilter;
 
-use crate::index::{IdIndex, PointIndex, SegmentIndex};
-use crate::model::{Border, BorderPair, BorderSource, Country, Incident, Place, SourceRegister};
+use crate::index::{CountryIndex, IdIndex, PointIndex, SegmentIndex};
+use crate::model::{Border, BorderPair, BorderSource, Country, Incident, LonLat, Place, SourceRegister};
 use parse::{FeatureReader, IncidentContext};
 
 /// The data compiled into the binary: the repository's `geodata/` and `seeds/register.json`.
@@ -107,6 +107,8 @@ pub struct Store {
     pub place_index: PointIndex,
     /// R-tree over every segment of `borders`.
     pub segment_index: SegmentIndex,
+    /// Point-in-polygon index over `countries`.
+    pub country_index: CountryIndex,
     incident_ids: IdIndex,
 }
 
@@ -234,6 +236,7 @@ impl Store {
         });
         let place_index = PointIndex::new(places.iter().map(|p| p.position));
         let segment_index = SegmentIndex::new(&borders);
+        let country_index = CountryIndex::new(&countries);
         let store = Store {
             incidents,
             places,
@@ -244,6 +247,7 @@ impl Store {
             incident_index,
             place_index,
             segment_index,
+            country_index,
             incident_ids,
         };
         (store, duplicates)
@@ -253,6 +257,11 @@ impl Store {
     pub fn incident(&self, event_id: &str) -> Option<&Incident> {
         let key = |i: u32| &*self.incidents[i as usize].event_id;
         self.incident_ids.get(event_id, key).map(|i| &self.incidents[i as usize])
+    }
+
+    /// The country whose territory holds `p` (a point on a boundary counts as inside).
+    pub fn country_at(&self, p: LonLat) -> Option<&Country> {
+        self.country_index.locate(p).map(|c| &self.countries[c])
     }
 
     /// The place with this id.

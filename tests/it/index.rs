@@ -147,3 +147,30 @@ fn a_large_set_matches_brute_force() {
         assert_eq!(got, want, "around {c:?}");
     }
 }
+
+#[test]
+fn the_country_index_agrees_with_polygon_containment() {
+    use borderline::geodesy::country_at;
+    let s = crate::common::store();
+    let mut rng = Rng::new(71);
+    let mut inside = 0;
+    for i in 0..8_000 {
+        let p = if i % 4 == 0 {
+            // Points near a vertex of some country's outline, where the rule for edges matters.
+            let c = &s.countries[(rng.next_u64() % s.countries.len() as u64) as usize];
+            let ring = c.area.0[0].exterior();
+            let v = ring.0[(rng.next_u64() % ring.0.len() as u64) as usize];
+            LonLat { x: v.x + rng.range(-1e-3, 1e-3), y: v.y + rng.range(-1e-3, 1e-3) }
+        } else {
+            LonLat { x: rng.range(-20.0, 26.0), y: rng.range(6.0, 40.0) }
+        };
+        let want = country_at(&s.countries, p).map(|c| c.iso3);
+        let got = s.country_at(p).map(|c| c.iso3);
+        assert_eq!(got, want, "{p:?}");
+        inside += usize::from(got.is_some());
+    }
+    assert!(inside > 4_000);
+    // A vertex of an outline is inside (boundaries count as inside).
+    let v = s.countries[0].area.0[0].exterior().0[5];
+    assert!(s.country_at(LonLat { x: v.x, y: v.y }).is_some());
+}
