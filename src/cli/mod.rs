@@ -200,7 +200,7 @@ impl FilterArgs {
                 return Err(Failure::new(2, format!("--from {f} is after --to {t}")));
             }
         }
-        Ok(IncidentFilter { bbox, from: self.from, to: self.to, event_type: self.event_type })
+        Ok(IncidentFilter { bbox, from: self.from, to: self.to, event_type: self.event_type, ..Default::default() })
     }
 }
 

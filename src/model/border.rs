@@ -80,6 +80,12 @@ impl FromStr for BorderPair {
     }
 }
 
+impl Serialize for BorderPair {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl fmt::Display for BorderPair {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{}", self.left, self.right)

@@ -64,7 +64,7 @@ pub struct BorderDistance {
     /// That nearest point.
     pub nearest: LonLatJson,
     /// The pair, e.g. `DZA-MLI`.
-    pub border: String,
+    pub border: BorderPair,
     /// Whose line.
     pub source: BorderSource,
     /// Index of the segment (its first vertex) within the line part.
@@ -173,7 +173,7 @@ impl Store {
         Ok(BorderDistance {
             distance_m: d,
             nearest: hit.foot.point.into(),
-            border: border.pair.to_string(),
+            border: border.pair,
             source: border.source,
             segment: hit.segment.seg,
             side_of_line: if left { border.pair.left } else { border.pair.right },

@@ -34,7 +34,7 @@ pub use distance::{
     BorderChoice, BorderDistance, DistanceError, IncidentReport, LonLatJson, PointReport, Side, check_point,
 };
 pub use issue::{Issue, LoadError};
-pub use query::IncidentFilter;
+pub use query::{IncidentFacts, IncidentFilter};
 
 use crate::index::{CountryIndex, IdIndex, PointIndex, SegmentIndex};
 use crate::model::{Border, BorderPair, BorderSource, Country, Incident, LonLat, Place, SourceRegister};
@@ -110,6 +110,7 @@ pub struct Store {
     /// Point-in-polygon index over `countries`.
     pub country_index: CountryIndex,
     incident_ids: IdIndex,
+    facts: query::FactsCache,
 }
 
 /// One layer's text and where it came from.
@@ -249,6 +250,7 @@ impl Store {
             segment_index,
             country_index,
             incident_ids,
+            facts: query::FactsCache::default(),
         };
         (store, duplicates)
     }

@@ -1,7 +1,12 @@
-use chrono::NaiveDate;
+//! Selecting incidents: attribute filters, a box, and the facts about each incident's nearest border.
 
-use super::Store;
-use crate::model::{BBox, EventType, Incident};
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::{BorderChoice, Store};
+use crate::model::{BBox, BorderPair, EventType, Incident, Iso3};
 
 /// Which incidents to select. Every field is optional; all given ones must hold.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -14,16 +19,115 @@ pub struct IncidentFilter {
     pub to: Option<NaiveDate>,
     /// ACLED event type.
     pub event_type: Option<EventType>,
+    /// ACLED sub-event type (exact, ignoring case).
+    pub sub_event_type: Option<String>,
+    /// Part of either actor's name (ignoring case).
+    pub actor: Option<String>,
+    /// The country as recorded (name or ISO3, ignoring case).
+    pub country: Option<String>,
+    /// Part of a cited source's name or id (ignoring case).
+    pub source: Option<String>,
+    /// At least this many fatalities (the upper end of a range counts).
+    pub fatalities_min: Option<u32>,
+    /// At most this many fatalities (the lower end of a range counts).
+    pub fatalities_max: Option<u32>,
+    /// In this country, by the country polygons.
+    pub side: Option<Iso3>,
+    /// Within this many kilometres of the nearest border (OpenStreetMap line).
+    pub within_km: Option<f64>,
+}
+
+fn contains_ignoring_case(haystack: &str, lower_needle: &str) -> bool {
+    haystack.to_lowercase().contains(lower_needle)
 }
 
 impl IncidentFilter {
-    /// Whether `incident` passes every condition except the bbox (which the index answers).
+    /// Whether `incident` passes every condition except the bbox (which the index answers) and those on
+    /// its nearest border ([`IncidentFilter::needs_facts`]).
     pub fn matches_attributes(&self, incident: &Incident) -> bool {
-        incident.dates.overlaps(self.from, self.to) && self.event_type.is_none_or(|t| incident.event_type == t)
+        let lower = |s: &Option<String>| s.as_ref().map(|s| s.to_lowercase());
+        incident.dates.overlaps(self.from, self.to)
+            && self.event_type.is_none_or(|t| incident.event_type == t)
+            && self.sub_event_type.as_ref().is_none_or(|t| incident.sub_event_type.eq_ignore_ascii_case(t))
+            && lower(&self.actor).is_none_or(|a| {
+                contains_ignoring_case(&incident.actor1, &a) || contains_ignoring_case(&incident.actor2, &a)
+            })
+            && self.country.as_ref().is_none_or(|c| {
+                incident.country.eq_ignore_ascii_case(c) || incident.iso3.is_some_and(|i| i.as_str().eq_ignore_ascii_case(c))
+            })
+            && lower(&self.source).is_none_or(|s| {
+                incident.source.as_deref().is_some_and(|o| contains_ignoring_case(o, &s))
+                    || incident.sources.iter().any(|o| contains_ignoring_case(o, &s))
+            })
+            && self.fatalities_min.is_none_or(|m| incident.fatalities_high.or(incident.fatalities).is_some_and(|f| f >= m))
+            && self.fatalities_max.is_none_or(|m| incident.fatalities_low.or(incident.fatalities).is_some_and(|f| f <= m))
+    }
+
+    /// Whether the filter asks about the incidents' nearest border or country.
+    pub fn needs_facts(&self) -> bool {
+        self.side.is_some() || self.within_km.is_some()
+    }
+
+    /// Whether the facts of an incident pass the conditions on its nearest border and country.
+    pub fn matches_facts(&self, facts: &IncidentFacts) -> bool {
+        self.side.is_none_or(|s| facts.country == Some(s))
+            && self.within_km.is_none_or(|km| facts.border_distance_m <= km * 1000.0)
     }
 }
 
+/// What is known of an incident's position once measured: its nearest border (OpenStreetMap lines, any
+/// pair) and the country it lies in.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct IncidentFacts {
+    /// Exact WGS84 distance to the nearest border, metres.
+    pub border_distance_m: f64,
+    /// That border.
+    pub border: BorderPair,
+    /// The side of that border's line the incident is on.
+    pub side_of_line: Iso3,
+    /// The country whose polygon holds the incident, if any.
+    pub country: Option<Iso3>,
+}
+
+/// The facts of every incident, computed on first use (all cores; about 2.5 µs an incident).
+#[derive(Debug, Default)]
+pub(crate) struct FactsCache(OnceLock<Vec<IncidentFacts>>);
+
 impl Store {
+    /// The facts of every incident (same order as `incidents`), measured the first time they are asked for.
+    /// With no border in the data, every distance is infinite.
+    pub fn incident_facts(&self) -> &[IncidentFacts] {
+        self.facts.0.get_or_init(|| {
+            let measure = |i: &Incident| {
+                let country = self.country_at(i.position).map(|c| c.iso3);
+                match self.distance_to_border(i.position, BorderChoice::default()) {
+                    Ok(d) => IncidentFacts {
+                        border_distance_m: d.distance_m,
+                        border: d.border,
+                        side_of_line: d.side_of_line,
+                        country,
+                    },
+                    Err(_) => IncidentFacts {
+                        border_distance_m: f64::INFINITY,
+                        border: "DZA-MLI".parse().expect("a valid pair"),
+                        side_of_line: country.unwrap_or_else(|| "DZA".parse().expect("a valid code")),
+                        country,
+                    },
+                }
+            };
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let chunk = self.incidents.len().div_ceil(threads).max(1);
+            std::thread::scope(|s| {
+                let parts: Vec<_> = self
+                    .incidents
+                    .chunks(chunk)
+                    .map(|c| s.spawn(move || c.iter().map(measure).collect::<Vec<_>>()))
+                    .collect();
+                parts.into_iter().flat_map(|h| h.join().expect("measuring thread panicked")).collect()
+            })
+        })
+    }
+
     /// Indexes of matching incidents, in file order. Uses the R-tree when a bbox is given.
     pub fn select_incidents(&self, filter: &IncidentFilter) -> Vec<u32> {
         let mut ids: Vec<u32> = match &filter.bbox {
@@ -31,6 +135,10 @@ impl Store {
             None => (0..self.incidents.len() as u32).collect(),
         };
         ids.retain(|&i| filter.matches_attributes(&self.incidents[i as usize]));
+        if filter.needs_facts() {
+            let facts = self.incident_facts();
+            ids.retain(|&i| filter.matches_facts(&facts[i as usize]));
+        }
         ids.sort_unstable();
         ids.dedup();
         ids
