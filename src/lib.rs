@@ -18,6 +18,7 @@ pub mod gazetteer;
 pub mod geodesy;
 pub mod index;
 pub mod model;
+pub mod server;
 pub mod store;
 
 pub use store::Store;

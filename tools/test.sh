@@ -6,10 +6,10 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
-# System packages the tests need (none beyond the Rust toolchain yet; GDAL and Chromium join here when the
-# export and web-map tests land). Installed only when missing; apt-get update runs first.
+# System packages the tests need: GDAL's ogrinfo is the real GIS client the server tests talk to. Installed
+# only when missing; apt-get update runs first.
 need_pkgs=()
-for cmd_pkg in "python3:python3"; do
+for cmd_pkg in "python3:python3" "ogrinfo:gdal-bin"; do
   cmd=${cmd_pkg%%:*} pkg=${cmd_pkg#*:}
   command -v "$cmd" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done

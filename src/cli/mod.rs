@@ -46,6 +46,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the map, the OGC API – Features service and the border API over HTTP.
+    Serve(ServeArgs),
     /// Geodesic distance and azimuths between two places or points ("lon,lat").
     Between {
         /// A place (any spelling) or "lon,lat".
@@ -56,6 +58,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on; loopback unless you ask for another (e.g. 0.0.0.0:8080).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Let pages from this origin read the API (CORS), e.g. `https://example.org`; `*` for any. Repeatable.
+    #[arg(long = "cors", value_name = "ORIGIN")]
+    pub cors: Vec<String>,
+    /// Do not log each request.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Arguments of `near-border`.
@@ -243,6 +259,9 @@ impl From<io::Error> for Failure {
 /// Parses the process arguments, runs, and returns the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::Serve(args) = &cli.command {
+        return serve(cli.data.as_deref(), args);
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = Store::load(cli.data.as_deref()).map_err(Failure::from).and_then(|store| {
@@ -258,6 +277,38 @@ pub fn main() -> ExitCode {
         Err(f) => {
             eprintln!("borderline: {}", f.message);
             ExitCode::from(f.code)
+        }
+    }
+}
+
+/// `borderline serve`: logs to stderr (`RUST_LOG` overrides the level), loads, serves until a signal.
+fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("borderline=info,tower_http=warn"));
+    use std::io::IsTerminal;
+    let colour = io::stderr().is_terminal();
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).with_ansi(colour).init();
+    let store = match Store::load(data) {
+        Ok(store) => store,
+        Err(e) => {
+            let f = Failure::from(e);
+            eprintln!("borderline: {}", f.message);
+            return ExitCode::from(f.code);
+        }
+    };
+    let options = crate::server::Options { cors_origins: args.cors.clone(), log_requests: !args.quiet };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("borderline: cannot start the async runtime: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    match runtime.block_on(crate::server::serve(store, args.addr, options)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("borderline: cannot serve on {}: {e}", args.addr);
+            ExitCode::from(3)
         }
     }
 }
@@ -279,6 +330,9 @@ pub fn execute(cli: &Cli, store: &Store, out: &mut dyn Write) -> Result<(), Fail
         Command::NearBorder(args) => near_border(store, args, out),
         Command::Claims { json } => claims(store, *json, out),
         Command::Between { from, to, json } => between(store, from, to, *json, out),
+        Command::Serve(_) => {
+            Err(Failure::new(2, "serve runs from the command line only (see server::serve)".to_string()))
+        }
     }
 }
 

@@ -257,8 +257,12 @@ impl Store {
 
     /// The incident with this `event_id`.
     pub fn incident(&self, event_id: &str) -> Option<&Incident> {
-        let key = |i: u32| &*self.incidents[i as usize].event_id;
-        self.incident_ids.get(event_id, key).map(|i| &self.incidents[i as usize])
+        self.incident_number(event_id).map(|i| &self.incidents[i as usize])
+    }
+
+    /// The index in `incidents` of the incident with this `event_id`.
+    pub fn incident_number(&self, event_id: &str) -> Option<u32> {
+        self.incident_ids.get(event_id, |i: u32| &*self.incidents[i as usize].event_id)
     }
 
     /// The country whose territory holds `p` (a point on a boundary counts as inside).

@@ -53,14 +53,19 @@ impl IncidentFilter {
                 contains_ignoring_case(&incident.actor1, &a) || contains_ignoring_case(&incident.actor2, &a)
             })
             && self.country.as_ref().is_none_or(|c| {
-                incident.country.eq_ignore_ascii_case(c) || incident.iso3.is_some_and(|i| i.as_str().eq_ignore_ascii_case(c))
+                incident.country.eq_ignore_ascii_case(c)
+                    || incident.iso3.is_some_and(|i| i.as_str().eq_ignore_ascii_case(c))
             })
             && lower(&self.source).is_none_or(|s| {
                 incident.source.as_deref().is_some_and(|o| contains_ignoring_case(o, &s))
                     || incident.sources.iter().any(|o| contains_ignoring_case(o, &s))
             })
-            && self.fatalities_min.is_none_or(|m| incident.fatalities_high.or(incident.fatalities).is_some_and(|f| f >= m))
-            && self.fatalities_max.is_none_or(|m| incident.fatalities_low.or(incident.fatalities).is_some_and(|f| f <= m))
+            && self
+                .fatalities_min
+                .is_none_or(|m| incident.fatalities_high.or(incident.fatalities).is_some_and(|f| f >= m))
+            && self
+                .fatalities_max
+                .is_none_or(|m| incident.fatalities_low.or(incident.fatalities).is_some_and(|f| f <= m))
     }
 
     /// Whether the filter asks about the incidents' nearest border or country.

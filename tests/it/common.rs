@@ -35,3 +35,31 @@ impl Rng {
         lo + (hi - lo) * (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+/// A data directory holding `n` seeded random incidents around the Algeria–Mali border (other layers fall
+/// back to the embedded ones).
+pub fn random_incidents_dir(n: usize) -> tempfile::TempDir {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = std::io::BufWriter::new(std::fs::File::create(dir.path().join("incidents.geojson")).unwrap());
+    let mut rng = Rng::new(77);
+    writeln!(f, "{{\"type\":\"FeatureCollection\",\"features\":[").unwrap();
+    let types = ["Battles", "Explosions/Remote violence", "Violence against civilians"];
+    let subs = ["Armed clash", "Air/drone strike", "Attack"];
+    for i in 0..n {
+        let (lon, lat) = (rng.range(-6.0, 6.0), rng.range(17.0, 26.0));
+        let year = 2012 + (rng.next_u64() % 14) as i32;
+        let k = (rng.next_u64() % 3) as usize;
+        let fatalities = rng.next_u64() % 20;
+        let sep = if i + 1 < n { "," } else { "" };
+        writeln!(
+            f,
+            r#"{{"type":"Feature","properties":{{"event_id":"R{i}","event_date":"{year}-06-01","event_type":"{}","sub_event_type":"{}","actor1":"Actor {k}","location":"x","country":"Mali","geo_precision":1,"fatalities":{fatalities},"source":"test"}},"geometry":{{"type":"Point","coordinates":[{lon},{lat}]}}}}{sep}"#,
+            types[k], subs[k]
+        )
+        .unwrap();
+    }
+    writeln!(f, "]}}").unwrap();
+    drop(f);
+    dir
+}

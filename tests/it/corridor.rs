@@ -1,31 +1,11 @@
 //! Corridor queries agree with measuring every incident.
 
-use std::io::Write;
-
 use borderline::Store;
 use borderline::model::Iso3;
 use borderline::store::{BorderChoice, IncidentFilter};
 
-use crate::common::Rng;
-
-/// A data directory with `n` seeded random incidents around the Algeria–Mali border.
 fn random_store(n: usize) -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut f = std::fs::File::create(dir.path().join("incidents.geojson")).unwrap();
-    let mut rng = Rng::new(77);
-    writeln!(f, "{{\"type\":\"FeatureCollection\",\"features\":[").unwrap();
-    for i in 0..n {
-        let (lon, lat) = (rng.range(-6.0, 6.0), rng.range(17.0, 26.0));
-        let year = 2012 + (rng.next_u64() % 14) as i32;
-        let sep = if i + 1 < n { "," } else { "" };
-        writeln!(
-            f,
-            r#"{{"type":"Feature","properties":{{"event_id":"R{i}","event_date":"{year}-06-01","event_type":"Battles","sub_event_type":"Armed clash","actor1":"A","location":"x","country":"Mali","geo_precision":1,"source":"test"}},"geometry":{{"type":"Point","coordinates":[{lon},{lat}]}}}}{sep}"#
-        )
-        .unwrap();
-    }
-    writeln!(f, "]}}").unwrap();
-    drop(f);
+    let dir = crate::common::random_incidents_dir(n);
     let store = Store::load(Some(dir.path())).unwrap();
     (dir, store)
 }

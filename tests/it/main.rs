@@ -9,4 +9,6 @@ mod gazetteer;
 mod geodesy;
 mod gnomonic;
 mod index;
+mod serve_gdal;
+mod server;
 mod validation;

@@ -1,0 +1,177 @@
+//! The border and gazetteer endpoints beyond the standard, under `/api`.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use chrono::Datelike;
+use serde_json::json;
+
+use super::error::ApiError;
+use super::ogc::{JSON, incident_filter};
+use super::params::{BORDER, FORMAT, INCIDENT_FILTERS, Kind, Param, Query, param, required};
+use super::{App, json_response};
+use crate::gazetteer::Gazetteer;
+use crate::model::BorderSource;
+use crate::store::{BANDS_KM, BorderChoice, DistanceError, check_point};
+
+/// `/api/distance`.
+pub const DISTANCE: &[Param] = &[
+    required("lon", Kind::Longitude, "Longitude of the point, degrees."),
+    required("lat", Kind::Latitude, "Latitude of the point, degrees."),
+];
+
+/// `/api/near-border`.
+pub const NEAR_BORDER: &[Param] = &[
+    required("km", Kind::Kilometres, "Corridor half-width, kilometres."),
+    param("side", Kind::Iso3, "Only incidents on this country's side of the line."),
+    param("datetime", Kind::Datetime, "Only incidents whose date interval meets this."),
+    param("event_type", Kind::EventType, "ACLED event type."),
+    param("limit", Kind::Limit, "Hits per page (nearest first)."),
+    param("offset", Kind::Offset, "Hits to skip."),
+];
+
+/// `/api/places/search`.
+pub const PLACE_SEARCH: &[Param] = &[
+    required("q", Kind::Text, "A place name in any spelling (Tinzawatin, Tinsauaten, I-n-Guezzam…)."),
+    param("limit", Kind::Limit, "Most matches returned (default 10)."),
+];
+
+fn border_choice(q: &Query, app: &App) -> Result<BorderChoice, ApiError> {
+    let choice = BorderChoice {
+        pair: q.parsed("border", Kind::Pair)?,
+        source: q.parsed::<BorderSource>("source", Kind::LineSource)?.unwrap_or_default(),
+    };
+    if let Some(pair) = choice.pair
+        && !app.store.borders.iter().any(|b| b.pair == pair)
+    {
+        let mut known: Vec<String> = app.store.borders.iter().map(|b| b.pair.to_string()).collect();
+        known.sort();
+        known.dedup();
+        return Err(ApiError::bad_value("border", format!("no border {pair} in the data"), &known.join(", ")));
+    }
+    Ok(choice)
+}
+
+fn distance_error(e: DistanceError) -> ApiError {
+    match e {
+        DistanceError::BadPoint(m) => ApiError::bad_value("lon/lat", m, "longitude -180..180, latitude -90..90"),
+        DistanceError::BadDistance(_) => ApiError::bad_value("km", e.to_string(), Kind::Kilometres.valid()),
+        DistanceError::UnknownBorder { .. } => ApiError::not_found(e.to_string()),
+    }
+}
+
+/// `GET /api/distance?lon=&lat=[&border=&source=]`: distance to the border, nearest point and sides.
+pub async fn distance(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let q = Query::parse(q.as_deref(), &[DISTANCE, BORDER, &[FORMAT]])?;
+    q.format()?;
+    let lon = q.number("lon", Kind::Longitude, (-180.0, 180.0))?.unwrap_or_default();
+    let lat = q.number("lat", Kind::Latitude, (-90.0, 90.0))?.unwrap_or_default();
+    let p = check_point(lon, lat).map_err(distance_error)?;
+    let report = app.store.report_point(p, border_choice(&q, &app)?).map_err(distance_error)?;
+    Ok(json_response(JSON, &report))
+}
+
+/// `GET /api/incidents/{id}/distance[?border=&source=]`: with the range its location uncertainty allows.
+pub async fn incident_distance(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let q = Query::parse(q.as_deref(), &[BORDER, &[FORMAT]])?;
+    q.format()?;
+    let incident = app.store.incident(&id).ok_or_else(|| ApiError::not_found(format!("no incident {id:?}")))?;
+    let report = app.store.report_incident(incident, border_choice(&q, &app)?).map_err(distance_error)?;
+    Ok(json_response(JSON, &report))
+}
+
+/// `GET /api/near-border?km=…`: incidents within `km` of the border, nearest first.
+pub async fn near_border(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let q = Query::parse(q.as_deref(), &[NEAR_BORDER, BORDER, &[FORMAT]])?;
+    q.format()?;
+    let km = q.number("km", Kind::Kilometres, (0.0, 2000.0))?.unwrap_or_default();
+    let choice = border_choice(&q, &app)?;
+    let (from, to) = q.datetime()?;
+    let filter = crate::store::IncidentFilter {
+        from,
+        to,
+        event_type: q.parsed("event_type", Kind::EventType)?,
+        ..Default::default()
+    };
+    let side = q.parsed("side", Kind::Iso3)?;
+    let (limit, offset) = (q.limit()?, q.offset()?);
+    let hits = app.store.incidents_near_border(km, choice, side, &filter).map_err(distance_error)?;
+    let page: Vec<_> = hits.iter().skip(offset).take(limit).collect();
+    Ok(json_response(
+        JSON,
+        &json!({
+            "km": km, "border": choice.pair.map_or("any".to_string(), |p| p.to_string()), "source": choice.source,
+            "numberMatched": hits.len(), "numberReturned": page.len(), "hits": page,
+        }),
+    ))
+}
+
+/// `GET /api/places/search?q=`: places by any spelling, best first.
+pub async fn places_search(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let q = Query::parse(q.as_deref(), &[PLACE_SEARCH, &[FORMAT]])?;
+    q.format()?;
+    let name = q.text("q").ok_or_else(|| ApiError::bad_value("q", "q is empty", Kind::Text.valid()))?;
+    let limit = q.integer("limit", Kind::Limit, 1, 100)?.unwrap_or(10) as usize;
+    let store = &app.store;
+    let matches: Vec<_> = Gazetteer::new(&store.places)
+        .search(&name, limit)
+        .into_iter()
+        .map(|m| {
+            let p = &store.places[m.place];
+            json!({
+                "id": p.id, "name": p.name, "alternate_names": p.alternate_names, "country": p.country,
+                "kind": p.kind, "lon": p.position.x, "lat": p.position.y,
+                "matched_name": m.matched_name, "distance": m.distance,
+            })
+        })
+        .collect();
+    Ok(json_response(JSON, &json!({"q": name, "matches": matches})))
+}
+
+/// `GET /api/claims`: every quantitative claim of the source documents, checked.
+pub async fn claims(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
+    Ok(json_response(JSON, &json!({"claims": app.store.check_claims()})))
+}
+
+/// `GET /api/stats`: counts by month, event type, side and distance band to the nearest border, for the
+/// incidents the same filters as the items endpoint select.
+pub async fn stats(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let q = Query::parse(q.as_deref(), &[super::openapi::STATS_SELECTION, INCIDENT_FILTERS, &[FORMAT]])?;
+    q.format()?;
+    let store = &app.store;
+    let selected = store.select_incidents(&incident_filter(&q)?);
+    let facts = store.incident_facts();
+    let mut by_month: BTreeMap<String, (usize, u64)> = BTreeMap::new();
+    let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_side: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_band: BTreeMap<&str, usize> = BANDS_KM.iter().map(|b| (b.2, 0)).collect();
+    for &i in &selected {
+        let (incident, f) = (&store.incidents[i as usize], &facts[i as usize]);
+        let month = by_month
+            .entry(format!("{:04}-{:02}", incident.event_date.year(), incident.event_date.month()))
+            .or_default();
+        month.0 += 1;
+        month.1 += u64::from(incident.fatalities.or(incident.fatalities_low).unwrap_or(0));
+        *by_type.entry(incident.event_type.as_str()).or_default() += 1;
+        *by_side.entry(f.country.map_or("outside".into(), |c| c.to_string())).or_default() += 1;
+        let km = f.border_distance_m / 1000.0;
+        let band = BANDS_KM.iter().find(|(lo, hi, _)| km >= *lo && km < *hi).map_or(">100", |b| b.2);
+        *by_band.entry(band).or_default() += 1;
+    }
+    let months: Vec<_> =
+        by_month.into_iter().map(|(m, (n, f))| json!({"month": m, "incidents": n, "fatalities": f})).collect();
+    let bands: Vec<_> = BANDS_KM.iter().map(|b| json!({"band_km": b.2, "incidents": by_band[b.2]})).collect();
+    Ok(json_response(
+        JSON,
+        &json!({
+            "total": selected.len(), "by_month": months, "by_event_type": by_type, "by_side": by_side,
+            "by_distance_band": bands,
+        }),
+    ))
+}

@@ -1,0 +1,214 @@
+//! `borderline serve`: the web map, an OGC API – Features service GIS clients add as a live layer, and the
+//! border and place queries, from one process (axum on tokio).
+//!
+//! [`router`] builds the whole application, so tests drive it in-process; [`serve`] binds it to a socket,
+//! logs requests and stops cleanly on SIGINT or SIGTERM.
+
+pub mod api;
+mod error;
+pub mod features;
+pub mod ogc;
+pub mod openapi;
+pub mod params;
+mod web;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+
+pub use error::ApiError;
+pub use web::CSP;
+
+use crate::store::Store;
+
+/// The longest query string accepted, bytes.
+pub const MAX_QUERY_BYTES: usize = 4096;
+/// The largest request body accepted, bytes (every endpoint is read-only).
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// What the handlers share: the data, with every incident measured.
+#[derive(Clone)]
+pub struct App {
+    /// The loaded data.
+    pub store: Arc<Store>,
+}
+
+/// How the server is set up.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Origins allowed to read the API from other sites (CORS): exact origins such as
+    /// `https://example.org`, or `*` for any. Empty: same origin only.
+    pub cors_origins: Vec<String>,
+    /// Log every request (method, path, status, time) at INFO level.
+    pub log_requests: bool,
+}
+
+/// The whole application. Measures every incident first (their distances and sides are features'
+/// properties), unless that was already done.
+pub fn router(store: Arc<Store>, options: &Options) -> Router {
+    store.incident_facts();
+    let app = App { store };
+    let mut router = Router::new()
+        .route("/", get(web::index))
+        .route("/ogc", get(ogc::landing))
+        .route("/ogc/", get(ogc::landing))
+        .route("/ogc/conformance", get(ogc::conformance))
+        .route("/ogc/api", get(ogc::api))
+        .route("/ogc/collections", get(ogc::collections))
+        .route("/ogc/collections/{id}", get(ogc::collection))
+        .route("/ogc/collections/{id}/items", get(ogc::items))
+        .route("/ogc/collections/{id}/items/{fid}", get(ogc::item))
+        .route("/ogc/collections/{id}/queryables", get(ogc::queryables))
+        .route("/api/distance", get(api::distance))
+        .route("/api/incidents/{id}/distance", get(api::incident_distance))
+        .route("/api/near-border", get(api::near_border))
+        .route("/api/places/search", get(api::places_search))
+        .route("/api/claims", get(api::claims))
+        .route("/api/stats", get(api::stats))
+        .route("/{*path}", get(web::asset))
+        .fallback(|| async { ApiError::not_found("no such page") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::other(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "only GET and HEAD are served")
+        })
+        .with_state(app)
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(limit_query))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    if !options.cors_origins.is_empty() {
+        router = router.layer(cors(&options.cors_origins));
+    }
+    if options.log_requests {
+        router = router.layer(middleware::from_fn(log_request));
+    }
+    router
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
+    };
+    CorsLayer::new().allow_origin(allow).allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+}
+
+/// Refuses overlong query strings before any handler parses them.
+async fn limit_query(request: Request, next: Next) -> Response {
+    if request.uri().query().is_some_and(|q| q.len() > MAX_QUERY_BYTES) {
+        return ApiError::other(
+            StatusCode::URI_TOO_LONG,
+            "QueryTooLong",
+            format!("the query string is over {MAX_QUERY_BYTES} bytes"),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// `nosniff` everywhere; on pages, a Content-Security-Policy without inline script, no framing and no
+/// referrer.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    let html = headers.get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if html {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    }
+    response
+}
+
+async fn log_request(request: Request, next: Next) -> Response {
+    let (method, uri) = (request.method().clone(), request.uri().clone());
+    let start = Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(%method, %uri, status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "request");
+    response
+}
+
+/// `http://host` as the client addressed this server (links in answers are absolute).
+pub fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)));
+    let scheme = match headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) {
+        Some("https") => "https",
+        _ => "http",
+    };
+    format!("{scheme}://{}", host.unwrap_or("localhost"))
+}
+
+/// A JSON answer with this content type.
+pub fn json_response(content_type: &'static str, value: &impl Serialize) -> Response {
+    let body = serde_json::to_vec(value).expect("serialising a value to memory cannot fail");
+    ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body).into_response()
+}
+
+/// Serves `store` on `addr` until SIGINT or SIGTERM, printing the URLs to open.
+pub async fn serve(store: Store, addr: SocketAddr, options: Options) -> std::io::Result<()> {
+    let started = Instant::now();
+    let store = Arc::new(store);
+    let measuring = store.clone();
+    tokio::task::spawn_blocking(move || {
+        measuring.incident_facts();
+    })
+    .await
+    .map_err(std::io::Error::other)?;
+    tracing::info!(
+        incidents = store.incidents.len(),
+        seconds = started.elapsed().as_secs_f64(),
+        "measured every incident"
+    );
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    let host = if local.ip().is_unspecified() { format!("127.0.0.1:{}", local.port()) } else { local.to_string() };
+    println!("borderline is serving {} incidents", store.incidents.len());
+    println!("  map:         http://{host}/");
+    println!(
+        "  OGC API:     http://{host}/ogc   (QGIS: Layer ▸ Add Layer ▸ Add WFS / OGC API – Features Layer, new connection, this URL)"
+    );
+    println!("  API docs:    http://{host}/ogc/api");
+    if !local.ip().is_loopback() {
+        println!("  note: listening on {} — reachable from other machines", local.ip());
+    }
+    println!("Stop with Ctrl-C.");
+    let app = router(store, &options);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    println!("borderline stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

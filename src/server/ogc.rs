@@ -1,0 +1,415 @@
+//! OGC API – Features, Part 1 (Core, GeoJSON, OpenAPI 3.0), rooted at `/ogc`.
+
+use std::fmt::Write as _;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::error::ApiError;
+use super::features::{self, bbox_of, boxes_meet};
+use super::params::{self, CRS84, FORMAT, INCIDENT_FILTERS, ITEMS, Kind, Param, Query};
+use super::{App, base_url, json_response};
+use crate::model::EventType;
+use crate::store::IncidentFilter;
+
+/// Media types.
+pub const GEOJSON: &str = "application/geo+json";
+/// JSON.
+pub const JSON: &str = "application/json";
+/// The OpenAPI document.
+pub const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
+/// Queryables.
+pub const SCHEMA: &str = "application/schema+json";
+
+/// The conformance classes implemented.
+pub const CONFORMANCE: &[&str] = &[
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+];
+
+/// The collections served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Collection {
+    /// Incidents (points, with time).
+    Incidents,
+    /// The gazetteer.
+    Places,
+    /// Border lines, one feature per pair and source.
+    Borders,
+    /// Country polygons.
+    Countries,
+}
+
+impl Collection {
+    /// All of them, in the order listed.
+    pub const ALL: [Collection; 4] =
+        [Collection::Incidents, Collection::Places, Collection::Borders, Collection::Countries];
+
+    /// The collection id in URLs.
+    pub fn id(self) -> &'static str {
+        match self {
+            Collection::Incidents => "incidents",
+            Collection::Places => "places",
+            Collection::Borders => "borders",
+            Collection::Countries => "countries",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Collection::Incidents => "Incidents",
+            Collection::Places => "Places",
+            Collection::Borders => "Borders",
+            Collection::Countries => "Countries",
+        }
+    }
+
+    fn description(self) -> &'static str {
+        match self {
+            Collection::Incidents => {
+                "Conflict incidents (ACLED-style properties), each with its exact WGS84 distance to the nearest border, the side of that line and the country polygon it lies in, and the distance range its location uncertainty allows."
+            }
+            Collection::Places => {
+                "The gazetteer: towns and sites with every known spelling and the source of their coordinates."
+            }
+            Collection::Borders => {
+                "International borders of the region, one feature per country pair and source (OpenStreetMap, Natural Earth); edges are WGS84 geodesics."
+            }
+            Collection::Countries => {
+                "Country polygons of the region (OpenStreetMap), which decide on which side a point lies."
+            }
+        }
+    }
+
+    fn from_id(id: &str) -> Result<Collection, ApiError> {
+        Collection::ALL.into_iter().find(|c| c.id() == id).ok_or_else(|| {
+            ApiError::not_found(format!("no collection {id:?}; collections: incidents, places, borders, countries"))
+        })
+    }
+
+    /// The query parameters of its items.
+    pub fn item_params(self) -> &'static [&'static [Param]] {
+        match self {
+            Collection::Incidents => &[ITEMS, INCIDENT_FILTERS],
+            _ => &[ITEMS],
+        }
+    }
+}
+
+fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
+    json!({"href": href, "rel": rel, "type": kind, "title": title})
+}
+
+/// `GET /ogc`: the landing page.
+pub async fn landing(State(app): State<App>, headers: HeaderMap, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
+    let base = base_url(&headers);
+    Ok(json_response(
+        JSON,
+        &json!({
+            "title": "borderline",
+            "description": format!(
+                "Border incidents of the Sahel measured on the WGS84 ellipsoid: {} incidents, {} places, {} border lines, {} countries.",
+                app.store.incidents.len(), app.store.places.len(), app.store.borders.len(), app.store.countries.len()
+            ),
+            "links": [
+                link(format!("{base}/ogc"), "self", JSON, "This document"),
+                link(format!("{base}/ogc/api"), "service-desc", OPENAPI, "The API definition (OpenAPI 3.0)"),
+                link(format!("{base}/ogc/conformance"), "conformance", JSON, "Conformance classes implemented"),
+                link(format!("{base}/ogc/collections"), "data", JSON, "The feature collections"),
+                link(format!("{base}/"), "alternate", "text/html", "The map"),
+            ]
+        }),
+    ))
+}
+
+/// `GET /ogc/conformance`.
+pub async fn conformance(RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
+    Ok(json_response(JSON, &json!({"conformsTo": CONFORMANCE})))
+}
+
+/// `GET /ogc/api`: the OpenAPI document.
+pub async fn api(headers: HeaderMap, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
+    Ok(json_response(OPENAPI, &super::openapi::document(&base_url(&headers))))
+}
+
+fn collection_json(app: &App, base: &str, c: Collection) -> Value {
+    let store = &app.store;
+    let bbox = match c {
+        Collection::Incidents => bbox_of(store.incidents.iter().map(|i| i.position)),
+        Collection::Places => bbox_of(store.places.iter().map(|p| p.position)),
+        Collection::Borders => bbox_of(store.borders.iter().flat_map(|b| b.parts.iter().flatten().copied())),
+        Collection::Countries => bbox_of(store.countries.iter().flat_map(|c| {
+            c.area.0.iter().flat_map(|p| p.exterior().0.iter().map(|v| crate::model::LonLat { x: v.x, y: v.y }))
+        })),
+    };
+    let mut extent = json!({
+        "spatial": {"bbox": [bbox.map_or(vec![-180.0, -90.0, 180.0, 90.0], |b| vec![b.west, b.south, b.east, b.north])], "crs": CRS84}
+    });
+    if c == Collection::Incidents {
+        let start = store.incidents.iter().map(|i| i.dates.start).min();
+        let end = store.incidents.iter().map(|i| i.dates.end).max();
+        let t = |d: Option<chrono::NaiveDate>, time: &str| d.map(|d| format!("{d}T{time}Z"));
+        extent["temporal"] = json!({
+            "interval": [[t(start, "00:00:00"), t(end, "23:59:59")]],
+            "trs": "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+        });
+    }
+    let id = c.id();
+    json!({
+        "id": id,
+        "title": c.title(),
+        "description": c.description(),
+        "itemType": "feature",
+        "crs": [CRS84],
+        "extent": extent,
+        "links": [
+            link(format!("{base}/ogc/collections/{id}"), "self", JSON, c.title()),
+            link(format!("{base}/ogc/collections/{id}/items"), "items", GEOJSON, &format!("{} (GeoJSON)", c.title())),
+            link(format!("{base}/ogc/collections/{id}/queryables"), "http://www.opengis.net/def/rel/ogc/1.0/queryables", SCHEMA, "Queryable properties"),
+        ]
+    })
+}
+
+/// `GET /ogc/collections`.
+pub async fn collections(
+    State(app): State<App>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
+    let base = base_url(&headers);
+    let list: Vec<Value> = Collection::ALL.iter().map(|&c| collection_json(&app, &base, c)).collect();
+    Ok(json_response(
+        JSON,
+        &json!({
+            "links": [link(format!("{base}/ogc/collections"), "self", JSON, "The feature collections")],
+            "collections": list,
+        }),
+    ))
+}
+
+/// `GET /ogc/collections/{id}`.
+pub async fn collection(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let c = Collection::from_id(&id)?;
+    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
+    Ok(json_response(JSON, &collection_json(&app, &base_url(&headers), c)))
+}
+
+/// The incident filter a query asks for.
+pub fn incident_filter(q: &Query) -> Result<IncidentFilter, ApiError> {
+    let (from, to) = q.datetime()?;
+    Ok(IncidentFilter {
+        bbox: q.bbox()?,
+        from,
+        to,
+        event_type: q.parsed::<EventType>("event_type", Kind::EventType)?,
+        sub_event_type: q.text("sub_event_type"),
+        actor: q.text("actor"),
+        country: q.text("country"),
+        source: q.text("source"),
+        fatalities_min: q.integer("fatalities_min", Kind::Count, 0, u32::MAX as u64)?.map(|n| n as u32),
+        fatalities_max: q.integer("fatalities_max", Kind::Count, 0, u32::MAX as u64)?.map(|n| n as u32),
+        side: q.parsed("side", Kind::Iso3)?,
+        within_km: q.number("within_km", Kind::Kilometres, (0.0, 2000.0))?,
+    })
+}
+
+/// The URL of this items page with another offset.
+fn page_url(base: &str, id: &str, q: &Query, offset: usize) -> String {
+    let mut url = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in q.pairs().iter().filter(|(n, _)| n != "offset") {
+        url.append_pair(name, value);
+    }
+    url.append_pair("offset", &offset.to_string());
+    format!("{base}/ogc/collections/{id}/items?{}", url.finish())
+}
+
+/// `GET /ogc/collections/{id}/items`.
+pub async fn items(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let c = Collection::from_id(&id)?;
+    let q = Query::parse(q.as_deref(), c.item_params())?;
+    q.format()?;
+    let (limit, offset) = (q.limit()?, q.offset()?);
+    let store = &app.store;
+    let mut features = Vec::with_capacity(limit.min(1000) * 700);
+    let (matched, returned) = match c {
+        Collection::Incidents => {
+            let selected = store.select_incidents(&incident_filter(&q)?);
+            let page = selected
+                .get(offset.min(selected.len())..(offset.saturating_add(limit)).min(selected.len()))
+                .unwrap_or(&[]);
+            let facts = store.incident_facts();
+            for (n, &i) in page.iter().enumerate() {
+                if n > 0 {
+                    features.push(b',');
+                }
+                features::write_incident(&mut features, &store.incidents[i as usize], &facts[i as usize]);
+            }
+            (selected.len(), page.len())
+        }
+        other => {
+            let bbox = q.bbox()?;
+            q.datetime()?;
+            let all: Vec<Value> = match other {
+                Collection::Places => store
+                    .places
+                    .iter()
+                    .filter(|p| bbox.is_none_or(|b| b.contains(p.position.x, p.position.y)))
+                    .map(|p| features::place(store, p))
+                    .collect(),
+                Collection::Borders => store
+                    .borders
+                    .iter()
+                    .filter(|b| {
+                        bbox.is_none_or(|q| {
+                            bbox_of(b.parts.iter().flatten().copied()).is_some_and(|f| boxes_meet(&f, &q))
+                        })
+                    })
+                    .map(features::border)
+                    .collect(),
+                _ => store
+                    .countries
+                    .iter()
+                    .filter(|c| {
+                        bbox.is_none_or(|q| {
+                            let outline =
+                                c.area.0.iter().flat_map(|p| {
+                                    p.exterior().0.iter().map(|v| crate::model::LonLat { x: v.x, y: v.y })
+                                });
+                            bbox_of(outline).is_some_and(|f| boxes_meet(&f, &q))
+                        })
+                    })
+                    .map(features::country)
+                    .collect(),
+            };
+            let page = all.iter().skip(offset).take(limit);
+            let mut returned = 0;
+            for (n, f) in page.enumerate() {
+                if n > 0 {
+                    features.push(b',');
+                }
+                serde_json::to_writer(&mut features, f).expect("writing JSON to memory cannot fail");
+                returned += 1;
+            }
+            (all.len(), returned)
+        }
+    };
+    let base = base_url(&headers);
+    let mut links = vec![
+        link(page_url(&base, &id, &q, offset), "self", GEOJSON, "This page"),
+        link(format!("{base}/ogc/collections/{id}"), "collection", JSON, "The collection"),
+    ];
+    if offset + returned < matched {
+        links.push(link(page_url(&base, &id, &q, offset + limit), "next", GEOJSON, "Next page"));
+    }
+    if offset > 0 {
+        links.push(link(page_url(&base, &id, &q, offset.saturating_sub(limit)), "prev", GEOJSON, "Previous page"));
+    }
+    let mut body = Vec::with_capacity(features.len() + 1024);
+    let mut head = String::new();
+    let _ = write!(
+        head,
+        r#"{{"type":"FeatureCollection","numberMatched":{matched},"numberReturned":{returned},"timeStamp":"{}","links":{},"features":["#,
+        chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y-%m-%dT%H:%M:%SZ"),
+        Value::Array(links)
+    );
+    body.extend_from_slice(head.as_bytes());
+    body.extend_from_slice(&features);
+    body.extend_from_slice(b"]}");
+    Ok(bytes_response(GEOJSON, body))
+}
+
+/// `GET /ogc/collections/{id}/items/{featureId}`.
+pub async fn item(
+    State(app): State<App>,
+    Path((id, fid)): Path<(String, String)>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let c = Collection::from_id(&id)?;
+    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
+    let store = &app.store;
+    let missing = || ApiError::not_found(format!("no feature {fid:?} in collection {id}"));
+    let mut feature: Value = match c {
+        Collection::Incidents => {
+            let index = store.incident_number(&fid).ok_or_else(missing)? as usize;
+            let mut out = Vec::new();
+            features::write_incident(&mut out, &store.incidents[index], &store.incident_facts()[index]);
+            serde_json::from_slice(&out).expect("the feature was just written as JSON")
+        }
+        Collection::Places => features::place(store, store.places.iter().find(|p| p.id == fid).ok_or_else(missing)?),
+        Collection::Borders => features::border(store.borders.iter().find(|b| b.id == fid).ok_or_else(missing)?),
+        Collection::Countries => {
+            features::country(store.countries.iter().find(|c| c.iso3.as_str() == fid).ok_or_else(missing)?)
+        }
+    };
+    let base = base_url(&headers);
+    let encoded: String = form_urlencoded::byte_serialize(fid.as_bytes()).collect();
+    feature["links"] = json!([
+        link(format!("{base}/ogc/collections/{id}/items/{encoded}"), "self", GEOJSON, "This feature"),
+        link(format!("{base}/ogc/collections/{id}"), "collection", JSON, "The collection"),
+    ]);
+    Ok(json_response(GEOJSON, &feature))
+}
+
+/// `GET /ogc/collections/{id}/queryables`: the properties the items endpoint filters on.
+pub async fn queryables(
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let c = Collection::from_id(&id)?;
+    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
+    let base = base_url(&headers);
+    let mut properties = serde_json::Map::new();
+    properties.insert("geometry".into(), json!({"$ref": "https://geojson.org/schema/Geometry.json"}));
+    if c == Collection::Incidents {
+        properties.insert("datetime".into(), json!({"type": "string", "format": "date", "description": "The incident's date interval (event_date and its precision)"}));
+        for p in INCIDENT_FILTERS {
+            let mut schema = p.kind.schema();
+            schema["description"] = p.description.into();
+            properties.insert(p.name.into(), schema);
+        }
+    }
+    Ok(json_response(
+        SCHEMA,
+        &json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": format!("{base}/ogc/collections/{id}/queryables"),
+            "type": "object",
+            "title": c.title(),
+            "properties": properties,
+            "additionalProperties": false,
+        }),
+    ))
+}
+
+fn bytes_response(content_type: &'static str, body: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body).into_response()
+}
+
+/// Parameters of the items endpoint for incidents, for the OpenAPI document.
+pub fn incident_item_params() -> Vec<&'static Param> {
+    ITEMS.iter().chain(INCIDENT_FILTERS.iter()).collect()
+}
+
+/// For the OpenAPI document: `f` alone.
+pub fn format_only() -> Vec<&'static Param> {
+    vec![&params::FORMAT]
+}

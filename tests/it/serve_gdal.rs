@@ -1,0 +1,119 @@
+//! `borderline serve` through a real socket: raw HTTP, GDAL's OGC API – Features driver as a real GIS
+//! client, and a clean stop on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use borderline::Store;
+use borderline::model::BBox;
+
+/// A running `borderline serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    base: String,
+}
+
+impl Server {
+    fn start(data: Option<&Path>) -> Server {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_borderline"));
+        if let Some(dir) = data {
+            cmd.arg("--data").arg(dir);
+        }
+        let mut child = cmd
+            .args(["serve", "--addr", "127.0.0.1:0", "--quiet"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start borderline serve");
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let base = loop {
+            let line = lines.next().expect("server exited before printing its URLs").unwrap();
+            if let Some(rest) = line.trim().strip_prefix("OGC API:") {
+                break rest.split_whitespace().next().unwrap().trim_end_matches("/ogc").to_string();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ogrinfo(args: &[&str]) -> (String, String) {
+    let out = Command::new("ogrinfo").args(args).output().unwrap_or_else(|e| {
+        panic!("ogrinfo (GDAL) is needed for these tests: {e}; `bash tools/test.sh` installs gdal-bin")
+    });
+    let (stdout, stderr) =
+        (String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string());
+    assert!(out.status.success(), "ogrinfo {args:?} failed: {stderr}");
+    (stdout, stderr)
+}
+
+fn features(ogrinfo_output: &str) -> usize {
+    ogrinfo_output.lines().filter(|l| l.starts_with("OGRFeature(")).count()
+}
+
+#[test]
+fn a_raw_http_request_over_the_socket_is_answered() {
+    let server = Server::start(None);
+    let addr = server.base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(stream, "GET /ogc/conformance HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("conf/core"));
+}
+
+#[test]
+fn gdal_lists_the_collections_and_reads_every_incident_across_pages() {
+    let server = Server::start(None);
+    let url = format!("OAPIF:{}/ogc", server.base);
+    let (list, warnings) = ogrinfo(&["-ro", &url]);
+    for layer in ["incidents", "places", "borders", "countries"] {
+        assert!(list.contains(&format!(": {layer} (")), "{layer} not listed: {list}");
+    }
+    assert!(warnings.trim().is_empty(), "GDAL said: {warnings}");
+    // Seven features a page: five pages, followed through the next links.
+    let (all, warnings) = ogrinfo(&["-ro", "-al", "-q", "-oo", "PAGE_SIZE=7", &url, "incidents"]);
+    assert_eq!(features(&all), 33);
+    assert!(warnings.trim().is_empty(), "GDAL said: {warnings}");
+    assert!(all.contains("border_distance_m (Real) ="), "{all}");
+    let (summary, _) = ogrinfo(&["-ro", "-so", &url, "incidents"]);
+    assert!(summary.contains("Feature Count: 33") && summary.contains("border_side: String"), "{summary}");
+}
+
+#[test]
+fn gdal_reads_thousands_of_incidents_and_a_bbox_returns_exactly_those_inside() {
+    let dir = crate::common::random_incidents_dir(2_500);
+    let store = Store::load(Some(dir.path())).unwrap();
+    let server = Server::start(Some(dir.path()));
+    let url = format!("OAPIF:{}/ogc", server.base);
+    let (all, warnings) = ogrinfo(&["-ro", "-al", "-q", &url, "incidents"]);
+    assert_eq!(features(&all), 2_500);
+    assert!(warnings.trim().is_empty(), "GDAL said: {warnings}");
+    let b = BBox { west: -1.5, south: 19.0, east: 2.25, north: 22.5 };
+    let want = store.incident_index.count_in_bbox(&b);
+    assert!(want > 100);
+    let (inside, warnings) = ogrinfo(&["-ro", "-al", "-q", "-spat", "-1.5", "19", "2.25", "22.5", &url, "incidents"]);
+    assert_eq!(features(&inside), want);
+    assert!(warnings.trim().is_empty(), "GDAL said: {warnings}");
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let mut server = Server::start(None);
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "exit status {status}");
+}

@@ -1,0 +1,361 @@
+//! The HTTP server, driven in-process through its router, and through a real socket by GDAL.
+
+use std::sync::{Arc, OnceLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use borderline::Store;
+use borderline::server::{Options, openapi, router};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::common::store;
+
+fn app() -> Router {
+    static STORE: OnceLock<Arc<Store>> = OnceLock::new();
+    let store = STORE.get_or_init(|| Arc::new(Store::embedded().unwrap()));
+    router(store.clone(), &Options::default())
+}
+
+/// A response: status, headers, body.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn content_type(&self) -> &str {
+        self.headers.get(header::CONTENT_TYPE).map_or("", |v| v.to_str().unwrap())
+    }
+}
+
+async fn send(app: Router, request: Request<Body>) -> Answer {
+    let response = app.oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Answer { status, headers, body }
+}
+
+async fn get(path: &str) -> Answer {
+    let request = Request::get(path).header(header::HOST, "example.test:8080").body(Body::empty()).unwrap();
+    send(app(), request).await
+}
+
+async fn ok_json(path: &str) -> Value {
+    let a = get(path).await;
+    assert_eq!(a.status, StatusCode::OK, "{path}: {}", String::from_utf8_lossy(&a.body));
+    a.json()
+}
+
+fn link<'a>(doc: &'a Value, rel: &str) -> Option<&'a Value> {
+    doc["links"].as_array().unwrap().iter().find(|l| l["rel"] == rel)
+}
+
+/// The path and query of an absolute link.
+fn local(href: &str) -> String {
+    href.strip_prefix("http://example.test:8080").unwrap_or_else(|| panic!("link {href} is not absolute")).to_string()
+}
+
+#[tokio::test]
+async fn the_landing_page_has_what_qgis_needs() {
+    let doc = ok_json("/ogc").await;
+    let desc = link(&doc, "service-desc").expect("service-desc link");
+    assert_eq!(desc["type"], "application/vnd.oai.openapi+json;version=3.0");
+    assert_eq!(link(&doc, "data").unwrap()["href"], "http://example.test:8080/ogc/collections");
+    assert_eq!(link(&doc, "conformance").unwrap()["href"], "http://example.test:8080/ogc/conformance");
+    assert!(link(&doc, "self").is_some());
+    let conformance = ok_json("/ogc/conformance").await;
+    let classes: Vec<&str> =
+        conformance["conformsTo"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+    for class in ["conf/core", "conf/geojson", "conf/oas30"] {
+        assert!(classes.iter().any(|c| c.ends_with(class)), "{class} missing");
+    }
+    // JSON on request, by header or by f.
+    let request = Request::get("/ogc").header(header::ACCEPT, "application/json").body(Body::empty()).unwrap();
+    assert_eq!(send(app(), request).await.content_type(), "application/json");
+    assert_eq!(get("/ogc?f=json").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn collections_describe_their_extent_and_items() {
+    let doc = ok_json("/ogc/collections").await;
+    let ids: Vec<&str> = doc["collections"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["incidents", "places", "borders", "countries"]);
+    for c in doc["collections"].as_array().unwrap() {
+        let bbox = c["extent"]["spatial"]["bbox"][0].as_array().unwrap();
+        assert_eq!(bbox.len(), 4);
+        let items = link(c, "items").unwrap();
+        assert_eq!(items["type"], "application/geo+json");
+        let one = ok_json(&format!("/ogc/collections/{}", c["id"].as_str().unwrap())).await;
+        assert_eq!(one["id"], c["id"]);
+    }
+    let incidents = ok_json("/ogc/collections/incidents").await;
+    let interval = &incidents["extent"]["temporal"]["interval"][0];
+    assert!(
+        interval[0].as_str().unwrap().ends_with('Z') && interval[1].as_str().unwrap() >= interval[0].as_str().unwrap()
+    );
+    // The embedded incidents' box.
+    let s = store();
+    let west = s.incidents.iter().map(|i| i.position.x).fold(f64::INFINITY, f64::min);
+    assert_eq!(incidents["extent"]["spatial"]["bbox"][0][0].as_f64().unwrap(), west);
+}
+
+#[tokio::test]
+async fn paging_through_next_links_reads_every_incident_once_in_order() {
+    let mut path = "/ogc/collections/incidents/items?limit=5".to_string();
+    let mut ids = Vec::new();
+    let mut pages = 0;
+    loop {
+        let a = get(&path).await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert_eq!(a.content_type(), "application/geo+json");
+        let page = a.json();
+        assert_eq!(page["numberMatched"], 33);
+        assert_eq!(page["numberReturned"].as_u64().unwrap() as usize, page["features"].as_array().unwrap().len());
+        assert!(page["timeStamp"].as_str().unwrap().ends_with('Z'));
+        if pages > 0 {
+            assert_eq!(link(&page, "prev").unwrap()["type"], "application/geo+json");
+        }
+        ids.extend(page["features"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()));
+        pages += 1;
+        match link(&page, "next") {
+            Some(next) => {
+                assert_eq!(next["type"], "application/geo+json");
+                path = local(next["href"].as_str().unwrap());
+            }
+            None => break,
+        }
+    }
+    assert_eq!(pages, 7);
+    let want: Vec<String> = store().incidents.iter().map(|i| i.event_id.to_string()).collect();
+    assert_eq!(ids, want);
+}
+
+#[tokio::test]
+async fn incident_features_carry_their_border_distance_and_side() {
+    let doc = ok_json("/ogc/collections/incidents/items/MLI0001").await;
+    let p = &doc["properties"];
+    assert_eq!(doc["id"], "MLI0001");
+    let s = store();
+    let incident = s.incident("MLI0001").unwrap();
+    let exact = s.distance_to_border(incident.position, Default::default()).unwrap();
+    assert!((p["border_distance_m"].as_f64().unwrap() - exact.distance_m).abs() < 1e-3);
+    assert_eq!(p["border"], exact.border.to_string());
+    assert_eq!(p["border_side"], exact.side_of_line.to_string());
+    assert!(p["border_distance_min_m"].as_f64().unwrap() <= p["border_distance_m"].as_f64().unwrap());
+    assert!(p["side_certain"].is_boolean() && p["country_side"].is_string());
+    assert_eq!(doc["geometry"]["coordinates"][0].as_f64().unwrap(), incident.position.x);
+    // Other collections' features, by id (a border id holds a slash, URL-encoded).
+    assert_eq!(ok_json("/ogc/collections/borders/items/DZA-MLI%2Fosm").await["properties"]["pair"], "DZA-MLI");
+    assert_eq!(ok_json("/ogc/collections/places/items/tinzaouatene").await["properties"]["border_side"], "MLI");
+    assert_eq!(ok_json("/ogc/collections/countries/items/MLI").await["geometry"]["type"], "MultiPolygon");
+}
+
+/// The event ids a query returns (one page of up to 10,000).
+async fn ids(query: &str) -> Vec<String> {
+    let page = ok_json(&format!("/ogc/collections/incidents/items?limit=10000&{query}")).await;
+    assert_eq!(page["numberMatched"], page["numberReturned"]);
+    page["features"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect()
+}
+
+fn expect(filter: impl Fn(&borderline::model::Incident, &borderline::store::IncidentFacts) -> bool) -> Vec<String> {
+    let s = store();
+    let facts = s.incident_facts();
+    s.incidents.iter().zip(facts).filter(|(i, f)| filter(i, f)).map(|(i, _)| i.event_id.to_string()).collect()
+}
+
+#[tokio::test]
+async fn bbox_datetime_and_property_filters_select_exactly_the_right_incidents() {
+    use chrono::NaiveDate;
+    let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let want =
+        expect(|i, _| i.position.x >= 0.0 && i.position.x <= 4.0 && i.position.y >= 18.0 && i.position.y <= 21.0);
+    assert!(!want.is_empty());
+    assert_eq!(ids("bbox=0,18,4,21").await, want);
+    assert_eq!(ids("bbox=0,18,0,4,21,0").await, want, "6-number bbox");
+    // Crossing the antimeridian is a valid box (nothing there).
+    assert!(ids("bbox=170,-10,-170,10").await.is_empty());
+    let want = expect(|i, _| i.dates.overlaps(Some(day("2024-07-25")), Some(day("2024-07-27"))));
+    assert!(!want.is_empty());
+    assert_eq!(ids("datetime=2024-07-25/2024-07-27").await, want);
+    assert_eq!(ids("datetime=2024-07-25T00:00:00Z/2024-07-27T12:00:00Z").await, want);
+    assert_eq!(ids("datetime=2020-01-01/..").await, expect(|i, _| i.dates.overlaps(Some(day("2020-01-01")), None)));
+    assert_eq!(ids("datetime=../2013-12-31").await, expect(|i, _| i.dates.overlaps(None, Some(day("2013-12-31")))));
+    assert_eq!(
+        ids("datetime=2024-07-27").await,
+        expect(|i, _| i.dates.overlaps(Some(day("2024-07-27")), Some(day("2024-07-27"))))
+    );
+    assert_eq!(ids("event_type=Battles").await, expect(|i, _| i.event_type.as_str() == "Battles"));
+    assert_eq!(
+        ids("actor=wagner").await,
+        expect(|i, _| (i.actor1.to_lowercase() + &i.actor2.to_lowercase()).contains("wagner"))
+    );
+    let tolls = ids("fatalities_min=10&fatalities_max=50").await;
+    assert_eq!(
+        tolls,
+        expect(|i, _| i.fatalities_high.or(i.fatalities).is_some_and(|f| f >= 10)
+            && i.fatalities_low.or(i.fatalities).is_some_and(|f| f <= 50))
+    );
+    assert_eq!(ids("side=DZA").await, expect(|_, f| f.country.is_some_and(|c| c.as_str() == "DZA")));
+    let near = ids("within_km=50").await;
+    assert_eq!(near, expect(|_, f| f.border_distance_m <= 50_000.0));
+    assert!(!near.is_empty() && near.len() < 33);
+    assert_eq!(
+        ids("country=mli&event_type=Battles").await,
+        expect(|i, _| i.country == "Mali".into() && i.event_type.as_str() == "Battles")
+    );
+}
+
+#[tokio::test]
+async fn every_bad_parameter_gets_a_4xx_that_names_it() {
+    for (path, status, parameter) in [
+        ("/ogc/collections/incidents/items?bbox=1,2,3", 400, Some("bbox")),
+        ("/ogc/collections/incidents/items?bbox=0,91,1,92", 400, Some("bbox")),
+        ("/ogc/collections/incidents/items?bbox=a,b,c,d", 400, Some("bbox")),
+        ("/ogc/collections/incidents/items?bbox=0,0,1,1&bbox-crs=EPSG:3857", 400, Some("bbox-crs")),
+        ("/ogc/collections/incidents/items?limit=abc", 400, Some("limit")),
+        ("/ogc/collections/incidents/items?limit=-1", 400, Some("limit")),
+        ("/ogc/collections/incidents/items?limit=0", 400, Some("limit")),
+        ("/ogc/collections/incidents/items?limit=100000", 400, Some("limit")),
+        ("/ogc/collections/incidents/items?offset=x", 400, Some("offset")),
+        ("/ogc/collections/incidents/items?datetime=yesterday", 400, Some("datetime")),
+        ("/ogc/collections/incidents/items?datetime=2024-13-01", 400, Some("datetime")),
+        ("/ogc/collections/incidents/items?datetime=2025-01-01/2024-01-01", 400, Some("datetime")),
+        ("/ogc/collections/incidents/items?event_type=Picnic", 400, Some("event_type")),
+        ("/ogc/collections/incidents/items?side=Mali", 400, Some("side")),
+        ("/ogc/collections/incidents/items?within_km=-5", 400, Some("within_km")),
+        ("/ogc/collections/incidents/items?limit=5&limit=6", 400, Some("limit")),
+        ("/ogc/collections/incidents/items?colour=red", 400, Some("colour")),
+        ("/ogc/collections/places/items?actor=x", 400, Some("actor")),
+        ("/ogc/collections/incidents/items?f=html", 400, Some("f")),
+        ("/ogc/collections/rivers/items", 404, None),
+        ("/ogc/collections/incidents/items/NOPE1", 404, None),
+        ("/api/distance?lon=2&lat=91", 400, Some("lat")),
+        ("/api/distance?lon=2", 400, Some("lat")),
+        ("/api/distance?lon=east&lat=1", 400, Some("lon")),
+        ("/api/distance?lon=2&lat=20&border=DZA-FRA", 400, Some("border")),
+        ("/api/distance?lon=2&lat=20&source=google", 400, Some("source")),
+        ("/api/incidents/NOPE1/distance", 404, None),
+        ("/api/near-border", 400, Some("km")),
+        ("/api/near-border?km=0", 400, Some("km")),
+        ("/api/places/search?q=", 400, Some("q")),
+        ("/nowhere", 404, None),
+    ] {
+        let a = get(path).await;
+        assert_eq!(a.status.as_u16(), status, "{path}: {}", String::from_utf8_lossy(&a.body));
+        let body = a.json();
+        assert!(body["code"].is_string() && body["description"].is_string(), "{path}: {body}");
+        if let Some(p) = parameter {
+            assert_eq!(body["parameter"], p, "{path}: {body}");
+            assert!(body["valid"].is_string(), "{path}: {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_border_and_place_endpoints_answer() {
+    let d = ok_json("/api/distance?lon=2.96778&lat=19.94861").await;
+    assert_eq!(d["side"]["iso3"], "MLI");
+    assert!(d["distance_m"].as_f64().unwrap() < 1_000.0 && d["nearest"]["lon"].is_number());
+    let ne = ok_json("/api/distance?lon=2.96778&lat=19.94861&border=DZA-MLI&source=naturalearth").await;
+    assert_eq!(ne["side_of_line"], "DZA");
+    let i = ok_json("/api/incidents/MLI0001/distance").await;
+    assert!(i["distance_min_m"].as_f64().unwrap() <= i["distance_m"].as_f64().unwrap());
+    let near = ok_json("/api/near-border?km=50&border=DZA-MLI").await;
+    let hits = near["hits"].as_array().unwrap();
+    assert_eq!(near["numberMatched"].as_u64().unwrap() as usize, hits.len());
+    assert!(hits.windows(2).all(|w| w[0]["distance_m"].as_f64() <= w[1]["distance_m"].as_f64()));
+    let found = ok_json("/api/places/search?q=Tinzawatin").await;
+    assert_eq!(found["matches"][0]["id"], "tinzaouatene");
+    let claims = ok_json("/api/claims").await;
+    assert!(claims["claims"].as_array().unwrap().len() >= 5);
+    let stats = ok_json("/api/stats").await;
+    let by_type: u64 = stats["by_event_type"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(by_type, 33);
+    assert_eq!(stats["total"], 33);
+    let months: u64 = stats["by_month"].as_array().unwrap().iter().map(|m| m["incidents"].as_u64().unwrap()).sum();
+    assert_eq!(months, 33);
+    let battles = ok_json("/api/stats?event_type=Battles").await;
+    assert_eq!(battles["total"].as_u64().unwrap() as usize, expect(|i, _| i.event_type.as_str() == "Battles").len());
+}
+
+#[tokio::test]
+async fn the_openapi_document_covers_every_endpoint_and_each_answers() {
+    let doc = ok_json("/ogc/api").await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.0"));
+    let paths = doc["paths"].as_object().unwrap();
+    assert_eq!(paths.len(), openapi::ENDPOINTS.len());
+    for e in openapi::ENDPOINTS {
+        let op = &paths[e.path]["get"];
+        assert!(op["responses"]["200"].is_object() && op["responses"]["400"].is_object(), "{}", e.path);
+        let path = e
+            .path
+            .replace("{collectionId}", "incidents")
+            .replace("{featureId}", "MLI0001")
+            .replace("{incidentId}", "MLI0001");
+        let required: Vec<String> = op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["in"] == "query" && p["required"] == true)
+            .map(|p| {
+                let name = p["name"].as_str().unwrap();
+                let value = match name {
+                    "lon" => "2",
+                    "lat" => "20",
+                    "km" => "25",
+                    _ => "Kidal",
+                };
+                format!("{name}={value}")
+            })
+            .collect();
+        let a = get(&format!("{path}?{}", required.join("&"))).await;
+        assert_eq!(a.status, StatusCode::OK, "{path}: {}", String::from_utf8_lossy(&a.body));
+        assert!(a.content_type().contains("json"), "{path}");
+    }
+    let queryables = ok_json("/ogc/collections/incidents/queryables").await;
+    assert!(queryables["properties"]["event_type"]["enum"].is_array());
+}
+
+#[tokio::test]
+async fn pages_are_safe_and_assets_cannot_escape_the_web_root() {
+    let page = get("/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.content_type().starts_with("text/html"));
+    let csp = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(page.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    assert!(!String::from_utf8_lossy(&page.body).contains("<script>"), "no inline script");
+    assert_eq!(get("/style.css").await.status, StatusCode::OK);
+    for path in ["/../Cargo.toml", "/%2e%2e/Cargo.toml", "/..%2fCargo.toml", "/vendor/", "/src/main.rs", "/.git/config"]
+    {
+        assert_eq!(get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    // JSON answers are not sniffed either.
+    assert_eq!(get("/ogc").await.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    // Overlong query strings and other methods are refused with a JSON explanation.
+    let long = format!("/ogc/collections/incidents/items?actor={}", "x".repeat(5000));
+    assert_eq!(get(&long).await.status, StatusCode::URI_TOO_LONG);
+    let post = send(app(), Request::post("/ogc").body(Body::from("{}")).unwrap()).await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(post.json()["code"], "MethodNotAllowed");
+}
+
+#[tokio::test]
+async fn cors_is_off_unless_configured() {
+    let request = || Request::get("/ogc").header(header::ORIGIN, "https://example.org").body(Body::empty()).unwrap();
+    let plain = send(app(), request()).await;
+    assert!(plain.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    let options = Options { cors_origins: vec!["https://example.org".into()], ..Default::default() };
+    let open = send(router(Arc::new(Store::embedded().unwrap()), &options), request()).await;
+    assert_eq!(open.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://example.org");
+}
