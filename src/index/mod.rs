@@ -4,11 +4,13 @@
 //! ellipsoid after a conservative box prefilter (see [`crate::geodesy::radius_envelope`]).
 
 mod countries;
+mod grid;
 mod ids;
 mod points;
 mod segments;
 
 pub use countries::CountryIndex;
+pub use grid::GridIndex;
 pub use ids::IdIndex;
 pub use points::PointIndex;
 pub use segments::{BorderHit, SegmentIndex, SegmentRef};

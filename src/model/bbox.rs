@@ -1,6 +1,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::LonLat;
+
 /// A longitude/latitude box `west,south,east,north` in degrees (the order of GeoJSON and OGC API `bbox`).
 ///
 /// `west > east` means the box crosses the antimeridian (e.g. `170,-10,-170,10`); [`BBox::parts`] splits it.
@@ -22,6 +24,21 @@ pub struct BBox {
 pub struct BBoxError(pub String);
 
 impl BBox {
+    /// The smallest box holding every point (none for no points). It never crosses the antimeridian.
+    pub fn around(points: impl IntoIterator<Item = LonLat>) -> Option<BBox> {
+        points.into_iter().fold(None, |b: Option<BBox>, p| {
+            Some(match b {
+                None => BBox { west: p.x, south: p.y, east: p.x, north: p.y },
+                Some(b) => BBox {
+                    west: b.west.min(p.x),
+                    south: b.south.min(p.y),
+                    east: b.east.max(p.x),
+                    north: b.north.max(p.y),
+                },
+            })
+        })
+    }
+
     /// Builds a box, checking ranges; `west > east` is allowed and means "crosses the antimeridian".
     pub fn new(west: f64, south: f64, east: f64, north: f64) -> Result<BBox, BBoxError> {
         let all = [west, south, east, north];

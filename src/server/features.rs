@@ -118,20 +118,6 @@ pub fn country(c: &Country) -> Value {
     })
 }
 
-/// The box around some lon/lat positions.
-pub fn bbox_of(points: impl IntoIterator<Item = crate::model::LonLat>) -> Option<BBox> {
-    let mut b: Option<BBox> = None;
-    for p in points {
-        b = Some(match b {
-            None => BBox { west: p.x, south: p.y, east: p.x, north: p.y },
-            Some(b) => {
-                BBox { west: b.west.min(p.x), south: b.south.min(p.y), east: b.east.max(p.x), north: b.north.max(p.y) }
-            }
-        });
-    }
-    b
-}
-
 /// Whether two boxes meet (either may cross the antimeridian).
 pub fn boxes_meet(a: &BBox, b: &BBox) -> bool {
     a.parts().iter().any(|a| {

@@ -13,7 +13,7 @@ pub mod params;
 mod web;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use axum::Router;
@@ -36,11 +36,33 @@ pub const MAX_QUERY_BYTES: usize = 4096;
 /// The largest request body accepted, bytes (every endpoint is read-only).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
-/// What the handlers share: the data, with every incident measured.
+/// What the handlers share: the data, with every incident measured, and each incident's feature as
+/// written the first time it was asked for (the data never changes while serving).
 #[derive(Clone)]
 pub struct App {
     /// The loaded data.
     pub store: Arc<Store>,
+    rendered: Arc<[OnceLock<Box<[u8]>>]>,
+}
+
+impl App {
+    fn new(store: Arc<Store>) -> App {
+        let rendered = (0..store.incidents.len()).map(|_| OnceLock::new()).collect();
+        App { store, rendered }
+    }
+
+    /// Incident `i` as a GeoJSON feature.
+    pub fn incident_json(&self, i: u32) -> &[u8] {
+        self.rendered[i as usize].get_or_init(|| {
+            let mut out = Vec::with_capacity(1024);
+            features::write_incident(
+                &mut out,
+                &self.store.incidents[i as usize],
+                &self.store.incident_facts()[i as usize],
+            );
+            out.into_boxed_slice()
+        })
+    }
 }
 
 /// How the server is set up.
@@ -57,7 +79,7 @@ pub struct Options {
 /// properties), unless that was already done.
 pub fn router(store: Arc<Store>, options: &Options) -> Router {
     store.incident_facts();
-    let app = App { store };
+    let app = App::new(store);
     let mut router = Router::new()
         .route("/", get(web::index))
         .route("/ogc", get(ogc::landing))

@@ -8,10 +8,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::error::ApiError;
-use super::features::{self, bbox_of, boxes_meet};
+use super::features::{self, boxes_meet};
 use super::params::{self, CRS84, FORMAT, INCIDENT_FILTERS, ITEMS, Kind, Param, Query};
 use super::{App, base_url, json_response};
-use crate::model::EventType;
+use crate::model::{BBox, EventType};
 use crate::store::IncidentFilter;
 
 /// Media types.
@@ -141,10 +141,10 @@ pub async fn api(headers: HeaderMap, RawQuery(q): RawQuery) -> Result<Response, 
 fn collection_json(app: &App, base: &str, c: Collection) -> Value {
     let store = &app.store;
     let bbox = match c {
-        Collection::Incidents => bbox_of(store.incidents.iter().map(|i| i.position)),
-        Collection::Places => bbox_of(store.places.iter().map(|p| p.position)),
-        Collection::Borders => bbox_of(store.borders.iter().flat_map(|b| b.parts.iter().flatten().copied())),
-        Collection::Countries => bbox_of(store.countries.iter().flat_map(|c| {
+        Collection::Incidents => BBox::around(store.incidents.iter().map(|i| i.position)),
+        Collection::Places => BBox::around(store.places.iter().map(|p| p.position)),
+        Collection::Borders => BBox::around(store.borders.iter().flat_map(|b| b.parts.iter().flatten().copied())),
+        Collection::Countries => BBox::around(store.countries.iter().flat_map(|c| {
             c.area.0.iter().flat_map(|p| p.exterior().0.iter().map(|v| crate::model::LonLat { x: v.x, y: v.y }))
         })),
     };
@@ -247,21 +247,14 @@ pub async fn items(
     q.format()?;
     let (limit, offset) = (q.limit()?, q.offset()?);
     let store = &app.store;
-    let mut features = Vec::with_capacity(limit.min(1000) * 700);
+    // Incidents are written once and kept (`App::incident_json`); the page is copied into the body once.
+    let mut incidents: Vec<&[u8]> = Vec::new();
+    let mut features = Vec::new();
     let (matched, returned) = match c {
         Collection::Incidents => {
-            let selected = store.select_incidents(&incident_filter(&q)?);
-            let page = selected
-                .get(offset.min(selected.len())..(offset.saturating_add(limit)).min(selected.len()))
-                .unwrap_or(&[]);
-            let facts = store.incident_facts();
-            for (n, &i) in page.iter().enumerate() {
-                if n > 0 {
-                    features.push(b',');
-                }
-                features::write_incident(&mut features, &store.incidents[i as usize], &facts[i as usize]);
-            }
-            (selected.len(), page.len())
+            let (matched, page) = store.page_incidents(&incident_filter(&q)?, offset, limit);
+            incidents = page.iter().map(|&i| app.incident_json(i)).collect();
+            (matched, page.len())
         }
         other => {
             let bbox = q.bbox()?;
@@ -278,7 +271,7 @@ pub async fn items(
                     .iter()
                     .filter(|b| {
                         bbox.is_none_or(|q| {
-                            bbox_of(b.parts.iter().flatten().copied()).is_some_and(|f| boxes_meet(&f, &q))
+                            BBox::around(b.parts.iter().flatten().copied()).is_some_and(|f| boxes_meet(&f, &q))
                         })
                     })
                     .map(features::border)
@@ -292,7 +285,7 @@ pub async fn items(
                                 c.area.0.iter().flat_map(|p| {
                                     p.exterior().0.iter().map(|v| crate::model::LonLat { x: v.x, y: v.y })
                                 });
-                            bbox_of(outline).is_some_and(|f| boxes_meet(&f, &q))
+                            BBox::around(outline).is_some_and(|f| boxes_meet(&f, &q))
                         })
                     })
                     .map(features::country)
@@ -321,7 +314,7 @@ pub async fn items(
     if offset > 0 {
         links.push(link(page_url(&base, &id, &q, offset.saturating_sub(limit)), "prev", GEOJSON, "Previous page"));
     }
-    let mut body = Vec::with_capacity(features.len() + 1024);
+    let size = features.len() + incidents.iter().map(|f| f.len() + 1).sum::<usize>();
     let mut head = String::new();
     let _ = write!(
         head,
@@ -329,8 +322,15 @@ pub async fn items(
         chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y-%m-%dT%H:%M:%SZ"),
         Value::Array(links)
     );
+    let mut body = Vec::with_capacity(head.len() + size + 2);
     body.extend_from_slice(head.as_bytes());
     body.extend_from_slice(&features);
+    for (n, f) in incidents.iter().enumerate() {
+        if n > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(f);
+    }
     body.extend_from_slice(b"]}");
     Ok(bytes_response(GEOJSON, body))
 }
@@ -348,10 +348,8 @@ pub async fn item(
     let missing = || ApiError::not_found(format!("no feature {fid:?} in collection {id}"));
     let mut feature: Value = match c {
         Collection::Incidents => {
-            let index = store.incident_number(&fid).ok_or_else(missing)? as usize;
-            let mut out = Vec::new();
-            features::write_incident(&mut out, &store.incidents[index], &store.incident_facts()[index]);
-            serde_json::from_slice(&out).expect("the feature was just written as JSON")
+            let index = store.incident_number(&fid).ok_or_else(missing)?;
+            serde_json::from_slice(app.incident_json(index)).expect("features are written as JSON")
         }
         Collection::Places => features::place(store, store.places.iter().find(|p| p.id == fid).ok_or_else(missing)?),
         Collection::Borders => features::border(store.borders.iter().find(|b| b.id == fid).ok_or_else(missing)?),

@@ -36,7 +36,7 @@ pub use distance::{
 pub use issue::{Issue, LoadError};
 pub use query::{IncidentFacts, IncidentFilter};
 
-use crate::index::{CountryIndex, IdIndex, PointIndex, SegmentIndex};
+use crate::index::{CountryIndex, GridIndex, IdIndex, PointIndex, SegmentIndex};
 use crate::model::{Border, BorderPair, BorderSource, Country, Incident, LonLat, Place, SourceRegister};
 use parse::{FeatureReader, IncidentContext};
 
@@ -103,6 +103,8 @@ pub struct Store {
     pub origins: Vec<(&'static str, Origin)>,
     /// R-tree over `incidents` (item = index into `incidents`).
     pub incident_index: PointIndex,
+    /// Grid over `incidents`, for counting and paging the incidents in a box.
+    pub incident_grid: GridIndex,
     /// R-tree over `places`.
     pub place_index: PointIndex,
     /// R-tree over every segment of `borders`.
@@ -230,10 +232,11 @@ impl Store {
         origins: Vec<(&'static str, Origin)>,
     ) -> (Store, Vec<u32>) {
         // The incident tree and the id index are independent: build them side by side.
-        let (incident_index, (incident_ids, duplicates)) = std::thread::scope(|s| {
+        let (incident_index, incident_grid, (incident_ids, duplicates)) = std::thread::scope(|s| {
             let tree = s.spawn(|| PointIndex::new(incidents.iter().map(|i| i.position)));
+            let grid = s.spawn(|| GridIndex::new(&incidents.iter().map(|i| i.position).collect::<Vec<_>>()));
             let ids = IdIndex::new(incidents.len(), |i| &incidents[i as usize].event_id);
-            (tree.join().expect("index builder panicked"), ids)
+            (tree.join().expect("index builder panicked"), grid.join().expect("index builder panicked"), ids)
         });
         let place_index = PointIndex::new(places.iter().map(|p| p.position));
         let segment_index = SegmentIndex::new(&borders);
@@ -246,6 +249,7 @@ impl Store {
             register,
             origins,
             incident_index,
+            incident_grid,
             place_index,
             segment_index,
             country_index,

@@ -133,6 +133,29 @@ impl Store {
         })
     }
 
+    /// One page of the matching incidents, and how many match in all. With a bbox the order is the grid's
+    /// (cell by cell), else the file's; either way it is the same for every request, so pages add up. A
+    /// filter of a bbox alone is answered without looking at the incidents outside the page.
+    pub fn page_incidents(&self, filter: &IncidentFilter, offset: usize, limit: usize) -> (usize, Vec<u32>) {
+        let only_bbox = IncidentFilter { bbox: None, ..filter.clone() } == IncidentFilter::default();
+        match &filter.bbox {
+            Some(b) if only_bbox => (self.incident_grid.count(b), self.incident_grid.page(b, offset, limit)),
+            _ => {
+                let mut ids: Vec<u32> = match &filter.bbox {
+                    Some(b) => self.incident_grid.in_bbox(b),
+                    None => (0..self.incidents.len() as u32).collect(),
+                };
+                ids.retain(|&i| filter.matches_attributes(&self.incidents[i as usize]));
+                if filter.needs_facts() {
+                    let facts = self.incident_facts();
+                    ids.retain(|&i| filter.matches_facts(&facts[i as usize]));
+                }
+                let page = ids.iter().skip(offset).take(limit).copied().collect();
+                (ids.len(), page)
+            }
+        }
+    }
+
     /// Indexes of matching incidents, in file order. Uses the R-tree when a bbox is given.
     pub fn select_incidents(&self, filter: &IncidentFilter) -> Vec<u32> {
         let mut ids: Vec<u32> = match &filter.bbox {

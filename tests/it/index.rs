@@ -174,3 +174,43 @@ fn the_country_index_agrees_with_polygon_containment() {
     let v = s.countries[0].area.0[0].exterior().0[5];
     assert!(s.country_at(LonLat { x: v.x, y: v.y }).is_some());
 }
+
+#[test]
+fn the_grid_counts_and_pages_exactly_what_lies_in_a_box() {
+    use borderline::index::GridIndex;
+    let mut rng = Rng::new(83);
+    // A dense cluster, a sparse spread, and points exactly on round coordinates (cell edges).
+    let mut points: Vec<LonLat> =
+        (0..3_000).map(|_| LonLat { x: 1.4 + rng.range(-0.3, 0.3), y: 18.4 + rng.range(-0.3, 0.3) }).collect();
+    points.extend((0..3_000).map(|_| LonLat { x: rng.range(-12.0, 16.0), y: rng.range(10.0, 30.0) }));
+    points.extend((0..200).map(|k| LonLat { x: (k % 20) as f64 - 5.0, y: (k / 20) as f64 + 15.0 }));
+    let grid = GridIndex::new(&points);
+    let mut boxes = vec![
+        BBox { west: -5.0, south: 15.0, east: 0.0, north: 20.0 },
+        BBox { west: 1.0, south: 18.0, east: 2.0, north: 19.0 },
+        BBox { west: 170.0, south: 10.0, east: -170.0, north: 30.0 },
+        BBox { west: 10.0, south: 10.0, east: -10.0, north: 30.0 },
+        BBox { west: 100.0, south: 0.0, east: 110.0, north: 5.0 },
+        BBox { west: -180.0, south: -90.0, east: 180.0, north: 90.0 },
+        BBox { west: 1.25, south: 18.25, east: 1.25, north: 18.25 },
+    ];
+    for _ in 0..300 {
+        let (x, y) = (rng.range(-14.0, 18.0), rng.range(8.0, 32.0));
+        let (w, h) = (rng.range(0.0, 3.0), rng.range(0.0, 3.0));
+        boxes.push(BBox { west: x, south: y, east: (x + w).min(180.0), north: (y + h).min(90.0) });
+    }
+    for b in &boxes {
+        let mut want: Vec<u32> =
+            (0..points.len() as u32).filter(|&i| b.contains(points[i as usize].x, points[i as usize].y)).collect();
+        assert_eq!(grid.count(b), want.len(), "{b:?}");
+        let all = grid.in_bbox(b);
+        let mut got = all.clone();
+        got.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(got, want, "{b:?}");
+        // Pages in a fixed order that add up to the whole.
+        let pages: Vec<u32> = (0..all.len().div_ceil(37).max(1)).flat_map(|k| grid.page(b, k * 37, 37)).collect();
+        assert_eq!(pages, all, "{b:?}");
+        assert!(grid.page(b, all.len(), 10).is_empty());
+    }
+}

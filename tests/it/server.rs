@@ -180,8 +180,13 @@ async fn bbox_datetime_and_property_filters_select_exactly_the_right_incidents()
     let want =
         expect(|i, _| i.position.x >= 0.0 && i.position.x <= 4.0 && i.position.y >= 18.0 && i.position.y <= 21.0);
     assert!(!want.is_empty());
-    assert_eq!(ids("bbox=0,18,4,21").await, want);
-    assert_eq!(ids("bbox=0,18,0,4,21,0").await, want, "6-number bbox");
+    // With a bbox, features come cell by cell (a fixed order, not the file's).
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(ids("bbox=0,18,4,21").await), sorted(want.clone()));
+    assert_eq!(ids("bbox=0,18,0,4,21,0").await, ids("bbox=0,18,4,21").await, "6-number bbox");
     // Crossing the antimeridian is a valid box (nothing there).
     assert!(ids("bbox=170,-10,-170,10").await.is_empty());
     let want = expect(|i, _| i.dates.overlaps(Some(day("2024-07-25")), Some(day("2024-07-27"))));

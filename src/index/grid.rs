@@ -1,0 +1,166 @@
+use crate::model::{BBox, LonLat};
+
+/// Points bucketed in a regular lon/lat grid, stored cell by cell (row-major, compressed): counting the
+/// points in a box costs a subtraction per row for the cells the box covers whole and a test per point only
+/// in the cells along its edges, and a page of a box's points comes in a fixed order (cell by cell, file
+/// order within a cell) without collecting the rest. That is what an OGC API items request needs:
+/// `numberMatched` and one page, many thousand times a second.
+#[derive(Debug, Default)]
+pub struct GridIndex {
+    west: f64,
+    south: f64,
+    /// Cell size, degrees.
+    cell: f64,
+    cols: usize,
+    rows: usize,
+    /// `starts[c]..starts[c + 1]` are cell `c`'s entries in `items` and `points`.
+    starts: Vec<u32>,
+    items: Vec<u32>,
+    points: Vec<LonLat>,
+}
+
+/// About this many points per cell on average; dense clusters hold more.
+const POINTS_PER_CELL: f64 = 0.5;
+/// At most this many cells.
+const MAX_CELLS: f64 = 4_000_000.0;
+
+impl GridIndex {
+    /// Indexes `positions` (item `i` is the `i`-th).
+    pub fn new(positions: &[LonLat]) -> GridIndex {
+        let Some(extent) = BBox::around(positions.iter().copied()) else {
+            return GridIndex::default();
+        };
+        let (width, height) = ((extent.east - extent.west).max(1e-9), (extent.north - extent.south).max(1e-9));
+        let cells = (positions.len() as f64 / POINTS_PER_CELL).clamp(1.0, MAX_CELLS);
+        let cell = (width * height / cells).sqrt().max(1e-6);
+        let cols = (width / cell).floor() as usize + 1;
+        let rows = (height / cell).floor() as usize + 1;
+        let mut grid = GridIndex { west: extent.west, south: extent.south, cell, cols, rows, ..Default::default() };
+        let cell_of: Vec<u32> = positions.iter().map(|&p| grid.cell_of(p) as u32).collect();
+        let mut starts = vec![0u32; cols * rows + 1];
+        for &c in &cell_of {
+            starts[c as usize + 1] += 1;
+        }
+        for c in 0..cols * rows {
+            starts[c + 1] += starts[c];
+        }
+        let mut next = starts.clone();
+        let mut items = vec![0u32; positions.len()];
+        let mut points = vec![LonLat { x: 0.0, y: 0.0 }; positions.len()];
+        for (i, &c) in cell_of.iter().enumerate() {
+            let slot = next[c as usize] as usize;
+            next[c as usize] += 1;
+            items[slot] = i as u32;
+            points[slot] = positions[i];
+        }
+        grid.starts = starts;
+        grid.items = items;
+        grid.points = points;
+        grid
+    }
+
+    fn col(&self, x: f64) -> usize {
+        (((x - self.west) / self.cell).floor().max(0.0) as usize).min(self.cols - 1)
+    }
+
+    fn row(&self, y: f64) -> usize {
+        (((y - self.south) / self.cell).floor().max(0.0) as usize).min(self.rows - 1)
+    }
+
+    fn cell_of(&self, p: LonLat) -> usize {
+        self.row(p.y) * self.cols + self.col(p.x)
+    }
+
+    /// Runs of cells a box (not crossing the antimeridian) covers, row by row: (first cell, end cell, whether
+    /// every point of those cells is inside the box). The runs come in grid order.
+    fn runs(&self, b: &BBox) -> Vec<(usize, usize, bool)> {
+        let mut runs = Vec::new();
+        if self.starts.is_empty() {
+            return runs;
+        }
+        let east = self.west + self.cols as f64 * self.cell;
+        let north = self.south + self.rows as f64 * self.cell;
+        if b.east < self.west || b.west > east || b.north < self.south || b.south > north {
+            return runs;
+        }
+        let (c0, c1, r0, r1) = (self.col(b.west), self.col(b.east), self.row(b.south), self.row(b.north));
+        let whole_x = |c: usize| {
+            let x0 = self.west + c as f64 * self.cell;
+            x0 >= b.west && x0 + self.cell <= b.east
+        };
+        for r in r0..=r1 {
+            let y0 = self.south + r as f64 * self.cell;
+            let whole_row = y0 >= b.south && y0 + self.cell <= b.north;
+            let base = r * self.cols;
+            if !whole_row {
+                runs.push((base + c0, base + c1 + 1, false));
+                continue;
+            }
+            // The edge columns are partial unless the box edge falls on the cell edge.
+            let (left, right) = (whole_x(c0), whole_x(c1));
+            if c0 == c1 {
+                runs.push((base + c0, base + c0 + 1, left && right));
+                continue;
+            }
+            if !left {
+                runs.push((base + c0, base + c0 + 1, false));
+            }
+            let (lo, hi) = (if left { c0 } else { c0 + 1 }, if right { c1 + 1 } else { c1 });
+            if lo < hi {
+                runs.push((base + lo, base + hi, true));
+            }
+            if !right {
+                runs.push((base + c1, base + c1 + 1, false));
+            }
+        }
+        runs
+    }
+
+    /// How many points lie in `bbox` (edges included; antimeridian-crossing boxes are handled).
+    pub fn count(&self, bbox: &BBox) -> usize {
+        let mut n = 0;
+        for part in bbox.parts() {
+            for (first, end, whole) in self.runs(&part) {
+                let (a, z) = (self.starts[first] as usize, self.starts[end] as usize);
+                n += if whole { z - a } else { self.points[a..z].iter().filter(|p| part.contains(p.x, p.y)).count() };
+            }
+        }
+        n
+    }
+
+    /// The points in `bbox`, in grid order, skipping `offset` of them and keeping at most `limit`.
+    pub fn page(&self, bbox: &BBox, offset: usize, limit: usize) -> Vec<u32> {
+        let mut out = Vec::with_capacity(limit.min(1024));
+        let mut skip = offset;
+        for part in bbox.parts() {
+            for (first, end, whole) in self.runs(&part) {
+                if out.len() >= limit {
+                    return out;
+                }
+                let (a, z) = (self.starts[first] as usize, self.starts[end] as usize);
+                if whole && skip >= z - a {
+                    skip -= z - a;
+                    continue;
+                }
+                for k in a..z {
+                    if !whole && !part.contains(self.points[k].x, self.points[k].y) {
+                        continue;
+                    }
+                    if skip > 0 {
+                        skip -= 1;
+                    } else if out.len() < limit {
+                        out.push(self.items[k]);
+                    } else {
+                        return out;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Every point in `bbox`, in grid order.
+    pub fn in_bbox(&self, bbox: &BBox) -> Vec<u32> {
+        self.page(bbox, 0, usize::MAX)
+    }
+}
