@@ -39,6 +39,16 @@ impl BBox {
         })
     }
 
+    /// Whether the two boxes share a point (either may cross the antimeridian).
+    pub fn intersects(&self, other: &BBox) -> bool {
+        self.parts().iter().any(|a| {
+            other
+                .parts()
+                .iter()
+                .any(|b| a.west <= b.east && b.west <= a.east && a.south <= b.north && b.south <= a.north)
+        })
+    }
+
     /// Builds a box, checking ranges; `west > east` is allowed and means "crosses the antimeridian".
     pub fn new(west: f64, south: f64, east: f64, north: f64) -> Result<BBox, BBoxError> {
         let all = [west, south, east, north];

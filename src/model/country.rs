@@ -14,3 +14,10 @@ pub struct Country {
     /// Territory, lon/lat degrees.
     pub area: MultiPolygon<f64>,
 }
+
+impl Country {
+    /// The vertices of its outer rings (lon, lat).
+    pub fn outline(&self) -> impl Iterator<Item = super::LonLat> + '_ {
+        self.area.0.iter().flat_map(|p| p.exterior().0.iter().copied())
+    }
+}

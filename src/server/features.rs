@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::formats::geojson::IncidentProperties;
 use crate::geodesy::uncertainty_radius_m;
-use crate::model::{BBox, Border, BorderPair, Country, Incident, Iso3, Place};
+use crate::model::{Border, BorderPair, Country, Incident, Iso3, Place};
 use crate::store::{BorderChoice, IncidentFacts, Store};
 
 #[derive(Serialize)]
@@ -115,12 +115,5 @@ pub fn country(c: &Country) -> Value {
         "id": c.iso3,
         "geometry": geometry,
         "properties": {"iso3": c.iso3, "name": c.name, "disputed": c.disputed},
-    })
-}
-
-/// Whether two boxes meet (either may cross the antimeridian).
-pub fn boxes_meet(a: &BBox, b: &BBox) -> bool {
-    a.parts().iter().any(|a| {
-        b.parts().iter().any(|b| a.west <= b.east && b.west <= a.east && a.south <= b.north && b.south <= a.north)
     })
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::error::ApiError;
-use super::features::{self, boxes_meet};
+use super::features;
 use super::params::{self, CRS84, FORMAT, INCIDENT_FILTERS, ITEMS, Kind, Param, Query};
 use super::{App, base_url, json_response};
 use crate::model::{BBox, EventType};
@@ -144,9 +144,7 @@ fn collection_json(app: &App, base: &str, c: Collection) -> Value {
         Collection::Incidents => BBox::around(store.incidents.iter().map(|i| i.position)),
         Collection::Places => BBox::around(store.places.iter().map(|p| p.position)),
         Collection::Borders => BBox::around(store.borders.iter().flat_map(|b| b.parts.iter().flatten().copied())),
-        Collection::Countries => BBox::around(store.countries.iter().flat_map(|c| {
-            c.area.0.iter().flat_map(|p| p.exterior().0.iter().map(|v| crate::model::LonLat { x: v.x, y: v.y }))
-        })),
+        Collection::Countries => BBox::around(store.countries.iter().flat_map(|c| c.outline())),
     };
     let mut extent = json!({
         "spatial": {"bbox": [bbox.map_or(vec![-180.0, -90.0, 180.0, 90.0], |b| vec![b.west, b.south, b.east, b.north])], "crs": CRS84}
@@ -259,6 +257,7 @@ pub async fn items(
         other => {
             let bbox = q.bbox()?;
             q.datetime()?;
+            let meets = |extent: Option<BBox>| bbox.is_none_or(|q| extent.is_some_and(|e| e.intersects(&q)));
             let all: Vec<Value> = match other {
                 Collection::Places => store
                     .places
@@ -269,27 +268,12 @@ pub async fn items(
                 Collection::Borders => store
                     .borders
                     .iter()
-                    .filter(|b| {
-                        bbox.is_none_or(|q| {
-                            BBox::around(b.parts.iter().flatten().copied()).is_some_and(|f| boxes_meet(&f, &q))
-                        })
-                    })
+                    .filter(|b| meets(BBox::around(b.parts.iter().flatten().copied())))
                     .map(features::border)
                     .collect(),
-                _ => store
-                    .countries
-                    .iter()
-                    .filter(|c| {
-                        bbox.is_none_or(|q| {
-                            let outline =
-                                c.area.0.iter().flat_map(|p| {
-                                    p.exterior().0.iter().map(|v| crate::model::LonLat { x: v.x, y: v.y })
-                                });
-                            BBox::around(outline).is_some_and(|f| boxes_meet(&f, &q))
-                        })
-                    })
-                    .map(features::country)
-                    .collect(),
+                _ => {
+                    store.countries.iter().filter(|c| meets(BBox::around(c.outline()))).map(features::country).collect()
+                }
             };
             let page = all.iter().skip(offset).take(limit);
             let mut returned = 0;

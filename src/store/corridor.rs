@@ -65,16 +65,13 @@ impl Store {
             return Err(DistanceError::BadDistance(km));
         }
         let limit_m = km * 1000.0;
-        let accepted: Vec<&crate::model::Border> = self.borders.iter().filter(|b| choice.admits(b)).collect();
-        if accepted.is_empty() {
+        let vertices = self.borders.iter().filter(|b| choice.admits(b)).flat_map(|b| b.parts.iter().flatten().copied());
+        let Some(b) = BBox::around(vertices) else {
             return Err(choice.unknown());
-        }
-        let (mut west, mut south, mut east, mut north) = (180.0f64, 90.0f64, -180.0f64, -90.0f64);
-        for p in accepted.iter().flat_map(|b| b.parts.iter().flatten()) {
-            (west, south, east, north) = (west.min(p.x), south.min(p.y), east.max(p.x), north.max(p.y));
-        }
+        };
         let m = crate::index::SegmentIndex::GEODESIC_BULGE_DEG;
-        let region = widen_bbox(&BBox { west: west - m, south: south - m, east: east + m, north: north + m }, limit_m);
+        let region =
+            widen_bbox(&BBox { west: b.west - m, south: b.south - m, east: b.east + m, north: b.north + m }, limit_m);
         let found = vec![0u64; self.incidents.len().div_ceil(64)];
         let mut corridor = Corridor { store: self, choice, filter, limit_m, found };
         for cell in region.parts() {
