@@ -216,7 +216,13 @@ impl FilterArgs {
                 return Err(Failure::new(2, format!("--from {f} is after --to {t}")));
             }
         }
-        Ok(IncidentFilter { bbox, from: self.from, to: self.to, event_type: self.event_type, ..Default::default() })
+        Ok(IncidentFilter {
+            bbox,
+            from: self.from,
+            to: self.to,
+            event_types: self.event_type.into_iter().collect(),
+            ..Default::default()
+        })
     }
 }
 

@@ -95,7 +95,7 @@ pub async fn near_border(State(app): State<App>, RawQuery(q): RawQuery) -> Resul
     let filter = crate::store::IncidentFilter {
         from,
         to,
-        event_type: q.parsed("event_type", Kind::EventType)?,
+        event_types: q.list("event_type", Kind::EventType)?,
         ..Default::default()
     };
     let side = q.parsed("side", Kind::Iso3)?;
@@ -174,4 +174,91 @@ pub async fn stats(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Resp
             "by_distance_band": bands,
         }),
     ))
+}
+
+/// `/api/clusters`.
+pub const CLUSTERS: &[Param] = &[
+    required("bbox", Kind::Bbox, "The map view (west,south,east,north)."),
+    required("zoom", Kind::Count, "The map's zoom level (0–22); groups are about 60 screen pixels across."),
+    param("datetime", Kind::Datetime, "Only incidents whose date interval meets this."),
+];
+
+/// Zoom levels from which every incident is sent on its own.
+const UNGROUPED_ZOOM: u64 = 12;
+
+/// `GET /api/clusters?bbox=&zoom=`: the incidents of a map view, grouped on the server into cells about 60
+/// pixels across at that zoom, so a browser gets at most a few hundred markers however many incidents
+/// match. A cell holding one incident gives that incident; one holding more gives a group with its count,
+/// fatalities, types and mean position.
+pub async fn clusters(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let q = Query::parse(q.as_deref(), &[CLUSTERS, INCIDENT_FILTERS, &[FORMAT]])?;
+    q.format()?;
+    let zoom = q.integer("zoom", Kind::Count, 0, 22)?.unwrap_or_default();
+    let filter = incident_filter(&q)?;
+    let store = &app.store;
+    let (matched, ids) = store.page_incidents(&filter, 0, usize::MAX);
+    let cell = if zoom >= UNGROUPED_ZOOM { 0.0 } else { 360.0 / (256.0 * 2f64.powi(zoom as i32)) * 60.0 };
+    #[derive(Default)]
+    struct Group {
+        members: Vec<u32>,
+        lon: f64,
+        lat: f64,
+        fatalities: u64,
+        types: BTreeMap<&'static str, usize>,
+    }
+    let mut groups: BTreeMap<(i64, i64), Group> = BTreeMap::new();
+    for (n, &i) in ids.iter().enumerate() {
+        let incident = &store.incidents[i as usize];
+        let p = incident.position;
+        let key = if cell > 0.0 { ((p.x / cell).floor() as i64, (p.y / cell).floor() as i64) } else { (n as i64, 0) };
+        let g = groups.entry(key).or_default();
+        g.members.push(i);
+        g.lon += p.x;
+        g.lat += p.y;
+        g.fatalities += u64::from(incident.fatalities.or(incident.fatalities_low).unwrap_or(0));
+        *g.types.entry(incident.event_type.as_str()).or_default() += 1;
+    }
+    let facts = store.incident_facts();
+    let items: Vec<_> = groups
+        .into_values()
+        .map(|g| {
+            let n = g.members.len();
+            if n == 1 {
+                let i = g.members[0] as usize;
+                let incident = &store.incidents[i];
+                json!({
+                    "kind": "incident", "id": &*incident.event_id, "lon": incident.position.x, "lat": incident.position.y,
+                    "event_type": incident.event_type.as_str(), "event_date": incident.event_date,
+                    "fatalities": incident.fatalities.or(incident.fatalities_low),
+                    "geo_precision": incident.geo_precision.code(),
+                    "uncertainty_radius_m": crate::geodesy::uncertainty_radius_m(incident.geo_precision),
+                    "border_distance_m": (facts[i].border_distance_m * 10.0).round() / 10.0,
+                })
+            } else {
+                json!({
+                    "kind": "group", "count": n, "lon": g.lon / n as f64, "lat": g.lat / n as f64,
+                    "fatalities": g.fatalities, "event_types": g.types,
+                })
+            }
+        })
+        .collect();
+    Ok(json_response(JSON, &json!({"zoom": zoom, "numberMatched": matched, "items": items})))
+}
+
+/// `GET /api/sources`: the source documents incidents cite, by id.
+pub async fn sources(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
+    let documents: Vec<_> = app
+        .store
+        .register
+        .documents
+        .iter()
+        .map(|d| {
+            json!({
+                "id": d.id, "title": d.title, "title_is_descriptive": d.title_is_descriptive, "outlet": d.outlet,
+                "published": d.published, "language": d.language, "sha256": d.sha256,
+            })
+        })
+        .collect();
+    Ok(json_response(JSON, &json!({"documents": documents})))
 }

@@ -97,6 +97,8 @@ pub fn router(store: Arc<Store>, options: &Options) -> Router {
         .route("/api/places/search", get(api::places_search))
         .route("/api/claims", get(api::claims))
         .route("/api/stats", get(api::stats))
+        .route("/api/clusters", get(api::clusters))
+        .route("/api/sources", get(api::sources))
         .route("/{*path}", get(web::asset))
         .fallback(|| async { ApiError::not_found("no such page") })
         .method_not_allowed_fallback(|| async {

@@ -211,7 +211,7 @@ pub fn incident_filter(q: &Query) -> Result<IncidentFilter, ApiError> {
         bbox: q.bbox()?,
         from,
         to,
-        event_type: q.parsed::<EventType>("event_type", Kind::EventType)?,
+        event_types: q.list::<EventType>("event_type", Kind::EventType)?,
         sub_event_type: q.text("sub_event_type"),
         actor: q.text("actor"),
         country: q.text("country"),

@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::api::{DISTANCE, NEAR_BORDER, PLACE_SEARCH};
+use super::api::{CLUSTERS, DISTANCE, NEAR_BORDER, PLACE_SEARCH};
 use super::ogc::{GEOJSON, JSON, OPENAPI, SCHEMA};
-use super::params::{BORDER, FORMAT, INCIDENT_FILTERS, ITEMS, Param};
+use super::params::{BORDER, FORMAT, INCIDENT_FILTERS, ITEMS, Kind, Param};
 
 /// One operation (all are GET).
 pub struct Endpoint {
@@ -111,6 +111,20 @@ pub const ENDPOINTS: &[Endpoint] = &[
         params: &[STATS_SELECTION, INCIDENT_FILTERS, F],
         media: JSON,
     },
+    Endpoint {
+        path: "/api/clusters",
+        summary: "The incidents of a map view, grouped on the server by zoom level (what the web map draws)",
+        tag: "Data",
+        params: &[CLUSTERS, INCIDENT_FILTERS, F],
+        media: JSON,
+    },
+    Endpoint {
+        path: "/api/sources",
+        summary: "The source documents incidents cite",
+        tag: "Data",
+        params: &[F],
+        media: JSON,
+    },
 ];
 
 /// The selection parameters of `/api/stats` (those of items, without paging).
@@ -147,11 +161,8 @@ pub fn document(base: &str) -> Value {
                 continue;
             }
             seen.push(p.name);
-            let mut schema = p.kind.schema();
-            let explode = p.name == "bbox";
-            if explode {
-                schema = json!({"type": "array", "minItems": 4, "maxItems": 6, "items": {"type": "number"}});
-            }
+            let schema = p.kind.schema();
+            let explode = matches!(p.kind, Kind::Bbox | Kind::EventType);
             parameters.push(json!({
                 "name": p.name, "in": "query", "required": p.required, "description": p.description,
                 "schema": schema, "style": "form", "explode": !explode,

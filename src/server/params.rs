@@ -40,7 +40,7 @@ pub enum Kind {
     Pair,
     /// Whose border line: `osm` or `naturalearth`.
     LineSource,
-    /// One of ACLED's six event types.
+    /// ACLED event types, comma-separated.
     EventType,
     /// A day, `YYYY-MM-DD`.
     Date,
@@ -69,7 +69,7 @@ impl Kind {
             Kind::Pair => "a border pair such as DZA-MLI",
             Kind::LineSource => "osm or naturalearth",
             Kind::EventType => {
-                "an ACLED event type: Battles, Explosions/Remote violence, Violence against civilians, Protests, Riots, Strategic developments"
+                "ACLED event types, comma-separated: Battles, Explosions/Remote violence, Violence against civilians, Protests, Riots, Strategic developments"
             }
             Kind::Date => "a date YYYY-MM-DD",
         }
@@ -91,7 +91,9 @@ impl Kind {
             Kind::Iso3 => json!({"type": "string", "pattern": "^[A-Za-z]{3}$"}),
             Kind::Pair => json!({"type": "string", "pattern": "^[A-Za-z]{3}-[A-Za-z]{3}$"}),
             Kind::LineSource => json!({"type": "string", "enum": ["osm", "naturalearth"], "default": "osm"}),
-            Kind::EventType => json!({"type": "string", "enum": crate::model::EventType::ALL.map(|t| t.as_str())}),
+            Kind::EventType => {
+                json!({"type": "array", "items": {"type": "string", "enum": crate::model::EventType::ALL.map(|t| t.as_str())}})
+            }
             Kind::Date => json!({"type": "string", "format": "date"}),
         }
     }
@@ -216,6 +218,14 @@ impl Query {
         self.get(name)
             .map(|v| v.trim().parse::<T>().map_err(|e| ApiError::bad_value(name, e, kind.valid())))
             .transpose()
+    }
+
+    /// A comma-separated list of values parsed by `T::from_str` (empty when absent).
+    pub fn list<T: FromStr<Err = String>>(&self, name: &str, kind: Kind) -> Result<Vec<T>, ApiError> {
+        let Some(v) = self.get(name) else { return Ok(Vec::new()) };
+        v.split(',')
+            .map(|item| item.trim().parse::<T>().map_err(|e| ApiError::bad_value(name, e, kind.valid())))
+            .collect()
     }
 
     /// A whole number, at least `min` and at most `max`.

@@ -17,8 +17,8 @@ pub struct IncidentFilter {
     pub from: Option<NaiveDate>,
     /// Date interval starts on or before this day.
     pub to: Option<NaiveDate>,
-    /// ACLED event type.
-    pub event_type: Option<EventType>,
+    /// ACLED event types (any of them; empty: all).
+    pub event_types: Vec<EventType>,
     /// ACLED sub-event type (exact, ignoring case).
     pub sub_event_type: Option<String>,
     /// Part of either actor's name (ignoring case).
@@ -47,7 +47,7 @@ impl IncidentFilter {
     pub fn matches_attributes(&self, incident: &Incident) -> bool {
         let lower = |s: &Option<String>| s.as_ref().map(|s| s.to_lowercase());
         incident.dates.overlaps(self.from, self.to)
-            && self.event_type.is_none_or(|t| incident.event_type == t)
+            && (self.event_types.is_empty() || self.event_types.contains(&incident.event_type))
             && self.sub_event_type.as_ref().is_none_or(|t| incident.sub_event_type.eq_ignore_ascii_case(t))
             && lower(&self.actor).is_none_or(|a| {
                 contains_ignoring_case(&incident.actor1, &a) || contains_ignoring_case(&incident.actor2, &a)

@@ -201,6 +201,10 @@ async fn bbox_datetime_and_property_filters_select_exactly_the_right_incidents()
     );
     assert_eq!(ids("event_type=Battles").await, expect(|i, _| i.event_type.as_str() == "Battles"));
     assert_eq!(
+        ids("event_type=Battles,Violence%20against%20civilians").await,
+        expect(|i, _| matches!(i.event_type.as_str(), "Battles" | "Violence against civilians"))
+    );
+    assert_eq!(
         ids("actor=wagner").await,
         expect(|i, _| (i.actor1.to_lowercase() + &i.actor2.to_lowercase()).contains("wagner"))
     );
@@ -318,6 +322,8 @@ async fn the_openapi_document_covers_every_endpoint_and_each_answers() {
                     "lon" => "2",
                     "lat" => "20",
                     "km" => "25",
+                    "bbox" => "-20,0,30,40",
+                    "zoom" => "5",
                     _ => "Kidal",
                 };
                 format!("{name}={value}")
@@ -328,7 +334,7 @@ async fn the_openapi_document_covers_every_endpoint_and_each_answers() {
         assert!(a.content_type().contains("json"), "{path}");
     }
     let queryables = ok_json("/ogc/collections/incidents/queryables").await;
-    assert!(queryables["properties"]["event_type"]["enum"].is_array());
+    assert!(queryables["properties"]["event_type"]["items"]["enum"].is_array());
 }
 
 #[tokio::test]
@@ -363,4 +369,28 @@ async fn cors_is_off_unless_configured() {
     let options = Options { cors_origins: vec!["https://example.org".into()], ..Default::default() };
     let open = send(router(Arc::new(Store::embedded().unwrap()), &options), request()).await;
     assert_eq!(open.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://example.org");
+}
+
+#[tokio::test]
+async fn the_map_gets_groups_that_add_up_and_single_incidents_when_zoomed_in() {
+    let total = |doc: &Value| -> u64 {
+        doc["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| if i["kind"] == "group" { i["count"].as_u64().unwrap() } else { 1 })
+            .sum()
+    };
+    let far = ok_json("/api/clusters?bbox=-20,0,30,40&zoom=3").await;
+    assert_eq!(far["numberMatched"], 33);
+    assert_eq!(total(&far), 33);
+    assert!(far["items"].as_array().unwrap().len() < 33, "nothing grouped at zoom 3");
+    let near = ok_json("/api/clusters?bbox=-20,0,30,40&zoom=14").await;
+    assert_eq!(near["items"].as_array().unwrap().len(), 33);
+    assert!(near["items"].as_array().unwrap().iter().all(|i| i["kind"] == "incident" && i["id"].is_string()));
+    let battles = ok_json("/api/clusters?bbox=-20,0,30,40&zoom=3&event_type=Battles").await;
+    assert_eq!(total(&battles) as usize, expect(|i, _| i.event_type.as_str() == "Battles").len());
+    let sources = ok_json("/api/sources").await;
+    assert_eq!(sources["documents"].as_array().unwrap().len(), store().register.documents.len());
+    assert_eq!(get("/api/clusters?bbox=-20,0,30,40").await.status, StatusCode::BAD_REQUEST);
 }
