@@ -63,3 +63,43 @@ pub fn random_incidents_dir(n: usize) -> tempfile::TempDir {
     drop(f);
     dir
 }
+
+/// A running `borderline serve`, stopped when dropped.
+pub struct Server {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+}
+
+impl Server {
+    pub fn start(data: Option<&std::path::Path>) -> Server {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_borderline"));
+        if let Some(dir) = data {
+            cmd.arg("--data").arg(dir);
+        }
+        let mut child = cmd
+            .args(["serve", "--addr", "127.0.0.1:0", "--quiet"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start borderline serve");
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap()));
+        let base = loop {
+            let line = lines.next().expect("server exited before printing its URLs").unwrap();
+            if let Some(rest) = line.trim().strip_prefix("OGC API:") {
+                break rest.split_whitespace().next().unwrap().trim_end_matches("/ogc").to_string();
+            }
+        };
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+

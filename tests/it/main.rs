@@ -12,3 +12,4 @@ mod index;
 mod serve_gdal;
 mod server;
 mod validation;
+mod web;

@@ -1,52 +1,14 @@
 //! `borderline serve` through a real socket: raw HTTP, GDAL's OGC API – Features driver as a real GIS
 //! client, and a clean stop on SIGTERM.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use borderline::Store;
 use borderline::model::BBox;
 
-/// A running `borderline serve`, stopped when dropped.
-struct Server {
-    child: Child,
-    /// `http://127.0.0.1:PORT`
-    base: String,
-}
-
-impl Server {
-    fn start(data: Option<&Path>) -> Server {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_borderline"));
-        if let Some(dir) = data {
-            cmd.arg("--data").arg(dir);
-        }
-        let mut child = cmd
-            .args(["serve", "--addr", "127.0.0.1:0", "--quiet"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start borderline serve");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = loop {
-            let line = lines.next().expect("server exited before printing its URLs").unwrap();
-            if let Some(rest) = line.trim().strip_prefix("OGC API:") {
-                break rest.split_whitespace().next().unwrap().trim_end_matches("/ogc").to_string();
-            }
-        };
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, base }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::common::Server;
 
 fn ogrinfo(args: &[&str]) -> (String, String) {
     let out = Command::new("ogrinfo").args(args).output().unwrap_or_else(|e| {

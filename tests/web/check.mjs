@@ -1,0 +1,159 @@
+// The web map in a real browser: Debian's Chromium, headless, driven by playwright-core (never a downloaded browser).
+//
+//   node tests/web/check.mjs BASE_URL XSS_BASE_URL ARTIFACTS_DIR
+//
+// BASE_URL serves the embedded data; XSS_BASE_URL serves incidents whose text is HTML and script. Exits non-zero
+// on the first failed check; screenshots of each step go to ARTIFACTS_DIR.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [base, xssBase, artifacts] = process.argv.slice(2);
+if (!base || !xssBase || !artifacts) {
+  console.error('usage: check.mjs BASE_URL XSS_BASE_URL ARTIFACTS_DIR');
+  process.exit(2);
+}
+mkdirSync(artifacts, { recursive: true });
+
+// A fresh profile directory (playwright passes it to Chromium as --user-data-dir).
+const profile = mkdtempSync(join(tmpdir(), 'borderline-chromium-'));
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1280, height: 800 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--no-first-run'],
+});
+
+let failures = 0;
+async function check(name, fn) {
+  const page = await browser.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  page.on('dialog', async (d) => { problems.push('dialog opened: ' + d.message()); await d.dismiss(); });
+  try {
+    await fn(page);
+    if (problems.length) throw new Error(problems.join('\n'));
+    console.log('ok   ' + name);
+  } catch (err) {
+    failures++;
+    console.log('FAIL ' + name + '\n     ' + String(err.stack || err).split('\n').join('\n     '));
+  } finally {
+    await page.screenshot({ path: join(artifacts, name.replace(/[^a-z0-9]+/gi, '-') + '.png') }).catch(() => {});
+    await page.close();
+  }
+}
+function assert(cond, message) { if (!cond) throw new Error(message); }
+// Clicks the incident marker nearest the middle of the map.
+async function clickCentralIncident(page) {
+  const map = await page.locator('#map').boundingBox();
+  const [cx, cy] = [map.x + map.width / 2, map.y + map.height / 2];
+  let best = null;
+  for (const marker of await page.locator('path.incident').all()) {
+    const b = await marker.boundingBox();
+    if (!b) continue;
+    const d = Math.hypot(b.x + b.width / 2 - cx, b.y + b.height / 2 - cy);
+    if (!best || d < best.d) best = { d, x: b.x + b.width / 2, y: b.y + b.height / 2 };
+  }
+  assert(best, 'no incident marker to click');
+  await page.mouse.click(best.x, best.y);
+}
+async function ready(page) { await page.waitForSelector('body[data-ready="1"]', { timeout: 15000 }); }
+async function counts(page) { return Number((await page.textContent('#counts')).replace(/[^0-9]/g, '')); }
+async function openAt(page, url, hash) { await page.goto(url + '/#' + hash); await ready(page); }
+
+await check('the page loads with incidents and no console error', async (page) => {
+  await page.goto(base + '/');
+  await ready(page);
+  const markers = await page.locator('.group-icon, path.incident').count();
+  assert(markers > 0, 'no incident on the map');
+  assert(await counts(page) > 0, 'no count shown');
+  assert(await page.locator('.leaflet-overlay-pane path, [class*=leaflet] path').count() > 10, 'no countries or borders drawn');
+  assert(await page.locator('.place-label').count() > 5, 'no place labels');
+  assert(await page.locator('#chart rect.bar').count() > 12, 'no timeline');
+});
+
+await check('an incident popup shows its sources and border answer', async (page) => {
+  await openAt(page, base, 'lat=19.9486&lon=2.9678&z=13');
+  await clickCentralIncident(page);
+  const popup = page.locator('.leaflet-popup-content .incident');
+  await popup.waitFor({ timeout: 10000 });
+  const text = await popup.textContent();
+  assert(await popup.locator('.sources li').count() > 0, 'no sources listed');
+  assert(/Border.*km from the [A-Z]{3}-[A-Z]{3} line/.test(text), 'no border distance: ' + text);
+  assert(/Side/.test(text) && /Fatalities/.test(text), 'missing fields: ' + text);
+});
+
+await check('filters change the visible count', async (page) => {
+  await openAt(page, base, 'lat=20&lon=1&z=4');
+  const all = await counts(page);
+  await page.locator('#types input[value="Battles"]').uncheck();
+  await page.waitForFunction((n) => Number(document.querySelector('#counts').textContent.replace(/[^0-9]/g, '')) !== n, all, { timeout: 10000 });
+  const fewer = await counts(page);
+  assert(fewer < all, `unchecking Battles: ${all} -> ${fewer}`);
+  await page.fill('#actor', 'Wagner');
+  await page.waitForFunction((n) => Number(document.querySelector('#counts').textContent.replace(/[^0-9]/g, '')) !== n, fewer, { timeout: 10000 });
+  assert(await counts(page) < fewer, 'the actor filter changed nothing');
+  assert(/types=/.test(await page.evaluate(() => location.hash)), 'the URL does not hold the filter');
+});
+
+await check('place search finds Tinzaouatene by a variant spelling', async (page) => {
+  await page.goto(base + '/');
+  await ready(page);
+  await page.fill('#search-input', 'Tinzawatin');
+  const first = page.locator('#search-results button').first();
+  await first.waitFor({ timeout: 10000 });
+  assert((await first.textContent()).includes('Tinzaouatene'), 'first match: ' + await first.textContent());
+  await first.click();
+  const popup = page.locator('.leaflet-popup-content .place');
+  await popup.waitFor({ timeout: 10000 });
+  assert((await popup.textContent()).includes('Tinzaouatene'), 'no place popup');
+  await page.waitForFunction(() => /z=1\d/.test(location.hash), null, { timeout: 10000 });
+  const hash = await page.evaluate(() => location.hash);
+  const lat = Number(new URLSearchParams(hash.slice(1)).get('lat'));
+  assert(Math.abs(lat - 19.95) < 0.2, 'the map did not fly to Tinzaouatene: ' + hash);
+});
+
+await check('a map click shows a distance and a side', async (page) => {
+  await openAt(page, base, 'lat=24&lon=0&z=6&places=0');
+  const box = await page.locator('#map').boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  const popup = page.locator('.leaflet-popup-content .answer');
+  await popup.waitFor({ timeout: 10000 });
+  const text = await popup.textContent();
+  assert(/\d+(\.\d+)? km to the [A-Z]{3}-[A-Z]{3} line/.test(text), 'no distance: ' + text);
+  assert(/Country(Algeria|Mali)/.test(text), 'no side: ' + text);
+  assert(await page.locator('.leaflet-overlay-pane path[stroke-dasharray="4 4"]').count() === 1, 'no line to the nearest border point');
+});
+
+await check('a shared URL restores the view', async (page) => {
+  const hash = 'lat=18.4500&lon=1.4000&z=9&from=2020-01&to=2024-12&types=Battles&near=1&km=120&osm=1&ne=0&corridor=1&places=1&tiles=0';
+  await openAt(page, base, hash);
+  const h = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+  assert(h.get('z') === '9' && Math.abs(Number(h.get('lat')) - 18.45) < 0.01, 'view not restored: ' + h);
+  assert(await page.isChecked('#types input[value="Battles"]') && !(await page.isChecked('#types input[value="Riots"]')), 'types not restored');
+  assert((await page.textContent('#from-label')) === '2020-01' && (await page.textContent('#to-label')) === '2024-12', 'dates not restored');
+  assert(await page.isChecked('#near') && (await page.inputValue('#km')) === '120', 'distance filter not restored');
+  assert(!(await page.isChecked('#layer-ne')) && await page.isChecked('#layer-corridor'), 'layers not restored');
+});
+
+await check('html in the data is shown as text and runs nothing', async (page) => {
+  await openAt(page, xssBase, 'lat=20&lon=1&z=14');
+  await clickCentralIncident(page);
+  const popup = page.locator('.leaflet-popup-content .incident');
+  await popup.waitFor({ timeout: 10000 });
+  const text = await popup.textContent();
+  assert(text.includes('<img src=x onerror=alert(1)>'), 'the note is not shown as text: ' + text);
+  assert(text.includes('<script>'), 'the actor is not shown as text: ' + text);
+  assert(await page.locator('.leaflet-popup-content img').count() === 0, 'an img element was created from the data');
+  await page.waitForTimeout(300);
+});
+
+await browser.close();
+if (failures) {
+  console.log(`${failures} check(s) failed; screenshots in ${artifacts}`);
+  process.exit(1);
+}
+console.log(`all checks passed; screenshots in ${artifacts}`);

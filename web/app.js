@@ -1,0 +1,465 @@
+// borderline web map. Plain JavaScript, no build step; Leaflet is the only library. Everything from the data is
+// put on the page as text (textContent, never innerHTML), and the Content-Security-Policy forbids inline script.
+'use strict';
+
+(function () {
+  // Okabe–Ito colours: told apart with the common forms of colour blindness.
+  const TYPES = [
+    ['Battles', '#D55E00'],
+    ['Explosions/Remote violence', '#E69F00'],
+    ['Violence against civilians', '#CC79A7'],
+    ['Protests', '#009E73'],
+    ['Riots', '#8C7A00'],
+    ['Strategic developments', '#0072B2'],
+  ];
+  const COLOUR = Object.fromEntries(TYPES);
+  const TIME_PRECISION = { 1: 'exact day', 2: 'within a week', 3: 'month only' };
+  const GEO_PRECISION = { 1: 'the place itself', 2: 'near the place', 3: 'region only' };
+  const $ = (id) => document.getElementById(id);
+
+  // --- small DOM helpers: elements with text children only ---
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (k === 'class') node.className = v;
+      else if (k === 'style') Object.assign(node.style, v);
+      else node.setAttribute(k, v);
+    }
+    for (const child of children.flat(Infinity)) {
+      if (child === null || child === undefined || child === false) continue;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return node;
+  }
+  function definitions(rows) {
+    return el('dl', {}, rows.filter((r) => r[1] !== null && r[1] !== undefined && r[1] !== '').map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+  }
+  const km = (m) => (m / 1000).toLocaleString('en', { maximumFractionDigits: m < 10000 ? 2 : 1 }) + ' km';
+  async function getJSON(url) {
+    const response = await fetch(url, { headers: { Accept: 'application/json' } });
+    const body = await response.json();
+    if (!response.ok) throw new Error(body.description || response.statusText);
+    return body;
+  }
+
+  // --- state, kept in the URL so a view can be shared and survives a reload ---
+  const state = {
+    lat: 20.5, lon: 1.5, zoom: 6,
+    from: null, to: null, // 'YYYY-MM'
+    types: new Set(TYPES.map((t) => t[0])),
+    actor: '', side: '', near: false, km: 50,
+    osm: true, ne: true, corridor: false, places: true, tiles: false,
+  };
+  function readHash() {
+    const h = new URLSearchParams(location.hash.slice(1));
+    const num = (k, lo, hi) => { const v = Number(h.get(k)); return h.has(k) && Number.isFinite(v) && v >= lo && v <= hi ? v : null; };
+    const month = (k) => (/^\d{4}-\d{2}$/.test(h.get(k) || '') ? h.get(k) : null);
+    state.lat = num('lat', -85, 85) ?? state.lat;
+    state.lon = num('lon', -180, 180) ?? state.lon;
+    state.zoom = num('z', 2, 18) ?? state.zoom;
+    state.from = month('from');
+    state.to = month('to');
+    if (h.has('types')) state.types = new Set(h.get('types').split(',').filter((t) => COLOUR[t]));
+    state.actor = h.get('actor') || '';
+    state.side = /^[A-Z]{3}$/.test(h.get('side') || '') ? h.get('side') : '';
+    state.km = num('km', 1, 2000) ?? state.km;
+    state.near = h.get('near') === '1';
+    for (const k of ['osm', 'ne', 'corridor', 'places', 'tiles']) if (h.has(k)) state[k] = h.get(k) === '1';
+  }
+  function writeHash() {
+    const h = new URLSearchParams();
+    h.set('lat', state.lat.toFixed(4));
+    h.set('lon', state.lon.toFixed(4));
+    h.set('z', String(state.zoom));
+    if (state.from) h.set('from', state.from);
+    if (state.to) h.set('to', state.to);
+    if (state.types.size !== TYPES.length) h.set('types', [...state.types].join(','));
+    if (state.actor) h.set('actor', state.actor);
+    if (state.side) h.set('side', state.side);
+    if (state.near) h.set('near', '1');
+    h.set('km', String(state.km));
+    for (const k of ['osm', 'ne', 'corridor', 'places', 'tiles']) h.set(k, state[k] ? '1' : '0');
+    history.replaceState(null, '', '#' + h.toString());
+  }
+
+  // The filter part of every incident query (the same parameters as the OGC API items).
+  function filterParams() {
+    const p = new URLSearchParams();
+    if (state.from || state.to) {
+      const last = (m) => { const [y, mo] = m.split('-').map(Number); return m + '-' + String(new Date(Date.UTC(y, mo, 0)).getUTCDate()).padStart(2, '0'); };
+      p.set('datetime', (state.from ? state.from + '-01' : '..') + '/' + (state.to ? last(state.to) : '..'));
+    }
+    if (state.types.size !== TYPES.length) p.set('event_type', [...state.types].join(',') || 'none');
+    if (state.actor) p.set('actor', state.actor);
+    if (state.side) p.set('side', state.side);
+    if (state.near) p.set('within_km', String(state.km));
+    return p;
+  }
+  function viewBox() {
+    const b = map.getBounds();
+    const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+    return [clamp(b.getWest(), -180, 180), clamp(b.getSouth(), -90, 90), clamp(b.getEast(), -180, 180), clamp(b.getNorth(), -90, 90)]
+      .map((v) => v.toFixed(5)).join(',');
+  }
+
+  // --- the map ---
+  readHash();
+  const map = L.map('map', { zoomControl: true, preferCanvas: false, worldCopyJump: false, minZoom: 2 }).setView([state.lat, state.lon], state.zoom);
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution('Borders and countries © OpenStreetMap contributors (ODbL), Natural Earth');
+  const panes = { countries: 350, corridor: 380, borders: 390, uncertainty: 395, labels: 600, incidents: 610 };
+  for (const [name, z] of Object.entries(panes)) map.createPane(name).style.zIndex = String(z);
+  const tiles = L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
+    maxZoom: 18, attribution: 'Tiles © <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+  });
+  const layers = {
+    countries: L.layerGroup().addTo(map),
+    osm: L.layerGroup(), ne: L.layerGroup(), corridor: L.layerGroup(),
+    places: L.layerGroup(), incidents: L.layerGroup().addTo(map), answer: L.layerGroup().addTo(map),
+  };
+  let borderLines = []; // OSM lines, for the corridor band
+  let sources = {};
+
+  function metresPerPixel() {
+    const lat = map.getCenter().lat * Math.PI / 180;
+    return 156543.03392 * Math.cos(lat) / Math.pow(2, map.getZoom());
+  }
+  function drawCorridor() {
+    layers.corridor.clearLayers();
+    const weight = Math.max(2, (2 * state.km * 1000) / metresPerPixel());
+    for (const coords of borderLines) {
+      L.polyline(coords, { pane: 'corridor', color: '#b30000', opacity: 0.16, weight, lineCap: 'round', lineJoin: 'round', interactive: false }).addTo(layers.corridor);
+    }
+  }
+  function syncLayers() {
+    for (const k of ['osm', 'ne', 'corridor', 'places']) {
+      if (state[k]) layers[k].addTo(map); else layers[k].remove();
+    }
+    if (state.tiles) tiles.addTo(map); else tiles.remove();
+    if (state.corridor) drawCorridor();
+  }
+
+  async function loadBaseMap() {
+    const [countries, borders, places] = await Promise.all([
+      getJSON('ogc/collections/countries/items?limit=1000'),
+      getJSON('ogc/collections/borders/items?limit=1000'),
+      getJSON('ogc/collections/places/items?limit=1000'),
+    ]);
+    L.geoJSON(countries, {
+      pane: 'countries', interactive: false,
+      style: (f) => ({ color: '#9a9488', weight: 0.8, fillColor: f.properties.disputed ? '#ece6d6' : '#f4f1e8', fillOpacity: 1 }),
+    }).addTo(layers.countries);
+    const select = $('side');
+    for (const f of countries.features.slice().sort((a, b) => a.properties.name.localeCompare(b.properties.name))) {
+      select.append(el('option', { value: f.properties.iso3 }, f.properties.name));
+    }
+    select.value = state.side;
+    for (const f of borders.features) {
+      const osm = f.properties.source === 'osm';
+      const lines = f.geometry.coordinates.map((line) => line.map(([x, y]) => [y, x]));
+      if (osm) borderLines.push(...lines);
+      L.polyline(lines, {
+        pane: 'borders', color: osm ? '#b30000' : '#1f5fbf', weight: osm ? 2.2 : 1.8, dashArray: osm ? null : '6 5', opacity: 0.9,
+      }).bindTooltip(`${f.properties.name} — ${osm ? 'OpenStreetMap' : 'Natural Earth'}`, { sticky: true }).addTo(osm ? layers.osm : layers.ne);
+    }
+    for (const f of places.features) {
+      const [x, y] = f.geometry.coordinates;
+      const marker = L.circleMarker([y, x], { pane: 'labels', radius: 3, color: '#333', weight: 1, fillColor: '#fff', fillOpacity: 1 })
+        .bindTooltip(f.properties.name, { permanent: true, direction: 'right', className: 'place-label', offset: [4, 0] });
+      marker.on('click', (e) => { L.DomEvent.stopPropagation(e); showPlace(f); });
+      marker.addTo(layers.places);
+    }
+    syncLayers();
+  }
+
+  // --- incidents: groups and single incidents of the current view, from the server ---
+  let requestNumber = 0;
+  async function refresh() {
+    const n = ++requestNumber;
+    const params = filterParams();
+    const q = new URLSearchParams(params);
+    q.set('bbox', viewBox());
+    q.set('zoom', String(map.getZoom()));
+    const answer = await getJSON('api/clusters?' + q.toString());
+    if (n !== requestNumber) return; // a newer view is on its way
+    drawIncidents(answer.items);
+    $('counts').textContent = `${answer.numberMatched.toLocaleString('en')} incidents in view`;
+    const download = new URLSearchParams(params);
+    download.set('bbox', viewBox());
+    download.set('limit', '10000');
+    download.set('f', 'json');
+    $('download-geojson').href = 'ogc/collections/incidents/items?' + download.toString();
+    document.body.dataset.ready = '1';
+    document.body.dataset.markers = String(answer.items.length);
+  }
+  function drawIncidents(items) {
+    layers.incidents.clearLayers();
+    const zoom = map.getZoom();
+    for (const item of items) {
+      if (item.kind === 'group') {
+        const top = Object.entries(item.event_types).sort((a, b) => b[1] - a[1])[0][0];
+        const size = Math.round(22 + 8 * Math.log10(item.count));
+        const label = el('div', { class: 'group-icon', style: { width: size + 'px', height: size + 'px', background: COLOUR[top] || '#555' } },
+          item.count >= 1000 ? Math.round(item.count / 100) / 10 + 'k' : String(item.count));
+        const icon = L.divIcon({ html: label, className: '', iconSize: [size, size] });
+        L.marker([item.lat, item.lon], { icon, pane: 'incidents', keyboard: true, title: `${item.count} incidents` })
+          .on('click', () => map.flyTo([item.lat, item.lon], Math.min(zoom + 2, 18)))
+          .addTo(layers.incidents);
+      } else {
+        const colour = COLOUR[item.event_type] || '#555';
+        if (item.geo_precision > 1) {
+          L.circle([item.lat, item.lon], { pane: 'uncertainty', radius: item.uncertainty_radius_m, color: colour, weight: 1, opacity: 0.5, fillOpacity: 0.1, dashArray: '3 3', interactive: false })
+            .addTo(layers.incidents);
+        }
+        const radius = Math.min(16, 4 + 2 * Math.sqrt(item.fatalities || 0));
+        L.circleMarker([item.lat, item.lon], { pane: 'incidents', radius, color: '#fff', weight: 1.2, fillColor: colour, fillOpacity: 0.9, className: 'incident' })
+          .bindTooltip(`${item.event_type}, ${item.event_date}`)
+          .on('click', (e) => { L.DomEvent.stopPropagation(e); openIncident(item.id, [item.lat, item.lon]); })
+          .addTo(layers.incidents);
+      }
+    }
+  }
+
+  // --- the border question: a line to the nearest border point ---
+  function drawAnswer(from, report) {
+    layers.answer.clearLayers();
+    const to = [report.nearest.lat, report.nearest.lon];
+    L.polyline([from, to], { color: '#111', weight: 1.5, dashArray: '4 4', interactive: false }).addTo(layers.answer);
+    L.circleMarker(to, { radius: 4, color: '#111', weight: 1, fillColor: '#ffd400', fillOpacity: 1, interactive: false }).addTo(layers.answer);
+  }
+  function borderRows(report) {
+    return [
+      ['Nearest border', `${km(report.distance_m)} to the ${report.border} line (${report.source === 'osm' ? 'OpenStreetMap' : 'Natural Earth'})`],
+      ['Side of that line', report.side_of_line],
+      ['Country', report.side ? report.side.name + (report.side.disputed ? ' (disputed)' : '') : null],
+      ['Nearest border point', `${report.nearest.lat.toFixed(5)}, ${report.nearest.lon.toFixed(5)}`],
+    ];
+  }
+  async function askBorder(latlng) {
+    const lon = ((latlng.lng + 540) % 360) - 180;
+    try {
+      const report = await getJSON(`api/distance?lon=${lon.toFixed(6)}&lat=${latlng.lat.toFixed(6)}`);
+      drawAnswer([latlng.lat, latlng.lng], report);
+      const content = el('div', { class: 'details answer' }, el('h3', {}, 'Distance to the border'),
+        definitions([['Point', `${latlng.lat.toFixed(5)}, ${lon.toFixed(5)}`], ...borderRows(report)]));
+      L.popup().setLatLng(latlng).setContent(content).openOn(map);
+    } catch (err) {
+      L.popup().setLatLng(latlng).setContent(el('div', {}, String(err.message))).openOn(map);
+    }
+  }
+  map.on('click', (e) => askBorder(e.latlng));
+
+  async function showPlace(f) {
+    const [x, y] = f.geometry.coordinates;
+    const report = await getJSON(`api/distance?lon=${x}&lat=${y}`);
+    drawAnswer([y, x], report);
+    const p = f.properties;
+    L.popup().setLatLng([y, x]).setContent(el('div', { class: 'details place' }, el('h3', {}, p.name),
+      definitions([['Also written', (p.alternate_names || []).join(', ')], ...borderRows(report)]))).openOn(map);
+  }
+
+  async function openIncident(id, latlng) {
+    const [feature, report] = await Promise.all([
+      getJSON('ogc/collections/incidents/items/' + encodeURIComponent(id)),
+      getJSON('api/incidents/' + encodeURIComponent(id) + '/distance'),
+    ]);
+    const p = feature.properties;
+    let place = null;
+    if (p.place_id) place = await getJSON('ogc/collections/places/items/' + encodeURIComponent(p.place_id)).catch(() => null);
+    drawAnswer(latlng, report);
+    const dates = p.date_start === p.date_end ? p.date_start : `${p.date_start} to ${p.date_end}`;
+    const fatalities = p.fatalities_low !== null && p.fatalities_high !== null && p.fatalities_low !== undefined
+      ? `${p.fatalities_low}–${p.fatalities_high}` : p.fatalities;
+    const side = report.side_certain ? report.side_of_line : `undetermined (the location may lie on either side)`;
+    const docs = (p.sources || []).map((s) => {
+      const d = sources[s];
+      return el('li', {}, d ? `${d.title} — ${d.outlet}${d.published ? ', ' + d.published : ''}` : s);
+    });
+    if (p.source) docs.push(el('li', {}, p.source));
+    const content = el('div', { class: 'details incident' },
+      el('h3', {}, `${p.event_type}: ${p.sub_event_type}`),
+      definitions([
+        ['Date', `${dates} (${TIME_PRECISION[p.time_precision] || 'precision unknown'})`],
+        ['Actors', [p.actor1, p.actor2].filter(Boolean).join(' · ')],
+        ['Fatalities', fatalities],
+        ['Location', `${p.location}, ${p.country}`],
+        ['Place', place ? `${place.properties.name}${place.properties.alternate_names.length ? ' (also ' + place.properties.alternate_names.slice(0, 6).join(', ') + ')' : ''}` : null],
+        ['Precision', `${GEO_PRECISION[p.geo_precision] || ''} — within ${km(report.uncertainty_radius_m)}`],
+        ['Border', `${km(report.distance_m)} from the ${report.border} line (${km(report.distance_min_m)}–${km(report.distance_max_m)} given the location uncertainty)`],
+        ['Side', side],
+        ['Country', report.side ? report.side.name : null],
+        ['Event id', p.event_id],
+      ]),
+      el('p', { class: 'notes' }, p.notes),
+      (p.variants || []).length ? el('div', {}, el('strong', {}, 'Sources disagree: '), el('ul', {}, p.variants.map((v) => el('li', {}, `${v.field}: ${v.value} (${v.source})`)))) : null,
+      el('div', { class: 'sources' }, el('strong', {}, 'Sources'), el('ul', {}, docs)),
+    );
+    L.popup({ maxWidth: 360 }).setLatLng(latlng).setContent(content).openOn(map);
+  }
+
+  // --- place search, any spelling ---
+  const searchInput = $('search-input');
+  const results = $('search-results');
+  let searchTimer = 0;
+  async function search(pickFirst) {
+    const q = searchInput.value.trim();
+    results.replaceChildren();
+    if (!q) { results.hidden = true; return; }
+    const answer = await getJSON('api/places/search?q=' + encodeURIComponent(q) + '&limit=6').catch(() => ({ matches: [] }));
+    if (searchInput.value.trim() !== q) return;
+    for (const m of answer.matches) {
+      const button = el('button', { type: 'button', role: 'option' }, m.name, ' ', el('small', {}, `${m.country}${m.matched_name !== m.name ? ' — ' + m.matched_name : ''}`));
+      button.addEventListener('click', () => pick(m));
+      results.append(el('li', {}, button));
+    }
+    results.hidden = answer.matches.length === 0;
+    if (pickFirst && answer.matches[0]) pick(answer.matches[0]);
+  }
+  function pick(m) {
+    results.hidden = true;
+    searchInput.value = m.name;
+    map.flyTo([m.lat, m.lon], Math.max(map.getZoom(), 10));
+    map.once('moveend', () => showPlace({ geometry: { coordinates: [m.lon, m.lat] }, properties: m }));
+  }
+  searchInput.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => search(false), 150); });
+  $('search').addEventListener('submit', (e) => { e.preventDefault(); search(true); });
+  searchInput.addEventListener('keydown', (e) => { if (e.key === 'Escape') results.hidden = true; });
+
+  // --- filters ---
+  let months = []; // 'YYYY-MM' for every month the data spans
+  const monthIndex = (m, fallback) => { const i = months.indexOf(m); return i < 0 ? fallback : i; };
+  function buildTypeFilters() {
+    const box = $('types');
+    for (const [type, colour] of TYPES) {
+      const input = el('input', { type: 'checkbox', value: type });
+      input.checked = state.types.has(type);
+      input.addEventListener('change', () => { if (input.checked) state.types.add(type); else state.types.delete(type); changed(); });
+      box.append(el('label', { class: 'inline' }, input, el('span', { class: 'swatch', style: { background: colour } }), type));
+    }
+  }
+  function syncDateInputs() {
+    const from = $('from'), to = $('to');
+    from.max = to.max = String(months.length - 1);
+    from.value = String(monthIndex(state.from, 0));
+    to.value = String(monthIndex(state.to, months.length - 1));
+    $('from-label').textContent = months[Number(from.value)] || '';
+    $('to-label').textContent = months[Number(to.value)] || '';
+  }
+  function setRange(a, b) {
+    const lo = Math.max(0, Math.min(a, b)), hi = Math.min(months.length - 1, Math.max(a, b));
+    state.from = lo > 0 ? months[lo] : null;
+    state.to = hi < months.length - 1 ? months[hi] : null;
+    syncDateInputs();
+    changed();
+  }
+  $('from').addEventListener('input', () => setRange(Number($('from').value), Math.max(Number($('from').value), Number($('to').value))));
+  $('to').addEventListener('input', () => setRange(Math.min(Number($('from').value), Number($('to').value)), Number($('to').value)));
+  let actorTimer = 0;
+  $('actor').value = state.actor;
+  $('actor').addEventListener('input', () => { clearTimeout(actorTimer); actorTimer = setTimeout(() => { state.actor = $('actor').value.trim(); changed(); }, 250); });
+  $('side').addEventListener('change', () => { state.side = $('side').value; changed(); });
+  $('near').checked = state.near;
+  $('near').addEventListener('change', () => { state.near = $('near').checked; changed(); });
+  $('km').value = String(state.km);
+  $('km').addEventListener('change', () => {
+    const v = Number($('km').value);
+    if (Number.isFinite(v) && v >= 1 && v <= 2000) { state.km = v; if (state.corridor) drawCorridor(); changed(); } else $('km').value = String(state.km);
+  });
+  for (const k of ['osm', 'ne', 'corridor', 'places', 'tiles']) {
+    const box = $('layer-' + k);
+    box.checked = state[k];
+    box.addEventListener('change', () => { state[k] = box.checked; syncLayers(); writeHash(); });
+  }
+
+  // --- timeline: incidents (bars) and fatalities (line) per month, following the filters; drag to set dates ---
+  let series = [];
+  async function refreshTimeline() {
+    const stats = await getJSON('api/stats?' + filterParams().toString());
+    const byMonth = Object.fromEntries(stats.by_month.map((m) => [m.month, m]));
+    series = months.map((m) => byMonth[m] || { month: m, incidents: 0, fatalities: 0 });
+    drawTimeline();
+  }
+  function drawTimeline() {
+    const svg = $('chart');
+    const w = svg.clientWidth || 800, h = svg.clientHeight || 100, pad = 14, bottom = 14;
+    const ns = 'http://www.w3.org/2000/svg';
+    const make = (tag, attrs) => { const n = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v)); return n; };
+    svg.replaceChildren();
+    svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
+    if (!series.length) return;
+    const maxN = Math.max(1, ...series.map((s) => s.incidents));
+    const maxF = Math.max(1, ...series.map((s) => s.fatalities));
+    const step = (w - 2 * pad) / series.length;
+    const lo = monthIndex(state.from, 0), hi = monthIndex(state.to, months.length - 1);
+    series.forEach((s, i) => {
+      const bh = (h - bottom - 6) * s.incidents / maxN;
+      const bar = make('rect', { x: pad + i * step, y: h - bottom - bh, width: Math.max(1, step - 1), height: bh, class: i >= lo && i <= hi ? 'bar on' : 'bar' });
+      bar.append(make('title', {}));
+      bar.firstChild.textContent = `${s.month}: ${s.incidents} incidents, ${s.fatalities} fatalities`;
+      svg.append(bar);
+      if (s.month.endsWith('-01') && (i % Math.ceil(12 * 60 / (step * 12 + 1) / 12 + 1) === 0 || step * 12 > 40)) {
+        const t = make('text', { x: pad + i * step, y: h - 3, class: 'axis' });
+        t.textContent = s.month.slice(0, 4);
+        svg.append(t);
+      }
+    });
+    const points = series.map((s, i) => `${pad + (i + 0.5) * step},${h - bottom - (h - bottom - 6) * s.fatalities / maxF}`).join(' ');
+    svg.append(make('polyline', { points, class: 'deaths' }));
+  }
+  (function brush() {
+    const svg = $('chart');
+    let start = null, rect = null;
+    const indexAt = (e) => {
+      const box = svg.getBoundingClientRect();
+      const step = (box.width - 28) / Math.max(1, months.length);
+      return Math.max(0, Math.min(months.length - 1, Math.floor((e.clientX - box.left - 14) / step)));
+    };
+    svg.addEventListener('pointerdown', (e) => { start = indexAt(e); svg.setPointerCapture(e.pointerId); });
+    svg.addEventListener('pointermove', (e) => {
+      if (start === null) return;
+      const box = svg.getBoundingClientRect();
+      const x0 = Math.min(e.clientX, box.left + 14 + start * (box.width - 28) / months.length) - box.left;
+      const x1 = Math.max(e.clientX, box.left + 14 + start * (box.width - 28) / months.length) - box.left;
+      if (!rect) { rect = document.createElementNS('http://www.w3.org/2000/svg', 'rect'); rect.setAttribute('class', 'brush'); svg.append(rect); }
+      rect.setAttribute('x', x0); rect.setAttribute('y', 0); rect.setAttribute('width', Math.max(1, x1 - x0)); rect.setAttribute('height', box.height);
+    });
+    svg.addEventListener('pointerup', (e) => {
+      if (start === null) return;
+      const end = indexAt(e);
+      if (end === start) setRange(0, months.length - 1); else setRange(start, end);
+      start = null; rect = null;
+    });
+  })();
+
+  // --- putting it together ---
+  let refreshTimer = 0;
+  function changed() {
+    writeHash();
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => { refresh(); refreshTimeline(); }, 120);
+  }
+  map.on('moveend', () => {
+    const c = map.getCenter();
+    state.lat = c.lat; state.lon = c.lng; state.zoom = map.getZoom();
+    writeHash();
+    if (state.corridor) drawCorridor();
+    refresh();
+  });
+  window.addEventListener('resize', drawTimeline);
+  window.addEventListener('hashchange', () => { readHash(); map.setView([state.lat, state.lon], state.zoom); syncDateInputs(); syncLayers(); refresh(); refreshTimeline(); });
+
+  async function start() {
+    buildTypeFilters();
+    const [register, stats] = await Promise.all([getJSON('api/sources'), getJSON('api/stats'), loadBaseMap()]);
+    sources = Object.fromEntries(register.documents.map((d) => [d.id, d]));
+    const known = stats.by_month.map((m) => m.month);
+    if (known.length) {
+      const [y0, m0] = known[0].split('-').map(Number), [y1, m1] = known[known.length - 1].split('-').map(Number);
+      for (let y = y0, m = m0; y < y1 || (y === y1 && m <= m1); m === 12 ? (y++, m = 1) : m++) months.push(`${y}-${String(m).padStart(2, '0')}`);
+    }
+    syncDateInputs();
+    writeHash();
+    await Promise.all([refresh(), refreshTimeline()]);
+  }
+  start().catch((err) => { $('counts').textContent = 'Could not load the data: ' + err.message; });
+})();
