@@ -6,10 +6,10 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
-# System packages the tests need: GDAL's ogrinfo is the real GIS client the server tests talk to. Installed
-# only when missing; apt-get update runs first.
+# System packages the tests need: GDAL's ogrinfo is the real GIS client the server tests talk to; Chromium and
+# Node run the web-map checks. Installed only when missing; apt-get update runs first.
 need_pkgs=()
-for cmd_pkg in "python3:python3" "ogrinfo:gdal-bin"; do
+for cmd_pkg in "python3:python3" "ogrinfo:gdal-bin" "chromium:chromium" "node:nodejs" "npm:npm"; do
   cmd=${cmd_pkg%%:*} pkg=${cmd_pkg#*:}
   command -v "$cmd" >/dev/null 2>&1 || need_pkgs+=("$pkg")
 done
@@ -18,6 +18,11 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get -o DPkg::Lock::Timeout=600 update
   apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${need_pkgs[@]}"
+fi
+
+if [ ! -d tests/web/node_modules/playwright-core ]; then
+  log "npm ci (playwright-core, pinned in tests/web/package-lock.json; it drives the system Chromium)"
+  npm ci --prefix tests/web --no-audit --no-fund
 fi
 
 log "cargo fmt --check"

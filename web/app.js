@@ -212,10 +212,19 @@
             .addTo(layers.incidents);
         }
         const radius = Math.min(16, 4 + 2 * Math.sqrt(item.fatalities || 0));
-        L.circleMarker([item.lat, item.lon], { pane: 'incidents', radius, color: '#fff', weight: 1.2, fillColor: colour, fillOpacity: 0.9, className: 'incident' })
+        const open = () => openIncident(item.id, [item.lat, item.lon]);
+        const marker = L.circleMarker([item.lat, item.lon], { pane: 'incidents', radius, color: '#fff', weight: 1.2, fillColor: colour, fillOpacity: 0.9, className: 'incident' })
           .bindTooltip(`${item.event_type}, ${item.event_date}`)
-          .on('click', (e) => { L.DomEvent.stopPropagation(e); openIncident(item.id, [item.lat, item.lon]); })
+          .on('click', (e) => { L.DomEvent.stopPropagation(e); open(); })
           .addTo(layers.incidents);
+        // Reachable with the keyboard: Tab to it, Enter or Space opens it.
+        const path = marker.getElement();
+        if (path) {
+          path.setAttribute('tabindex', '0');
+          path.setAttribute('role', 'button');
+          path.setAttribute('aria-label', `${item.event_type}, ${item.event_date}`);
+          path.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); } });
+        }
       }
     }
   }

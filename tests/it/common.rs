@@ -102,4 +102,3 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
-
