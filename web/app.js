@@ -133,7 +133,9 @@
   }
   function syncLayers() {
     for (const k of ['osm', 'ne', 'corridor', 'places']) {
-      if (state[k]) layers[k].addTo(map); else layers[k].remove();
+      // Place names only from zoom 5, where they no longer pile up.
+      const on = state[k] && (k !== 'places' || map.getZoom() >= 5);
+      if (on) layers[k].addTo(map); else layers[k].remove();
     }
     if (state.tiles) tiles.addTo(map); else tiles.remove();
     if (state.corridor) drawCorridor();
@@ -451,7 +453,7 @@
     const c = map.getCenter();
     state.lat = c.lat; state.lon = c.lng; state.zoom = map.getZoom();
     writeHash();
-    if (state.corridor) drawCorridor();
+    syncLayers();
     refresh();
   });
   window.addEventListener('resize', drawTimeline);

@@ -139,6 +139,32 @@ await check('a shared URL restores the view', async (page) => {
   assert(!(await page.isChecked('#layer-ne')) && await page.isChecked('#layer-corridor'), 'layers not restored');
 });
 
+await check('dragging on the timeline sets the date range', async (page) => {
+  await openAt(page, base, 'lat=20&lon=1&z=4');
+  const all = await counts(page);
+  const chart = await page.locator('#chart').boundingBox();
+  await page.mouse.move(chart.x + chart.width * 0.45, chart.y + chart.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(chart.x + chart.width * 0.7, chart.y + chart.height / 2, { steps: 4 });
+  await page.mouse.up();
+  await page.waitForFunction(() => /from=/.test(location.hash), null, { timeout: 10000 });
+  const from = await page.textContent('#from-label');
+  assert(/^\d{4}-\d{2}$/.test(from) && from > '2006-02', 'from not set: ' + from);
+  await page.waitForFunction((n) => Number(document.querySelector('#counts').textContent.replace(/[^0-9]/g, '')) !== n, all, { timeout: 10000 });
+});
+
+await check('a phone-width screen shows the map and the filters', async (page) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openAt(page, base, 'lat=20&lon=1&z=4');
+  const map = await page.locator('#map').boundingBox();
+  assert(map.width >= 380 && map.height > 250, 'map too small: ' + JSON.stringify(map));
+  assert(await page.locator('#types input').first().isVisible(), 'filters hidden');
+  // Keyboard: tab from the search box reaches the filters.
+  await page.focus('#search-input');
+  await page.keyboard.press('Tab');
+  assert(await page.evaluate(() => document.activeElement && document.activeElement.id !== 'search-input'), 'focus did not move');
+});
+
 await check('html in the data is shown as text and runs nothing', async (page) => {
   await openAt(page, xssBase, 'lat=20&lon=1&z=14');
   await clickCentralIncident(page);
