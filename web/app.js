@@ -215,7 +215,9 @@
         }
         const radius = Math.min(16, 4 + 2 * Math.sqrt(item.fatalities || 0));
         const open = () => openIncident(item.id, [item.lat, item.lon]);
-        const marker = L.circleMarker([item.lat, item.lon], { pane: 'incidents', radius, color: '#fff', weight: 1.2, fillColor: colour, fillOpacity: 0.9, className: 'incident' })
+        // A coarse location gets a faint centre: the disc around it is the information, not the point.
+        const coarse = item.geo_precision > 1;
+        const marker = L.circleMarker([item.lat, item.lon], { pane: 'incidents', radius, color: coarse ? colour : '#fff', weight: coarse ? 1.5 : 1.2, fillColor: colour, fillOpacity: coarse ? 0.35 : 0.9, className: 'incident' })
           .bindTooltip(`${item.event_type}, ${item.event_date}`)
           .on('click', (e) => { L.DomEvent.stopPropagation(e); open(); })
           .addTo(layers.incidents);

@@ -4,13 +4,21 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::model::{Background, Incident, Variant};
+use crate::model::{Background, Incident, LonLat, Variant};
 
+/// A GeoJSON Point geometry.
 #[derive(Serialize)]
-struct PointGeometry {
+pub struct PointGeometry {
     #[serde(rename = "type")]
     kind: &'static str,
     coordinates: [f64; 2],
+}
+
+impl PointGeometry {
+    /// The point `p` (lon, lat).
+    pub fn new(p: LonLat) -> PointGeometry {
+        PointGeometry { kind: "Point", coordinates: [p.x, p.y] }
+    }
 }
 
 /// The properties of an incident as written to GeoJSON (ACLED names where one fits).
@@ -100,7 +108,7 @@ pub fn write_incidents<'a>(w: &mut dyn Write, incidents: impl Iterator<Item = &'
             kind: "Feature",
             id: &i.event_id,
             properties: IncidentProperties::of(i),
-            geometry: PointGeometry { kind: "Point", coordinates: [i.position.x, i.position.y] },
+            geometry: PointGeometry::new(i.position),
         };
         serde_json::to_writer(&mut *w, &feature)?;
     }

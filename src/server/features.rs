@@ -4,17 +4,10 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::formats::geojson::IncidentProperties;
+use crate::formats::geojson::{IncidentProperties, PointGeometry};
 use crate::geodesy::uncertainty_radius_m;
 use crate::model::{Border, BorderPair, Country, Incident, Iso3, Place};
 use crate::store::{BorderChoice, IncidentFacts, Store};
-
-#[derive(Serialize)]
-struct PointGeometry {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    coordinates: [f64; 2],
-}
 
 /// An incident's properties: its own, then what was measured of it.
 #[derive(Serialize)]
@@ -55,7 +48,7 @@ pub fn write_incident(out: &mut Vec<u8>, incident: &Incident, facts: &IncidentFa
     let feature = IncidentFeature {
         kind: "Feature",
         id: &incident.event_id,
-        geometry: PointGeometry { kind: "Point", coordinates: [incident.position.x, incident.position.y] },
+        geometry: PointGeometry::new(incident.position),
         properties: IncidentFeatureProperties {
             own: IncidentProperties::of(incident),
             border_distance_m: round_mm(d),
