@@ -48,6 +48,8 @@ pub enum Command {
     },
     /// Serve the map, the OGC API – Features service and the border API over HTTP.
     Serve(ServeArgs),
+    /// Write the incidents (filtered) to a file for QGIS or a spreadsheet: CSV or GeoJSON.
+    Export(ExportArgs),
     /// Geodesic distance and azimuths between two places or points ("lon,lat").
     Between {
         /// A place (any spelling) or "lon,lat".
@@ -72,6 +74,35 @@ pub struct ServeArgs {
     /// Do not log each request.
     #[arg(long)]
     pub quiet: bool,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// File format.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Where to write (replaced atomically: a failed export leaves the old file as it was).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Only incidents inside W,S,E,N (degrees; W > E crosses the antimeridian).
+    #[arg(long, value_parser = parse_bbox, allow_hyphen_values = true)]
+    pub bbox: Option<BBox>,
+    /// Only incidents within this many kilometres of the nearest border.
+    #[arg(long = "near-border", value_name = "KM", value_parser = parse_km)]
+    pub near_border: Option<f64>,
+    /// Date and type filters.
+    #[command(flatten)]
+    pub when: FilterArgs,
+}
+
+/// Export file formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// ACLED's columns, borderline's, and a WKT geometry column.
+    Csv,
+    /// RFC 7946 FeatureCollection.
+    Geojson,
 }
 
 /// Arguments of `near-border`.
@@ -333,6 +364,7 @@ pub fn execute(cli: &Cli, store: &Store, out: &mut dyn Write) -> Result<(), Fail
         Command::Places(PlacesCommand::List { json }) => places_list(store, *json, out),
         Command::Incidents(args) => incidents(store, args, out),
         Command::Distance(args) => distance(store, args, out),
+        Command::Export(args) => export(store, args, out),
         Command::NearBorder(args) => near_border(store, args, out),
         Command::Claims { json } => claims(store, *json, out),
         Command::Between { from, to, json } => between(store, from, to, *json, out),
@@ -340,6 +372,28 @@ pub fn execute(cli: &Cli, store: &Store, out: &mut dyn Write) -> Result<(), Fail
             Err(Failure::new(2, "serve runs from the command line only (see server::serve)".to_string()))
         }
     }
+}
+
+fn export(store: &Store, args: &ExportArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let filter = IncidentFilter { within_km: args.near_border, ..args.when.filter(args.bbox)? };
+    let ids = store.select_incidents(&filter);
+    let facts = store.incident_facts();
+    let rows = || ids.iter().map(|&i| (&store.incidents[i as usize], &facts[i as usize]));
+    crate::store::atomic_write(&args.output, |w| match args.format {
+        ExportFormat::Csv => crate::formats::csv::write_incidents(w, rows()),
+        ExportFormat::Geojson => crate::formats::geojson::write_measured_incidents(w, rows()),
+    })
+    .map_err(|e| Failure::new(3, format!("cannot write {}: {e}", args.output.display())))?;
+    if args.format == ExportFormat::Csv {
+        // The column types and the CRS, beside the file, as GDAL and QGIS expect them.
+        for (ext, text) in [("csvt", crate::formats::csv::CSVT), ("prj", crate::formats::csv::PRJ)] {
+            let path = args.output.with_extension(ext);
+            crate::store::atomic_write(&path, |w| w.write_all(text.as_bytes()))
+                .map_err(|e| Failure::new(3, format!("cannot write {}: {e}", path.display())))?;
+        }
+    }
+    writeln!(out, "wrote {} incidents to {}", ids.len(), args.output.display())?;
+    Ok(())
 }
 
 fn validate(store: &Store, out: &mut dyn Write) -> Result<(), Failure> {

@@ -4,7 +4,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::model::{Background, Incident, LonLat, Variant};
+use crate::geodesy::uncertainty_radius_m;
+use crate::model::{Background, BorderPair, Incident, Iso3, LonLat, Variant};
+use crate::store::IncidentFacts;
 
 /// A GeoJSON Point geometry.
 #[derive(Serialize)]
@@ -97,6 +99,67 @@ struct IncidentFeature<'a> {
     geometry: PointGeometry,
 }
 
+/// An incident's properties: its own, then what was measured of it.
+#[derive(Serialize)]
+struct IncidentFeatureProperties<'a> {
+    #[serde(flatten)]
+    own: IncidentProperties<'a>,
+    /// Exact WGS84 distance to the nearest border (OpenStreetMap line), metres.
+    border_distance_m: f64,
+    /// That border.
+    border: BorderPair,
+    /// The side of its line the incident is on.
+    border_side: Iso3,
+    /// The country whose polygon holds it.
+    country_side: Option<Iso3>,
+    /// Radius of the area the incident may lie in (from geo_precision), metres.
+    uncertainty_radius_m: f64,
+    /// Least distance to the border over that area, metres.
+    border_distance_min_m: f64,
+    /// Greatest distance to the border over that area, metres.
+    border_distance_max_m: f64,
+    /// False when that area straddles the border.
+    side_certain: bool,
+}
+
+#[derive(Serialize)]
+struct MeasuredIncidentFeature<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    geometry: PointGeometry,
+    properties: IncidentFeatureProperties<'a>,
+}
+
+/// Appends `incident` as a GeoJSON feature to `out`, with what was measured of it: distance to the nearest
+/// border, sides, and the distance range its location uncertainty allows (what the OGC API and exports serve).
+pub fn write_incident(out: &mut Vec<u8>, incident: &Incident, facts: &IncidentFacts) {
+    let r = uncertainty_radius_m(incident.geo_precision);
+    let d = facts.border_distance_m;
+    let feature = MeasuredIncidentFeature {
+        kind: "Feature",
+        id: &incident.event_id,
+        geometry: PointGeometry::new(incident.position),
+        properties: IncidentFeatureProperties {
+            own: IncidentProperties::of(incident),
+            border_distance_m: round_mm(d),
+            border: facts.border,
+            border_side: facts.side_of_line,
+            country_side: facts.country,
+            uncertainty_radius_m: r,
+            border_distance_min_m: round_mm((d - r).max(0.0)),
+            border_distance_max_m: round_mm(d + r),
+            side_certain: d > r,
+        },
+    };
+    serde_json::to_writer(out, &feature).expect("writing JSON to memory cannot fail");
+}
+
+/// Metres to the millimetre (the accuracy promised; more digits would only be noise).
+pub(crate) fn round_mm(m: f64) -> f64 {
+    if m.is_finite() { (m * 1000.0).round() / 1000.0 } else { m }
+}
+
 /// Writes incidents as a GeoJSON FeatureCollection, streaming (one feature per line).
 pub fn write_incidents<'a>(w: &mut dyn Write, incidents: impl Iterator<Item = &'a Incident>) -> io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"name\":\"incidents\",\"features\":[\n")?;
@@ -111,6 +174,24 @@ pub fn write_incidents<'a>(w: &mut dyn Write, incidents: impl Iterator<Item = &'
             geometry: PointGeometry::new(i.position),
         };
         serde_json::to_writer(&mut *w, &feature)?;
+    }
+    w.write_all(b"\n]}\n")
+}
+
+/// Writes incidents and their facts (same order) as a GeoJSON FeatureCollection, one feature per line.
+pub fn write_measured_incidents<'a>(
+    w: &mut dyn Write,
+    rows: impl Iterator<Item = (&'a Incident, &'a IncidentFacts)>,
+) -> io::Result<()> {
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"name\":\"incidents\",\"features\":[\n")?;
+    let mut feature = Vec::with_capacity(2048);
+    for (n, (i, f)) in rows.enumerate() {
+        if n > 0 {
+            w.write_all(b",\n")?;
+        }
+        feature.clear();
+        write_incident(&mut feature, i, f);
+        w.write_all(&feature)?;
     }
     w.write_all(b"\n]}\n")
 }

@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod corridor;
 mod data;
+mod export;
 mod gazetteer;
 mod geodesy;
 mod gnomonic;
