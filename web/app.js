@@ -89,7 +89,7 @@
       const last = (m) => { const [y, mo] = m.split('-').map(Number); return m + '-' + String(new Date(Date.UTC(y, mo, 0)).getUTCDate()).padStart(2, '0'); };
       p.set('datetime', (state.from ? state.from + '-01' : '..') + '/' + (state.to ? last(state.to) : '..'));
     }
-    if (state.types.size !== TYPES.length) p.set('event_type', [...state.types].join(',') || 'none');
+    if (state.types.size !== TYPES.length) p.set('event_type', [...state.types].join(','));
     if (state.actor) p.set('actor', state.actor);
     if (state.side) p.set('side', state.side);
     if (state.near) p.set('within_km', String(state.km));
@@ -168,7 +168,7 @@
       const [x, y] = f.geometry.coordinates;
       const marker = L.circleMarker([y, x], { pane: 'labels', radius: 3, color: '#333', weight: 1, fillColor: '#fff', fillOpacity: 1 })
         .bindTooltip(f.properties.name, { permanent: true, direction: 'right', className: 'place-label', offset: [4, 0] });
-      marker.on('click', (e) => { L.DomEvent.stopPropagation(e); showPlace(f); });
+      marker.on('click', (e) => { L.DomEvent.stopPropagation(e); showPlace(f).catch(showError); });
       marker.addTo(layers.places);
     }
     syncLayers();
@@ -178,6 +178,12 @@
   let requestNumber = 0;
   async function refresh() {
     const n = ++requestNumber;
+    if (state.types.size === 0) {
+      // Nothing can match: no request needed.
+      layers.incidents.clearLayers();
+      $('counts').textContent = '0 incidents in view (no event type chosen)';
+      return;
+    }
     const params = filterParams();
     const q = new URLSearchParams(params);
     q.set('bbox', viewBox());
@@ -219,7 +225,7 @@
         const coarse = item.geo_precision > 1;
         const marker = L.circleMarker([item.lat, item.lon], { pane: 'incidents', radius, color: coarse ? colour : '#fff', weight: coarse ? 1.5 : 1.2, fillColor: colour, fillOpacity: coarse ? 0.35 : 0.9, className: 'incident' })
           .bindTooltip(`${item.event_type}, ${item.event_date}`)
-          .on('click', (e) => { L.DomEvent.stopPropagation(e); open(); })
+          .on('click', (e) => { L.DomEvent.stopPropagation(e); open().catch(showError); })
           .addTo(layers.incidents);
         // Reachable with the keyboard: Tab to it, Enter or Space opens it.
         const path = marker.getElement();
@@ -227,7 +233,7 @@
           path.setAttribute('tabindex', '0');
           path.setAttribute('role', 'button');
           path.setAttribute('aria-label', `${item.event_type}, ${item.event_date}`);
-          path.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(); } });
+          path.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open().catch(showError); } });
         }
       }
     }
@@ -332,7 +338,7 @@
     results.hidden = true;
     searchInput.value = m.name;
     map.flyTo([m.lat, m.lon], Math.max(map.getZoom(), 10));
-    map.once('moveend', () => showPlace({ geometry: { coordinates: [m.lon, m.lat] }, properties: m }));
+    map.once('moveend', () => showPlace({ geometry: { coordinates: [m.lon, m.lat] }, properties: m }).catch(showError));
   }
   searchInput.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => search(false), 150); });
   $('search').addEventListener('submit', (e) => { e.preventDefault(); search(true); });
@@ -387,7 +393,7 @@
   // --- timeline: incidents (bars) and fatalities (line) per month, following the filters; drag to set dates ---
   let series = [];
   async function refreshTimeline() {
-    const stats = await getJSON('api/stats?' + filterParams().toString());
+    const stats = state.types.size === 0 ? { by_month: [] } : await getJSON('api/stats?' + filterParams().toString());
     const byMonth = Object.fromEntries(stats.by_month.map((m) => [m.month, m]));
     series = months.map((m) => byMonth[m] || { month: m, incidents: 0, fatalities: 0 });
     drawTimeline();
@@ -449,17 +455,25 @@
   function changed() {
     writeHash();
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => { refresh(); refreshTimeline(); }, 120);
+    refreshTimer = setTimeout(() => { refresh().catch(showError); refreshTimeline().catch(showError); }, 120);
   }
   map.on('moveend', () => {
     const c = map.getCenter();
     state.lat = c.lat; state.lon = c.lng; state.zoom = map.getZoom();
     writeHash();
     syncLayers();
-    refresh();
+    refresh().catch(showError);
   });
   window.addEventListener('resize', drawTimeline);
-  window.addEventListener('hashchange', () => { readHash(); map.setView([state.lat, state.lon], state.zoom); syncDateInputs(); syncLayers(); refresh(); refreshTimeline(); });
+  window.addEventListener('hashchange', () => {
+    readHash();
+    map.setView([state.lat, state.lon], state.zoom);
+    syncDateInputs();
+    syncLayers();
+    refresh().catch(showError);
+    refreshTimeline().catch(showError);
+  });
+  function showError(err) { $('counts').textContent = 'Could not load: ' + err.message; }
 
   async function start() {
     buildTypeFilters();

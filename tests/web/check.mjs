@@ -99,6 +99,13 @@ await check('filters change the visible count', async (page) => {
   assert(/types=/.test(await page.evaluate(() => location.hash)), 'the URL does not hold the filter');
 });
 
+await check('no event type chosen shows nothing and no error', async (page) => {
+  await openAt(page, base, 'lat=20&lon=1&z=4');
+  for (const box of await page.locator('#types input').all()) await box.uncheck();
+  await page.waitForFunction(() => /^0 incidents/.test(document.querySelector('#counts').textContent), null, { timeout: 10000 });
+  assert(await page.locator('.group-icon, path.incident').count() === 0, 'markers left on the map');
+});
+
 await check('place search finds Tinzaouatene by a variant spelling', async (page) => {
   await page.goto(base + '/');
   await ready(page);
