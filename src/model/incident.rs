@@ -196,3 +196,10 @@ pub struct Incident {
     /// ACLED's upload `timestamp`, when imported.
     pub timestamp: Option<i64>,
 }
+
+impl Incident {
+    /// The reported toll: the figure, or the low end of a range (what counts and sums use).
+    pub fn fatalities_reported(&self) -> Option<u32> {
+        self.fatalities.or(self.fatalities_low)
+    }
+}

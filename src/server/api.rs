@@ -157,7 +157,7 @@ pub async fn stats(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Resp
             .entry(format!("{:04}-{:02}", incident.event_date.year(), incident.event_date.month()))
             .or_default();
         month.0 += 1;
-        month.1 += u64::from(incident.fatalities.or(incident.fatalities_low).unwrap_or(0));
+        month.1 += u64::from(incident.fatalities_reported().unwrap_or(0));
         *by_type.entry(incident.event_type.as_str()).or_default() += 1;
         *by_side.entry(f.country.map_or("outside".into(), |c| c.to_string())).or_default() += 1;
         let km = f.border_distance_m / 1000.0;
@@ -215,7 +215,7 @@ pub async fn clusters(State(app): State<App>, RawQuery(q): RawQuery) -> Result<R
         g.members.push(i);
         g.lon += p.x;
         g.lat += p.y;
-        g.fatalities += u64::from(incident.fatalities.or(incident.fatalities_low).unwrap_or(0));
+        g.fatalities += u64::from(incident.fatalities_reported().unwrap_or(0));
         *g.types.entry(incident.event_type.as_str()).or_default() += 1;
     }
     let facts = store.incident_facts();
@@ -229,7 +229,7 @@ pub async fn clusters(State(app): State<App>, RawQuery(q): RawQuery) -> Result<R
                 json!({
                     "kind": "incident", "id": &*incident.event_id, "lon": incident.position.x, "lat": incident.position.y,
                     "event_type": incident.event_type.as_str(), "event_date": incident.event_date,
-                    "fatalities": incident.fatalities.or(incident.fatalities_low),
+                    "fatalities": incident.fatalities_reported(),
                     "geo_precision": incident.geo_precision.code(),
                     "uncertainty_radius_m": crate::geodesy::uncertainty_radius_m(incident.geo_precision),
                     "border_distance_m": (facts[i].border_distance_m * 10.0).round() / 10.0,

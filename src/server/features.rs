@@ -4,7 +4,6 @@
 use serde_json::{Value, json};
 
 use crate::formats::geojson::round_mm;
-pub use crate::formats::geojson::write_incident;
 use crate::model::{Border, Country, Place};
 use crate::store::{BorderChoice, Store};
 

@@ -133,6 +133,15 @@ impl Store {
         })
     }
 
+    /// Keeps the incidents of `ids` that pass every condition of `filter` but the bbox.
+    fn retain_matching(&self, ids: &mut Vec<u32>, filter: &IncidentFilter) {
+        ids.retain(|&i| filter.matches_attributes(&self.incidents[i as usize]));
+        if filter.needs_facts() {
+            let facts = self.incident_facts();
+            ids.retain(|&i| filter.matches_facts(&facts[i as usize]));
+        }
+    }
+
     /// One page of the matching incidents, and how many match in all. With a bbox the order is the grid's
     /// (cell by cell), else the file's; either way it is the same for every request, so pages add up. A
     /// filter of a bbox alone is answered without looking at the incidents outside the page.
@@ -145,11 +154,7 @@ impl Store {
                     Some(b) => self.incident_grid.in_bbox(b),
                     None => (0..self.incidents.len() as u32).collect(),
                 };
-                ids.retain(|&i| filter.matches_attributes(&self.incidents[i as usize]));
-                if filter.needs_facts() {
-                    let facts = self.incident_facts();
-                    ids.retain(|&i| filter.matches_facts(&facts[i as usize]));
-                }
+                self.retain_matching(&mut ids, filter);
                 let page = ids.iter().skip(offset).take(limit).copied().collect();
                 (ids.len(), page)
             }
@@ -162,11 +167,7 @@ impl Store {
             Some(b) => self.incident_index.in_bbox(b).collect(),
             None => (0..self.incidents.len() as u32).collect(),
         };
-        ids.retain(|&i| filter.matches_attributes(&self.incidents[i as usize]));
-        if filter.needs_facts() {
-            let facts = self.incident_facts();
-            ids.retain(|&i| filter.matches_facts(&facts[i as usize]));
-        }
+        self.retain_matching(&mut ids, filter);
         ids.sort_unstable();
         ids.dedup();
         ids
