@@ -10,9 +10,12 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::formats::ExportFormat;
 use crate::gazetteer::Gazetteer;
 use crate::model::{BBox, BorderPair, BorderSource, EventType, Iso3, parse_iso_date};
-use crate::store::{BorderChoice, DistanceError, IncidentFilter, LoadError, PointReport, Store, check_point};
+use crate::store::{
+    BorderChoice, DistanceError, IncidentFilter, LayerName, LoadError, PointReport, Store, check_point,
+};
 
 /// borderline — border incidents of the Algeria–Mali region, measured on the WGS84 ellipsoid.
 #[derive(Debug, Parser)]
@@ -48,7 +51,7 @@ pub enum Command {
     },
     /// Serve the map, the OGC API – Features service and the border API over HTTP.
     Serve(ServeArgs),
-    /// Write the incidents (filtered) to a file for QGIS or a spreadsheet: CSV or GeoJSON.
+    /// Write layers for QGIS, Google Earth or a spreadsheet: GeoPackage, GeoJSON, CSV, KML or FlatGeobuf.
     Export(ExportArgs),
     /// Geodesic distance and azimuths between two places or points ("lon,lat").
     Between {
@@ -79,12 +82,16 @@ pub struct ServeArgs {
 /// Arguments of `export`.
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
-    /// File format.
-    #[arg(long, value_enum)]
-    pub format: ExportFormat,
+    /// File format: gpkg, geojson, csv, kml or fgb (default: from the file's extension).
+    #[arg(long, value_parser = parse_format)]
+    pub format: Option<ExportFormat>,
     /// Where to write (replaced atomically: a failed export leaves the old file as it was).
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: PathBuf,
+    /// Layers, comma-separated: incidents, places, borders, countries (default: all four for gpkg and kml,
+    /// incidents for the one-layer formats geojson, csv and fgb).
+    #[arg(long, value_delimiter = ',', value_parser = parse_layer)]
+    pub layers: Vec<LayerName>,
     /// Only incidents inside W,S,E,N (degrees; W > E crosses the antimeridian).
     #[arg(long, value_parser = parse_bbox, allow_hyphen_values = true)]
     pub bbox: Option<BBox>,
@@ -96,13 +103,12 @@ pub struct ExportArgs {
     pub when: FilterArgs,
 }
 
-/// Export file formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    /// ACLED's columns, borderline's, and a WKT geometry column.
-    Csv,
-    /// RFC 7946 FeatureCollection.
-    Geojson,
+fn parse_format(s: &str) -> Result<ExportFormat, String> {
+    s.parse()
+}
+
+fn parse_layer(s: &str) -> Result<LayerName, String> {
+    s.parse()
 }
 
 /// Arguments of `near-border`.
@@ -375,25 +381,66 @@ pub fn execute(cli: &Cli, store: &Store, out: &mut dyn Write) -> Result<(), Fail
 }
 
 fn export(store: &Store, args: &ExportArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let format = match args.format {
+        Some(f) => f,
+        None => {
+            let ext = args.output.extension().and_then(|e| e.to_str()).unwrap_or("");
+            ext.parse().map_err(|_| {
+                Failure::new(
+                    2,
+                    format!(
+                        "give --format (gpkg, geojson, csv, kml, fgb): {ext:?} is not an extension borderline writes"
+                    ),
+                )
+            })?
+        }
+    };
+    let mut names = args.layers.clone();
+    names.dedup();
+    if names.is_empty() {
+        names = if format.holds_several_layers() { LayerName::ALL.to_vec() } else { vec![LayerName::Incidents] };
+    }
+    if names.len() > 1 && !format.holds_several_layers() {
+        return Err(Failure::new(
+            2,
+            format!("{format} holds one layer; give one of --layers, or use gpkg or kml for several"),
+        ));
+    }
     let filter = IncidentFilter { within_km: args.near_border, ..args.when.filter(args.bbox)? };
-    let ids = store.select_incidents(&filter);
-    let facts = store.incident_facts();
-    let rows = || ids.iter().map(|&i| (&store.incidents[i as usize], &facts[i as usize]));
-    crate::store::atomic_write(&args.output, |w| match args.format {
-        ExportFormat::Csv => crate::formats::csv::write_incidents(w, rows()),
-        ExportFormat::Geojson => crate::formats::geojson::write_measured_incidents(w, rows()),
+    let layers: Vec<_> = names.iter().map(|&n| store.layer(n, &filter)).collect();
+    let total: usize = layers.iter().map(|l| l.len).sum();
+    let bar = progress_bar(total as u64, "exporting");
+    crate::store::atomic_write_path(&args.output, |tmp| {
+        crate::formats::write_file(format, tmp, &layers, &mut |n| bar.set_position(n as u64))
     })
     .map_err(|e| Failure::new(3, format!("cannot write {}: {e}", args.output.display())))?;
-    if args.format == ExportFormat::Csv {
+    bar.finish_and_clear();
+    if format == ExportFormat::Csv {
         // The column types and the CRS, beside the file, as GDAL and QGIS expect them.
-        for (ext, text) in [("csvt", crate::formats::csv::CSVT), ("prj", crate::formats::csv::PRJ)] {
+        let csvt = crate::formats::csv::csvt(&layers[0]);
+        for (ext, text) in [("csvt", csvt.as_str()), ("prj", crate::formats::csv::PRJ)] {
             let path = args.output.with_extension(ext);
             crate::store::atomic_write(&path, |w| w.write_all(text.as_bytes()))
                 .map_err(|e| Failure::new(3, format!("cannot write {}: {e}", path.display())))?;
         }
     }
-    writeln!(out, "wrote {} incidents to {}", ids.len(), args.output.display())?;
+    let counts: Vec<String> = layers.iter().map(|l| format!("{} {}", l.len, l.name)).collect();
+    writeln!(out, "wrote {} to {} ({format})", counts.join(", "), args.output.display())?;
     Ok(())
+}
+
+/// A progress bar on standard error for `total` items; hidden when standard error is not a terminal.
+fn progress_bar(total: u64, what: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !io::stderr().is_terminal() || total < 10_000 {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} {bar:40} {human_pos}/{human_len} ({eta})") {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_string());
+    bar
 }
 
 fn validate(store: &Store, out: &mut dyn Write) -> Result<(), Failure> {

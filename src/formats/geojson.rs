@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::layer::{FieldKind, Layer, Shape, Value};
 use crate::geodesy::uncertainty_radius_m;
-use crate::model::{Background, BorderPair, Incident, Iso3, LonLat, Variant};
-use crate::store::IncidentFacts;
+use crate::model::{Background, BorderPair, Incident, IncidentFacts, Iso3, LonLat, Variant};
 
 /// A GeoJSON Point geometry.
 #[derive(Serialize)]
@@ -193,5 +193,77 @@ pub fn write_measured_incidents<'a>(
         write_incident(&mut feature, i, f);
         w.write_all(&feature)?;
     }
+    w.write_all(b"\n]}\n")
+}
+
+fn shape_json(shape: &Shape<'_>) -> serde_json::Value {
+    let ring = |r: &[LonLat]| r.iter().map(|v| [v.x, v.y]).collect::<Vec<_>>();
+    match shape {
+        Shape::Point(p) => serde_json::json!({"type": "Point", "coordinates": [p.x, p.y]}),
+        Shape::Lines(parts) => serde_json::json!({
+            "type": "MultiLineString",
+            "coordinates": parts.iter().map(|p| ring(p)).collect::<Vec<_>>(),
+        }),
+        Shape::Polygons(mp) => serde_json::json!({
+            "type": "MultiPolygon",
+            "coordinates": mp.0.iter().map(|p| {
+                std::iter::once(p.exterior()).chain(p.interiors()).map(|r| ring(&r.0)).collect::<Vec<_>>()
+            }).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+fn value_json(value: &Value<'_>) -> serde_json::Value {
+    match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Text(s) => serde_json::Value::from(s.as_ref()),
+        Value::Integer(n) => serde_json::Value::from(*n),
+        Value::Real(x) => serde_json::Value::from(*x),
+        Value::Date(d) => serde_json::Value::from(d.to_string()),
+        Value::Boolean(b) => serde_json::Value::from(*b),
+    }
+}
+
+/// Writes `layer` as a GeoJSON FeatureCollection named after it, one feature per line, its fields as properties.
+pub fn write_layer(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
+    writeln!(w, "{{\"type\":\"FeatureCollection\",\"name\":\"{}\",\"features\":[", layer.name)?;
+    let mut buffer = Vec::with_capacity(2048);
+    for n in 0..layer.len {
+        if n > 0 {
+            w.write_all(b",\n")?;
+        }
+        if n % 65_536 == 0 {
+            progress(n);
+        }
+        if let Some(write_feature) = &layer.geojson {
+            buffer.clear();
+            write_feature(n, &mut buffer);
+            w.write_all(&buffer)?;
+            continue;
+        }
+        let feature = layer.feature(n);
+        let properties: serde_json::Map<String, serde_json::Value> = layer
+            .fields
+            .iter()
+            .zip(&feature.values)
+            .map(|(f, v)| {
+                let json = match v {
+                    Value::Text(s) if f.kind == FieldKind::Json => {
+                        serde_json::from_str(s).unwrap_or_else(|_| value_json(v))
+                    }
+                    v => value_json(v),
+                };
+                (f.name.to_string(), json)
+            })
+            .collect();
+        let json = serde_json::json!({
+            "type": "Feature",
+            "id": feature.id,
+            "geometry": shape_json(&feature.shape),
+            "properties": properties,
+        });
+        serde_json::to_writer(&mut *w, &json)?;
+    }
+    progress(layer.len);
     w.write_all(b"\n]}\n")
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{DateInterval, Iso3, LonLat};
+use super::{BorderPair, DateInterval, Iso3, LonLat};
 
 /// ACLED's six event types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -202,4 +202,18 @@ impl Incident {
     pub fn fatalities_reported(&self) -> Option<u32> {
         self.fatalities.or(self.fatalities_low)
     }
+}
+
+/// What is known of an incident's position once measured: its nearest border (OpenStreetMap lines, any
+/// pair) and the country it lies in.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct IncidentFacts {
+    /// Exact WGS84 distance to the nearest border, metres.
+    pub border_distance_m: f64,
+    /// That border.
+    pub border: BorderPair,
+    /// The side of that border's line the incident is on.
+    pub side_of_line: Iso3,
+    /// The country whose polygon holds the incident, if any.
+    pub country: Option<Iso3>,
 }

@@ -52,3 +52,51 @@ impl<'de> Deserialize<'de> for Iso3 {
         s.parse().map_err(serde::de::Error::custom)
     }
 }
+
+/// ISO 3166-1 numeric codes of the countries of the Sahara and the Sahel (ACLED's `iso` column is numeric).
+const NUMERIC: &[(&str, u16)] = &[
+    ("BEN", 204),
+    ("BFA", 854),
+    ("CAF", 140),
+    ("CIV", 384),
+    ("CMR", 120),
+    ("DZA", 12),
+    ("EGY", 818),
+    ("ESH", 732),
+    ("GHA", 288),
+    ("GIN", 324),
+    ("GMB", 270),
+    ("GNB", 624),
+    ("LBR", 430),
+    ("LBY", 434),
+    ("MAR", 504),
+    ("MLI", 466),
+    ("MRT", 478),
+    ("NER", 562),
+    ("NGA", 566),
+    ("SDN", 729),
+    ("SEN", 686),
+    ("SLE", 694),
+    ("TCD", 148),
+    ("TGO", 768),
+    ("TUN", 788),
+];
+
+impl Iso3 {
+    /// The ISO 3166-1 numeric code (Mali 466), for the countries of the region.
+    ///
+    /// ```
+    /// use borderline::model::Iso3;
+    /// let mali: Iso3 = "MLI".parse().unwrap();
+    /// assert_eq!(mali.numeric(), Some(466));
+    /// assert_eq!(Iso3::from_numeric(12).map(|c| c.to_string()), Some("DZA".into()));
+    /// ```
+    pub fn numeric(&self) -> Option<u16> {
+        NUMERIC.iter().find(|(a, _)| a.as_bytes() == self.0).map(|&(_, n)| n)
+    }
+
+    /// The country with this ISO 3166-1 numeric code, among those of the region.
+    pub fn from_numeric(code: u16) -> Option<Iso3> {
+        NUMERIC.iter().find(|&&(_, n)| n == code).and_then(|(a, _)| a.parse().ok())
+    }
+}

@@ -15,7 +15,7 @@ pub use bbox::{BBox, BBoxError};
 pub use border::{Border, BorderPair, BorderSource};
 pub use country::Country;
 pub use date::{DateInterval, parse_iso_date};
-pub use incident::{Background, EventType, GeoPrecision, Incident, TimePrecision, Variant};
+pub use incident::{Background, EventType, GeoPrecision, Incident, IncidentFacts, TimePrecision, Variant};
 pub use iso3::Iso3;
 pub use place::Place;
 pub use source::{Claim, ClaimQualifier, DistanceUnit, SourceDocument, SourceRegister};

@@ -17,6 +17,7 @@ mod corridor;
 mod distance;
 mod fast;
 mod issue;
+mod layers;
 mod parse;
 mod query;
 mod scan;
@@ -27,14 +28,16 @@ use std::collections::HashSet;
 use rustc_hash::FxHashSet;
 use std::path::{Path, PathBuf};
 
-pub use atomic::atomic_write;
+pub use crate::model::IncidentFacts;
+pub use atomic::{atomic_write, atomic_write_path};
 pub use claims::{ClaimCheck, Verdict};
 pub use corridor::{BANDS_KM, BandCount, CorridorHit};
 pub use distance::{
     BorderChoice, BorderDistance, DistanceError, IncidentReport, LonLatJson, PointReport, Side, check_point,
 };
 pub use issue::{Issue, LoadError};
-pub use query::{IncidentFacts, IncidentFilter};
+pub use layers::{EVENT_TYPE_SYMBOLS, INCIDENT_FIELDS, LayerName, incident_values};
+pub use query::IncidentFilter;
 
 use crate::index::{CountryIndex, GridIndex, IdIndex, PointIndex, SegmentIndex};
 use crate::model::{Border, BorderPair, BorderSource, Country, Incident, LonLat, Place, SourceRegister};

@@ -3,10 +3,10 @@
 use std::sync::OnceLock;
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 use super::{BorderChoice, Store};
-use crate::model::{BBox, BorderPair, EventType, Incident, Iso3};
+
+use crate::model::{BBox, EventType, Incident, IncidentFacts, Iso3};
 
 /// Which incidents to select. Every field is optional; all given ones must hold.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -78,20 +78,6 @@ impl IncidentFilter {
         self.side.is_none_or(|s| facts.country == Some(s))
             && self.within_km.is_none_or(|km| facts.border_distance_m <= km * 1000.0)
     }
-}
-
-/// What is known of an incident's position once measured: its nearest border (OpenStreetMap lines, any
-/// pair) and the country it lies in.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct IncidentFacts {
-    /// Exact WGS84 distance to the nearest border, metres.
-    pub border_distance_m: f64,
-    /// That border.
-    pub border: BorderPair,
-    /// The side of that border's line the incident is on.
-    pub side_of_line: Iso3,
-    /// The country whose polygon holds the incident, if any.
-    pub country: Option<Iso3>,
 }
 
 /// The facts of every incident, computed on first use (all cores; about 2.5 µs an incident).

@@ -1,0 +1,218 @@
+//! FlatGeobuf output (format version 3): one layer per file, typed columns, EPSG:4326, features sorted along a
+//! Hilbert curve behind a packed R-tree, so that QGIS and GDAL read a box without reading the whole file.
+//!
+//! The header, the index and the flatbuffer tables come from the `flatgeobuf` crate; features are encoded here
+//! because its writer leaves out the `ends` of a one-part MultiLineString, which GDAL (3.6) then refuses to read
+//! ("Unexpected nullptr: MultiLineString ends data"). Features pass through a temporary file while the index is
+//! built, so memory stays flat.
+
+use std::io::{self, BufWriter, Write};
+use std::os::unix::fs::FileExt;
+
+use flatbuffers::{FlatBufferBuilder, WIPOffset};
+use flatgeobuf::packed_r_tree::{NodeItem, PackedRTree, calc_extent, hilbert_sort};
+use flatgeobuf::{
+    Column, ColumnArgs, ColumnType, Crs, CrsArgs, Feature, FeatureArgs, Geometry, GeometryArgs, GeometryType, Header,
+    HeaderArgs,
+};
+
+use super::layer::{FieldKind, GeometryKind, Layer, Shape, Value};
+use crate::model::LonLat;
+
+/// "fgb", version 3, "fgb", 0.
+const MAGIC: [u8; 8] = *b"fgb\x03fgb\x00";
+
+fn column_type(kind: FieldKind) -> ColumnType {
+    match kind {
+        FieldKind::Text => ColumnType::String,
+        FieldKind::Integer => ColumnType::Long,
+        FieldKind::Real => ColumnType::Double,
+        FieldKind::Date => ColumnType::DateTime,
+        FieldKind::Boolean => ColumnType::Bool,
+        FieldKind::Json => ColumnType::Json,
+    }
+}
+
+/// Appends FlatGeobuf's property encoding of `values`: for each non-null value, its column number (u16), then the
+/// value (little-endian; strings as a u32 length and UTF-8).
+fn encode_properties(out: &mut Vec<u8>, values: &[Value<'_>]) {
+    for (column, value) in values.iter().enumerate() {
+        let text = |out: &mut Vec<u8>, s: &str| {
+            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        };
+        if *value == Value::Null {
+            continue;
+        }
+        out.extend_from_slice(&(column as u16).to_le_bytes());
+        match value {
+            Value::Null => {}
+            Value::Text(s) => text(out, s),
+            Value::Integer(n) => out.extend_from_slice(&n.to_le_bytes()),
+            Value::Real(x) => out.extend_from_slice(&x.to_le_bytes()),
+            Value::Boolean(b) => out.push(u8::from(*b)),
+            Value::Date(d) => text(out, &d.to_string()),
+        }
+    }
+}
+
+fn flat_xy(points: impl Iterator<Item = LonLat>, xy: &mut Vec<f64>) {
+    for p in points {
+        xy.push(p.x);
+        xy.push(p.y);
+    }
+}
+
+/// The geometry table of `shape`: a point's xy; a MultiLineString's xy with the end of every part (always, even
+/// for one part); a MultiPolygon's parts, each with its rings' ends.
+fn encode_geometry<'b>(fbb: &mut FlatBufferBuilder<'b>, shape: &Shape<'_>) -> WIPOffset<Geometry<'b>> {
+    let mut xy = Vec::new();
+    match shape {
+        Shape::Point(p) => {
+            let xy = fbb.create_vector(&[p.x, p.y]);
+            Geometry::create(fbb, &GeometryArgs { xy: Some(xy), ..Default::default() })
+        }
+        Shape::Lines(parts) => {
+            let mut ends = Vec::with_capacity(parts.len());
+            for part in parts.iter() {
+                flat_xy(part.iter().copied(), &mut xy);
+                ends.push((xy.len() / 2) as u32);
+            }
+            let xy = fbb.create_vector(&xy);
+            let ends = fbb.create_vector(&ends);
+            Geometry::create(fbb, &GeometryArgs { xy: Some(xy), ends: Some(ends), ..Default::default() })
+        }
+        Shape::Polygons(mp) => {
+            let mut polygons = Vec::with_capacity(mp.0.len());
+            for polygon in &mp.0 {
+                xy.clear();
+                let mut ends = Vec::new();
+                for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                    flat_xy(ring.0.iter().copied(), &mut xy);
+                    ends.push((xy.len() / 2) as u32);
+                }
+                let xy = fbb.create_vector(&xy);
+                let ends = fbb.create_vector(&ends);
+                polygons.push(Geometry::create(
+                    fbb,
+                    &GeometryArgs {
+                        xy: Some(xy),
+                        ends: Some(ends),
+                        type_: GeometryType::Polygon,
+                        ..Default::default()
+                    },
+                ));
+            }
+            let parts = fbb.create_vector(&polygons);
+            Geometry::create(fbb, &GeometryArgs { parts: Some(parts), ..Default::default() })
+        }
+    }
+}
+
+/// Writes `layer` as a FlatGeobuf file with its spatial index. `progress` is told how many features are done.
+pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
+    // Pass 1: encode every feature into a temporary file, remembering where it went and its bounding box.
+    let mut spool = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+    let mut nodes = Vec::with_capacity(layer.len);
+    let mut spans: Vec<(u64, u32)> = Vec::with_capacity(layer.len);
+    let mut fbb = FlatBufferBuilder::with_capacity(4096);
+    let mut properties = Vec::with_capacity(1024);
+    let mut at = 0u64;
+    for (n, feature) in layer.features().enumerate() {
+        fbb.reset();
+        properties.clear();
+        encode_properties(&mut properties, &feature.values);
+        let geometry = encode_geometry(&mut fbb, &feature.shape);
+        let properties = fbb.create_vector(&properties);
+        let table = Feature::create(
+            &mut fbb,
+            &FeatureArgs { geometry: Some(geometry), properties: Some(properties), columns: None },
+        );
+        fbb.finish_size_prefixed(table, None);
+        let bytes = fbb.finished_data();
+        spool.write_all(bytes)?;
+        let e = feature.shape.envelope();
+        let mut node = NodeItem::bounds(e[0], e[1], e[2], e[3]);
+        node.offset = n as u64;
+        nodes.push(node);
+        spans.push((at, bytes.len() as u32));
+        at += bytes.len() as u64;
+        if n % 65_536 == 0 {
+            progress(n);
+        }
+    }
+
+    // The header.
+    let extent = calc_extent(&nodes);
+    let mut hb = FlatBufferBuilder::new();
+    let columns: Vec<_> = layer
+        .fields
+        .iter()
+        .map(|f| {
+            let name = hb.create_string(f.name);
+            Column::create(
+                &mut hb,
+                &ColumnArgs { name: Some(name), type_: column_type(f.kind), nullable: true, ..Default::default() },
+            )
+        })
+        .collect();
+    let columns = hb.create_vector(&columns);
+    let name = hb.create_string(layer.name);
+    let title = hb.create_string(layer.title);
+    let description = hb.create_string(&layer.description);
+    let crs = Crs::create(&mut hb, &CrsArgs { code: 4326, ..Default::default() });
+    let envelope =
+        (!nodes.is_empty()).then(|| hb.create_vector(&[extent.min_x, extent.min_y, extent.max_x, extent.max_y]));
+    let header = Header::create(
+        &mut hb,
+        &HeaderArgs {
+            name: Some(name),
+            envelope,
+            geometry_type: match layer.geometry {
+                GeometryKind::Point => GeometryType::Point,
+                GeometryKind::MultiLineString => GeometryType::MultiLineString,
+                GeometryKind::MultiPolygon => GeometryType::MultiPolygon,
+            },
+            columns: Some(columns),
+            features_count: layer.len as u64,
+            index_node_size: if nodes.is_empty() { 0 } else { PackedRTree::DEFAULT_NODE_SIZE },
+            crs: Some(crs),
+            title: Some(title),
+            description: Some(description),
+            ..Default::default()
+        },
+    );
+    hb.finish_size_prefixed(header, None);
+    w.write_all(&MAGIC)?;
+    w.write_all(hb.finished_data())?;
+
+    // The index: features in Hilbert order, each node pointing at its feature's offset in that order.
+    if !nodes.is_empty() {
+        hilbert_sort(&mut nodes, &extent);
+        let mut offset = 0u64;
+        let index_nodes: Vec<NodeItem> = nodes
+            .iter()
+            .map(|node| {
+                let mut item = node.clone();
+                item.offset = offset;
+                offset += u64::from(spans[node.offset as usize].1);
+                item
+            })
+            .collect();
+        let tree = PackedRTree::build(&index_nodes, &extent, PackedRTree::DEFAULT_NODE_SIZE)
+            .map_err(|e| io::Error::other(format!("FlatGeobuf index: {e}")))?;
+        tree.stream_write(&mut &mut *w)?;
+    }
+
+    // Pass 2: the features, in that order.
+    let spool = spool.into_inner().map_err(|e| e.into_error())?;
+    let mut buffer = Vec::with_capacity(4096);
+    for node in &nodes {
+        let (start, size) = spans[node.offset as usize];
+        buffer.resize(size as usize, 0);
+        spool.read_exact_at(&mut buffer, start)?;
+        w.write_all(&buffer)?;
+    }
+    progress(layer.len);
+    Ok(())
+}

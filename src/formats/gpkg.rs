@@ -1,0 +1,292 @@
+//! GeoPackage (OGC 12-128r18, version 1.3) output: one SQLite file holding every layer, written with the
+//! bundled SQLite.
+//!
+//! What GDAL and QGIS need, and get:
+//! * the `gpkg_spatial_ref_sys`, `gpkg_contents` and `gpkg_geometry_columns` tables, EPSG:4326;
+//! * geometries as *GeoPackage binary*: the `GP` header with the SRS id and the envelope, then little-endian
+//!   WKB (bare WKB reads as empty in GDAL);
+//! * GeoPackage column types only (`TEXT`, `INTEGER`, `REAL`, `DATE`, `BOOLEAN`), dates as `YYYY-MM-DD`;
+//! * the R-tree spatial index extension (`rtree_<table>_geom` with its triggers), so QGIS pans fast;
+//! * QGIS styles in `layer_styles` (registered as an attributes table), so each layer opens styled.
+
+use std::io;
+use std::path::Path;
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, ToSql, params};
+
+use super::layer::{Layer, Shape, Value};
+use super::qml;
+use crate::model::LonLat;
+
+/// EPSG:4326 as GDAL writes it into `gpkg_spatial_ref_sys`.
+const WGS84_WKT: &str = r#"GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]]"#;
+
+const SRS_ID: i32 = 4326;
+
+/// The `application_id` of a GeoPackage ("GPKG").
+pub const APPLICATION_ID: i32 = 0x4750_4B47;
+
+/// The GeoPackage version written (1.3.0).
+pub const USER_VERSION: i32 = 10300;
+
+const SCHEMA: &str = "
+CREATE TABLE gpkg_spatial_ref_sys (
+  srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
+  organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL, description TEXT);
+CREATE TABLE gpkg_contents (
+  table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+  description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+  CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id));
+CREATE TABLE gpkg_geometry_columns (
+  table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL,
+  z TINYINT NOT NULL, m TINYINT NOT NULL,
+  CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+  CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+  CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+  CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));
+CREATE TABLE gpkg_extensions (
+  table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,
+  CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+CREATE TABLE layer_styles (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
+  f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT, styleSLD TEXT,
+  useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
+  update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
+INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+  VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS styles of the layers');
+";
+
+/// The six triggers of the R-tree extension (spec annex F.3) that keep the index right when QGIS edits a layer.
+fn rtree_triggers(t: &str) -> String {
+    let r = format!("rtree_{t}_geom");
+    let values = "NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom)";
+    format!(
+        r#"
+CREATE TRIGGER "{r}_insert" AFTER INSERT ON "{t}" WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
+BEGIN INSERT OR REPLACE INTO "{r}" VALUES ({values}); END;
+CREATE TRIGGER "{r}_update1" AFTER UPDATE OF geom ON "{t}"
+WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+BEGIN INSERT OR REPLACE INTO "{r}" VALUES ({values}); END;
+CREATE TRIGGER "{r}_update2" AFTER UPDATE OF geom ON "{t}"
+WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
+BEGIN DELETE FROM "{r}" WHERE id = OLD.fid; END;
+CREATE TRIGGER "{r}_update3" AFTER UPDATE ON "{t}"
+WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+BEGIN DELETE FROM "{r}" WHERE id = OLD.fid; INSERT OR REPLACE INTO "{r}" VALUES ({values}); END;
+CREATE TRIGGER "{r}_update4" AFTER UPDATE ON "{t}"
+WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
+BEGIN DELETE FROM "{r}" WHERE id IN (OLD.fid, NEW.fid); END;
+CREATE TRIGGER "{r}_delete" AFTER DELETE ON "{t}" WHEN old.geom NOT NULL
+BEGIN DELETE FROM "{r}" WHERE id = OLD.fid; END;
+"#
+    )
+}
+
+impl ToSql for Value<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Value::Null => ToSqlOutput::Borrowed(ValueRef::Null),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Integer(n) => ToSqlOutput::Owned(rusqlite::types::Value::Integer(*n)),
+            Value::Real(x) => ToSqlOutput::Owned(rusqlite::types::Value::Real(*x)),
+            Value::Date(d) => ToSqlOutput::Owned(rusqlite::types::Value::Text(d.to_string())),
+            Value::Boolean(b) => ToSqlOutput::Owned(rusqlite::types::Value::Integer(i64::from(*b))),
+        })
+    }
+}
+
+fn sql_type(kind: super::layer::FieldKind) -> &'static str {
+    use super::layer::FieldKind as K;
+    match kind {
+        K::Text | K::Json => "TEXT",
+        K::Integer => "INTEGER",
+        K::Real => "REAL",
+        K::Date => "DATE",
+        K::Boolean => "BOOLEAN",
+    }
+}
+
+fn sql_err(e: rusqlite::Error) -> io::Error {
+    io::Error::other(e)
+}
+
+/// Writes `layers` into a new GeoPackage at `path`, which must not exist (write to a temporary path and rename
+/// it for an atomic replacement). `progress` is called with the number of features written so far.
+pub fn write(path: &Path, layers: &[Layer<'_>], progress: &mut dyn FnMut(usize)) -> io::Result<()> {
+    if path.exists() {
+        return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("{} already exists", path.display())));
+    }
+    let mut db = Connection::open(path).map_err(sql_err)?;
+    // A fresh file that is renamed into place only when complete: no journal is needed, and the caller fsyncs.
+    db.execute_batch(&format!(
+        "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {USER_VERSION};
+         PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536;"
+    ))
+    .map_err(sql_err)?;
+    let tx = db.transaction().map_err(sql_err)?;
+    tx.execute_batch(SCHEMA).map_err(sql_err)?;
+    {
+        let mut srs =
+            tx.prepare("INSERT INTO gpkg_spatial_ref_sys VALUES (?1, ?2, ?3, ?4, ?5, ?6)").map_err(sql_err)?;
+        srs.execute(params![
+            "Undefined cartesian SRS",
+            -1,
+            "NONE",
+            -1,
+            "undefined",
+            "undefined cartesian coordinate reference system"
+        ])
+        .map_err(sql_err)?;
+        srs.execute(params![
+            "Undefined geographic SRS",
+            0,
+            "NONE",
+            0,
+            "undefined",
+            "undefined geographic coordinate reference system"
+        ])
+        .map_err(sql_err)?;
+        srs.execute(params![
+            "WGS 84 geodetic",
+            SRS_ID,
+            "EPSG",
+            SRS_ID,
+            WGS84_WKT,
+            "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"
+        ])
+        .map_err(sql_err)?;
+    }
+    let mut written = 0;
+    for layer in layers {
+        write_layer(&tx, layer, &mut |n| progress(written + n))?;
+        written += layer.len;
+    }
+    tx.commit().map_err(sql_err)?;
+    db.close().map_err(|(_, e)| sql_err(e))?;
+    Ok(())
+}
+
+fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
+    let t = layer.name;
+    let columns: Vec<String> = layer.fields.iter().map(|f| format!("\"{}\" {}", f.name, sql_type(f.kind))).collect();
+    tx.execute_batch(&format!(
+        "CREATE TABLE \"{t}\" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {}, {});
+         CREATE VIRTUAL TABLE \"rtree_{t}_geom\" USING rtree(id, minx, maxx, miny, maxy);",
+        layer.geometry.ogc_name(),
+        columns.join(", ")
+    ))
+    .map_err(sql_err)?;
+    let placeholders: Vec<String> = (0..layer.fields.len()).map(|n| format!("?{}", n + 3)).collect();
+    let mut insert =
+        tx.prepare(&format!("INSERT INTO \"{t}\" VALUES (?1, ?2, {})", placeholders.join(", "))).map_err(sql_err)?;
+    let mut index =
+        tx.prepare(&format!("INSERT INTO \"rtree_{t}_geom\" VALUES (?1, ?2, ?3, ?4, ?5)")).map_err(sql_err)?;
+    let mut extent = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut blob = Vec::with_capacity(64);
+    for (n, feature) in layer.features().enumerate() {
+        let fid = n as i64 + 1;
+        let e = feature.shape.envelope();
+        extent = [extent[0].min(e[0]), extent[1].min(e[1]), extent[2].max(e[2]), extent[3].max(e[3])];
+        blob.clear();
+        geometry_blob(&mut blob, &feature.shape, e);
+        insert.raw_bind_parameter(1, fid).map_err(sql_err)?;
+        insert.raw_bind_parameter(2, &blob).map_err(sql_err)?;
+        for (k, v) in feature.values.iter().enumerate() {
+            insert.raw_bind_parameter(k + 3, v).map_err(sql_err)?;
+        }
+        insert.raw_execute().map_err(sql_err)?;
+        index.execute(params![fid, e[0], e[2], e[1], e[3]]).map_err(sql_err)?;
+        if n % 65_536 == 0 {
+            progress(n);
+        }
+    }
+    progress(layer.len);
+    if layer.len == 0 {
+        extent = [0.0; 4];
+    }
+    tx.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id)
+         VALUES (?1, 'features', ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![t, layer.title, layer.description, extent[0], extent[1], extent[2], extent[3], SRS_ID],
+    )
+    .map_err(sql_err)?;
+    tx.execute(
+        "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, ?3, 0, 0)",
+        params![t, layer.geometry.ogc_name(), SRS_ID],
+    )
+    .map_err(sql_err)?;
+    tx.execute(
+        "INSERT INTO gpkg_extensions VALUES (?1, 'geom', 'gpkg_rtree_index', \
+         'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+        params![t],
+    )
+    .map_err(sql_err)?;
+    tx.execute_batch(&rtree_triggers(t)).map_err(sql_err)?;
+    tx.execute(
+        "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName,
+           styleQML, styleSLD, useAsDefault, description, owner, ui)
+         VALUES ('', '', ?1, 'geom', ?2, ?3, '', 1, ?4, '', '')",
+        params![t, t, qml::style(layer), format!("borderline's style for {}", layer.title)],
+    )
+    .map_err(sql_err)?;
+    Ok(())
+}
+
+/// A GeoPackage binary geometry: header (`GP`, version 0, little-endian, xy envelope), SRS id, envelope
+/// (min x, max x, min y, max y), then little-endian WKB.
+pub fn geometry_blob(out: &mut Vec<u8>, shape: &Shape<'_>, envelope: [f64; 4]) {
+    out.extend_from_slice(b"GP");
+    out.push(0); // version 1
+    out.push(0b0000_0011); // little-endian, envelope [minx, maxx, miny, maxy]
+    out.extend_from_slice(&SRS_ID.to_le_bytes());
+    for v in [envelope[0], envelope[2], envelope[1], envelope[3]] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    wkb(out, shape);
+}
+
+/// Little-endian WKB of `shape` (Point, MultiLineString or MultiPolygon).
+pub fn wkb(out: &mut Vec<u8>, shape: &Shape<'_>) {
+    fn header(out: &mut Vec<u8>, kind: u32) {
+        out.push(1);
+        out.extend_from_slice(&kind.to_le_bytes());
+    }
+    fn count(out: &mut Vec<u8>, n: usize) {
+        out.extend_from_slice(&(n as u32).to_le_bytes());
+    }
+    fn points(out: &mut Vec<u8>, pts: &[LonLat]) {
+        count(out, pts.len());
+        for p in pts {
+            out.extend_from_slice(&p.x.to_le_bytes());
+            out.extend_from_slice(&p.y.to_le_bytes());
+        }
+    }
+    match shape {
+        Shape::Point(p) => {
+            header(out, 1);
+            out.extend_from_slice(&p.x.to_le_bytes());
+            out.extend_from_slice(&p.y.to_le_bytes());
+        }
+        Shape::Lines(parts) => {
+            header(out, 5);
+            count(out, parts.len());
+            for part in parts.iter() {
+                header(out, 2);
+                points(out, part);
+            }
+        }
+        Shape::Polygons(mp) => {
+            header(out, 6);
+            count(out, mp.0.len());
+            for polygon in &mp.0 {
+                header(out, 3);
+                count(out, 1 + polygon.interiors().len());
+                for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+                    points(out, &ring.0);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+"""Opens borderline's exported files in QGIS (PyQGIS, headless) the way dragging them onto the map does.
+
+    python3 tools/qgis_files.py FILE...
+
+For each layer of each file: whether QGIS loads it, its feature count, CRS, field types, and the renderer QGIS
+applied (GeoPackages carry their styles in layer_styles). CSV files are opened with the delimited-text provider,
+as QGIS does for a dropped .csv, which takes the WKT column as geometry. Exits non-zero when a layer fails.
+Needs python3-qgis (Debian); not part of the test suite.
+"""
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from qgis.core import QgsApplication, QgsProviderRegistry, QgsVectorLayer  # noqa: E402
+
+app = QgsApplication([], False)
+app.initQgis()
+failed = False
+
+
+def report(layer, label):
+    global failed
+    if not layer.isValid():
+        print(f"{label}: QGIS could not load the layer")
+        failed = True
+        return
+    count = layer.featureCount()
+    renderer = layer.renderer()
+    style = renderer.type() if renderer else "none"
+    if style == "categorizedSymbol":
+        cats = [(c.value(), c.symbol().color().name()) for c in renderer.categories() if c.value() != ""]
+        style += f" by {renderer.classAttribute()}: " + ", ".join(f"{v}={c}" for v, c in cats)
+    elif style == "singleSymbol":
+        style += f" {renderer.symbol().color().name()}"
+    print(f"{label}: valid, {count} features, {layer.wkbType()}, {layer.crs().authid()}, style {style}")
+    types = ", ".join(f"{f.name()}:{f.typeName()}" for f in layer.fields())
+    print(f"  fields: {types}")
+    for feature in layer.getFeatures():
+        shown = {k: feature[k] for k in ("event_date", "date_start", "border_distance_m", "side_certain") if k in feature.fields().names()}
+        if shown:
+            print(f"  first: {shown}")
+        break
+
+
+for path in sys.argv[1:]:
+    path = os.path.abspath(path)
+    if path.endswith(".csv"):
+        uri = f"file://{path}?type=csv&wktField=WKT&crs=EPSG:4326&detectTypes=yes&geomType=point"
+        report(QgsVectorLayer(uri, os.path.basename(path), "delimitedtext"), path)
+        continue
+    probe = QgsVectorLayer(path, "probe", "ogr")
+    sublayers = [s.split(QgsProviderRegistry.instance().SUBLAYER_SEPARATOR if hasattr(QgsProviderRegistry.instance(), "SUBLAYER_SEPARATOR") else "!!::!!")[1] for s in probe.dataProvider().subLayers()] if probe.isValid() else []
+    if len(sublayers) <= 1:
+        report(QgsVectorLayer(path, os.path.basename(path), "ogr"), path)
+        continue
+    for name in sublayers:
+        if name == "layer_styles":
+            continue
+        report(QgsVectorLayer(f"{path}|layername={name}", name, "ogr"), f"{path} {name}")
+app.exitQgis()
+sys.exit(1 if failed else 0)
