@@ -14,7 +14,7 @@ use crate::formats::ExportFormat;
 use crate::gazetteer::Gazetteer;
 use crate::model::{BBox, BorderPair, BorderSource, EventType, Iso3, parse_iso_date};
 use crate::store::{
-    BorderChoice, DistanceError, IncidentFilter, LayerName, LoadError, PointReport, Store, check_point,
+    BorderChoice, DistanceError, ImportFormat, IncidentFilter, LayerName, LoadError, PointReport, Store, check_point,
 };
 
 /// borderline — border incidents of the Algeria–Mali region, measured on the WGS84 ellipsoid.
@@ -53,6 +53,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write layers for QGIS, Google Earth or a spreadsheet: GeoPackage, GeoJSON, CSV, KML or FlatGeobuf.
     Export(ExportArgs),
+    /// Add incidents from an ACLED or UCDP GED CSV download, or GeoJSON, to the data directory given with --data.
+    Import(ImportArgs),
     /// Geodesic distance and azimuths between two places or points ("lon,lat").
     Between {
         /// A place (any spelling) or "lon,lat".
@@ -108,6 +110,26 @@ fn parse_format(s: &str) -> Result<ExportFormat, String> {
 }
 
 fn parse_layer(s: &str) -> Result<LayerName, String> {
+    s.parse()
+}
+
+/// Arguments of `import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The file: an ACLED or UCDP GED CSV download, or GeoJSON incidents.
+    pub file: PathBuf,
+    /// Its layout: acled, ucdp or geojson (default: from the extension and the CSV header).
+    #[arg(long, value_parser = parse_import_format)]
+    pub format: Option<ImportFormat>,
+    /// Check the file and report what would change, without writing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Refuse the whole import when any row has a problem (by default bad rows are reported and left out).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+fn parse_import_format(s: &str) -> Result<ImportFormat, String> {
     s.parse()
 }
 
@@ -307,11 +329,13 @@ pub fn main() -> ExitCode {
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = Store::load(cli.data.as_deref()).map_err(Failure::from).and_then(|store| {
-        let result = execute(&cli, &store, &mut out).and_then(|()| out.flush().map_err(Failure::from));
-        // The process is about to exit: freeing a million incidents one by one would only delay it.
-        std::mem::forget(store);
-        result
+    let result = prepare(&cli).and_then(|()| {
+        Store::load(cli.data.as_deref()).map_err(Failure::from).and_then(|store| {
+            let result = execute(&cli, &store, &mut out).and_then(|()| out.flush().map_err(Failure::from));
+            // The process is about to exit: freeing a million incidents one by one would only delay it.
+            std::mem::forget(store);
+            result
+        })
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -322,6 +346,14 @@ pub fn main() -> ExitCode {
             ExitCode::from(f.code)
         }
     }
+}
+
+/// What a command needs before the data is loaded: `import` makes its data directory (that is how one starts).
+fn prepare(cli: &Cli) -> Result<(), Failure> {
+    if let (Command::Import(_), Some(dir)) = (&cli.command, &cli.data) {
+        std::fs::create_dir_all(dir).map_err(|e| Failure::new(3, format!("cannot create {}: {e}", dir.display())))?;
+    }
+    Ok(())
 }
 
 /// `borderline serve`: logs to stderr (`RUST_LOG` overrides the level), loads, serves until a signal.
@@ -358,6 +390,7 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
 
 /// Loads the data and runs one parsed command, writing its output to `out`.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Failure> {
+    prepare(cli)?;
     let store = Store::load(cli.data.as_deref())?;
     execute(cli, &store, out)
 }
@@ -371,6 +404,7 @@ pub fn execute(cli: &Cli, store: &Store, out: &mut dyn Write) -> Result<(), Fail
         Command::Incidents(args) => incidents(store, args, out),
         Command::Distance(args) => distance(store, args, out),
         Command::Export(args) => export(store, args, out),
+        Command::Import(args) => import(store, cli.data.as_deref(), args, out),
         Command::NearBorder(args) => near_border(store, args, out),
         Command::Claims { json } => claims(store, *json, out),
         Command::Between { from, to, json } => between(store, from, to, *json, out),
@@ -441,6 +475,66 @@ fn progress_bar(total: u64, what: &str) -> indicatif::ProgressBar {
     }
     bar.set_message(what.to_string());
     bar
+}
+
+fn import(
+    store: &Store,
+    data: Option<&std::path::Path>,
+    args: &ImportArgs,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let Some(dir) = data else {
+        return Err(Failure::new(
+            2,
+            "give --data DIR: the directory to import into (created when missing; the embedded data never changes)",
+        ));
+    };
+    let format = match args.format {
+        Some(f) => f,
+        None => crate::store::detect_format(&args.file).map_err(|m| Failure::new(2, m))?,
+    };
+    let size = std::fs::metadata(&args.file)
+        .map_err(|e| Failure::new(3, format!("cannot read {}: {e}", args.file.display())))?
+        .len();
+    let bar = progress_bar(size, "reading");
+    let (incidents, report) = store.plan_import(&args.file, format, &mut |bytes| bar.set_position(bytes))?;
+    bar.finish_and_clear();
+    for problem in &report.problems {
+        writeln!(out, "{problem}")?;
+    }
+    writeln!(
+        out,
+        "{}: {} rows ({format}): {} new, {} updated, {} unchanged, {} refused",
+        args.file.display(),
+        report.rows,
+        report.added,
+        report.updated,
+        report.unchanged,
+        report.refused_rows
+    )?;
+    if args.strict && !report.problems.is_empty() {
+        return Err(Failure::new(
+            1,
+            format!(
+                "import refused (--strict): {} problem(s) in {} row(s); nothing was written",
+                report.problems.len(),
+                report.refused_rows
+            ),
+        ));
+    }
+    if args.dry_run {
+        writeln!(out, "dry run: nothing written")?;
+        return Ok(());
+    }
+    if !report.changes() {
+        writeln!(out, "nothing to change in {}", dir.display())?;
+        return Ok(());
+    }
+    crate::store::save_incidents(dir, &incidents).map_err(|e| {
+        Failure::new(3, format!("cannot write {}: {e}", dir.join(crate::store::files::INCIDENTS).display()))
+    })?;
+    writeln!(out, "wrote {} incidents to {}", incidents.len(), dir.join(crate::store::files::INCIDENTS).display())?;
+    Ok(())
 }
 
 fn validate(store: &Store, out: &mut dyn Write) -> Result<(), Failure> {

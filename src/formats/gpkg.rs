@@ -181,8 +181,9 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &Layer<'_>, progress: &mut
     let placeholders: Vec<String> = (0..layer.fields.len()).map(|n| format!("?{}", n + 3)).collect();
     let mut insert =
         tx.prepare(&format!("INSERT INTO \"{t}\" VALUES (?1, ?2, {})", placeholders.join(", "))).map_err(sql_err)?;
-    let mut index =
-        tx.prepare(&format!("INSERT INTO \"rtree_{t}_geom\" VALUES (?1, ?2, ?3, ?4, ?5)")).map_err(sql_err)?;
+    // Boxes go into the R-tree after the rows, in Hilbert order: SQLite's R-tree inserts several times faster
+    // when consecutive boxes are near each other.
+    let mut boxes: Vec<(i64, [f32; 4])> = Vec::with_capacity(layer.len);
     let mut extent = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
     let mut blob = Vec::with_capacity(64);
     for (n, feature) in layer.features().enumerate() {
@@ -197,12 +198,25 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &Layer<'_>, progress: &mut
             insert.raw_bind_parameter(k + 3, v).map_err(sql_err)?;
         }
         insert.raw_execute().map_err(sql_err)?;
-        index.execute(params![fid, e[0], e[2], e[1], e[3]]).map_err(sql_err)?;
+        boxes.push((fid, outward_f32(e)));
         if n % 65_536 == 0 {
             progress(n);
         }
     }
     progress(layer.len);
+    drop(insert);
+    let (x0, y0) = (extent[0], extent[1]);
+    let (sx, sy) = (65_535.0 / (extent[2] - x0).max(1e-9), 65_535.0 / (extent[3] - y0).max(1e-9));
+    boxes.sort_by_cached_key(|(_, b)| {
+        let cx = ((f64::from(b[0]) + f64::from(b[2])) / 2.0 - x0) * sx;
+        let cy = ((f64::from(b[1]) + f64::from(b[3])) / 2.0 - y0) * sy;
+        hilbert(cx.clamp(0.0, 65_535.0) as u32, cy.clamp(0.0, 65_535.0) as u32)
+    });
+    let mut index =
+        tx.prepare(&format!("INSERT INTO \"rtree_{t}_geom\" VALUES (?1, ?2, ?3, ?4, ?5)")).map_err(sql_err)?;
+    for (fid, b) in boxes {
+        index.execute(params![fid, b[0], b[2], b[1], b[3]]).map_err(sql_err)?;
+    }
     if layer.len == 0 {
         extent = [0.0; 4];
     }
@@ -232,6 +246,39 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &Layer<'_>, progress: &mut
     )
     .map_err(sql_err)?;
     Ok(())
+}
+
+/// The envelope (min x, min y, max x, max y) rounded outward to `f32`, which is what SQLite's R-tree stores.
+fn outward_f32(e: [f64; 4]) -> [f32; 4] {
+    let down = |v: f64| {
+        let f = v as f32;
+        if f64::from(f) > v { f.next_down() } else { f }
+    };
+    let up = |v: f64| {
+        let f = v as f32;
+        if f64::from(f) < v { f.next_up() } else { f }
+    };
+    [down(e[0]), down(e[1]), up(e[2]), up(e[3])]
+}
+
+/// The position of cell (`x`, `y`) along a Hilbert curve over a 65,536 × 65,536 grid.
+fn hilbert(mut x: u32, mut y: u32) -> u64 {
+    let mut d = 0u64;
+    let mut s = 1u32 << 15;
+    while s > 0 {
+        let rx = u32::from(x & s > 0);
+        let ry = u32::from(y & s > 0);
+        d += u64::from(s) * u64::from(s) * u64::from((3 * rx) ^ ry);
+        if ry == 0 {
+            if rx == 1 {
+                x = s.wrapping_sub(1).wrapping_sub(x) & 0xFFFF;
+                y = s.wrapping_sub(1).wrapping_sub(y) & 0xFFFF;
+            }
+            std::mem::swap(&mut x, &mut y);
+        }
+        s >>= 1;
+    }
+    d
 }
 
 /// A GeoPackage binary geometry: header (`GP`, version 0, little-endian, xy envelope), SRS id, envelope

@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+pub mod acled;
 pub mod csv;
 pub mod fgb;
 pub mod geojson;
@@ -10,6 +11,7 @@ pub mod gpkg;
 pub mod kml;
 pub mod layer;
 pub mod qml;
+pub mod rows;
 
 use layer::Layer;
 

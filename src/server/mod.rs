@@ -6,6 +6,7 @@
 
 pub mod api;
 mod error;
+pub mod export;
 pub mod features;
 pub mod ogc;
 pub mod openapi;
@@ -99,6 +100,7 @@ pub fn router(store: Arc<Store>, options: &Options) -> Router {
         .route("/api/stats", get(api::stats))
         .route("/api/clusters", get(api::clusters))
         .route("/api/sources", get(api::sources))
+        .route("/api/export/{format}", get(export::export))
         .route("/{*path}", get(web::asset))
         .fallback(|| async { ApiError::not_found("no such page") })
         .method_not_allowed_fallback(|| async {

@@ -4,6 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use super::api::{CLUSTERS, DISTANCE, NEAR_BORDER, PLACE_SEARCH};
+use super::export::EXPORT;
 use super::ogc::{GEOJSON, JSON, OPENAPI, SCHEMA};
 use super::params::{BORDER, FORMAT, INCIDENT_FILTERS, ITEMS, Kind, Param};
 
@@ -119,6 +120,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
         media: JSON,
     },
     Endpoint {
+        path: "/api/export/{format}",
+        summary: "Layers as a file for QGIS: gpkg (styled), geojson, csv, kml or fgb, with the same filters as items, streamed",
+        tag: "Data",
+        params: &[STATS_SELECTION, INCIDENT_FILTERS, EXPORT],
+        media: "application/octet-stream",
+    },
+    Endpoint {
         path: "/api/sources",
         summary: "The source documents incidents cite",
         tag: "Data",
@@ -136,6 +144,7 @@ fn path_parameter(name: &str) -> Value {
         "featureId" => {
             "The feature's id (an incident's event_id, a place id, a border id such as DZA-MLI/osm URL-encoded, an ISO3 code)"
         }
+        "format" => "gpkg, geojson, csv, kml or fgb",
         _ => "An incident's event_id",
     };
     json!({"name": name, "in": "path", "required": true, "description": description, "schema": {"type": "string"}})
@@ -162,7 +171,7 @@ pub fn document(base: &str) -> Value {
             }
             seen.push(p.name);
             let schema = p.kind.schema();
-            let explode = matches!(p.kind, Kind::Bbox | Kind::EventType);
+            let explode = matches!(p.kind, Kind::Bbox | Kind::EventType | Kind::Layers);
             parameters.push(json!({
                 "name": p.name, "in": "query", "required": p.required, "description": p.description,
                 "schema": schema, "style": "form", "explode": !explode,

@@ -44,6 +44,8 @@ pub enum Kind {
     EventType,
     /// A day, `YYYY-MM-DD`.
     Date,
+    /// Layer names, comma-separated.
+    Layers,
 }
 
 impl Kind {
@@ -72,6 +74,7 @@ impl Kind {
                 "ACLED event types, comma-separated: Battles, Explosions/Remote violence, Violence against civilians, Protests, Riots, Strategic developments"
             }
             Kind::Date => "a date YYYY-MM-DD",
+            Kind::Layers => "layer names, comma-separated: incidents, places, borders, countries",
         }
     }
 
@@ -95,6 +98,9 @@ impl Kind {
                 json!({"type": "array", "items": {"type": "string", "enum": crate::model::EventType::ALL.map(|t| t.as_str())}})
             }
             Kind::Date => json!({"type": "string", "format": "date"}),
+            Kind::Layers => {
+                json!({"type": "array", "items": {"type": "string", "enum": ["incidents", "places", "borders", "countries"]}})
+            }
         }
     }
 }

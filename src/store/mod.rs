@@ -16,6 +16,7 @@ mod claims;
 mod corridor;
 mod distance;
 mod fast;
+mod import;
 mod issue;
 mod layers;
 mod parse;
@@ -35,6 +36,7 @@ pub use corridor::{BANDS_KM, BandCount, CorridorHit};
 pub use distance::{
     BorderChoice, BorderDistance, DistanceError, IncidentReport, LonLatJson, PointReport, Side, check_point,
 };
+pub use import::{ImportFormat, ImportReport, detect_format, save_incidents};
 pub use issue::{Issue, LoadError};
 pub use layers::{EVENT_TYPE_SYMBOLS, INCIDENT_FIELDS, LayerName, incident_values};
 pub use query::IncidentFilter;

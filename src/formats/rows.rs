@@ -1,0 +1,175 @@
+//! Reading incident tables (ACLED and UCDP CSV downloads): columns found by name, each value checked, and every
+//! problem kept with its line and column, so that a bad row is reported and skipped, never half-read.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+/// One problem with one row (or with the header: row 1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowProblem {
+    /// 1-based line of the file where the row starts.
+    pub line: u64,
+    /// The row's event id, when it has one.
+    pub id: Option<String>,
+    /// The column at fault.
+    pub column: Option<String>,
+    /// What was wrong and what would be right.
+    pub message: String,
+}
+
+/// Shares one allocation among equal strings (actors, countries and types repeat across a million rows).
+#[derive(Default)]
+pub struct Interner(HashMap<Box<str>, Arc<str>>);
+
+impl Interner {
+    /// The shared copy of `s`.
+    pub fn get(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.0.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.0.insert(s.into(), a.clone());
+        a
+    }
+}
+
+/// A CSV file's header: where each named column is.
+pub struct Header {
+    columns: HashMap<String, usize>,
+}
+
+impl Header {
+    /// Reads the header of `reader`; names compared without case or surrounding spaces.
+    pub fn new(record: &csv::StringRecord) -> Header {
+        let columns = record
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (name.trim().trim_start_matches('\u{feff}').to_ascii_lowercase(), i))
+            .collect();
+        Header { columns }
+    }
+
+    /// Whether the header has column `name`.
+    pub fn has(&self, name: &str) -> bool {
+        self.columns.contains_key(name)
+    }
+
+    /// The columns of `required` that the header lacks.
+    pub fn missing<'n>(&self, required: &[&'n str]) -> Vec<&'n str> {
+        required.iter().copied().filter(|c| !self.has(c)).collect()
+    }
+}
+
+/// One row being read: values by column name, problems collected.
+pub struct Row<'r> {
+    header: &'r Header,
+    record: &'r csv::StringRecord,
+    /// Line of the row.
+    pub line: u64,
+    /// Event id, once known.
+    pub id: Option<String>,
+    /// Problems found so far.
+    pub problems: Vec<RowProblem>,
+}
+
+impl<'r> Row<'r> {
+    /// The row `record` (starting on `line`) under `header`.
+    pub fn new(header: &'r Header, record: &'r csv::StringRecord, line: u64) -> Row<'r> {
+        Row { header, record, line, id: None, problems: Vec::new() }
+    }
+
+    /// Records a problem with `column`.
+    pub fn problem(&mut self, column: &str, message: impl Into<String>) {
+        self.problems.push(RowProblem {
+            line: self.line,
+            id: self.id.clone(),
+            column: Some(column.to_string()),
+            message: message.into(),
+        });
+    }
+
+    /// The trimmed text of `column`; empty when the column is absent or blank.
+    pub fn text(&self, column: &str) -> &'r str {
+        self.header.columns.get(column).and_then(|&i| self.record.get(i)).map_or("", str::trim)
+    }
+
+    /// The text of `column`, which must not be empty.
+    pub fn required(&mut self, column: &str) -> Option<&'r str> {
+        let v = self.text(column);
+        if v.is_empty() {
+            self.problem(column, "missing; this column must have a value");
+            None
+        } else {
+            Some(v)
+        }
+    }
+
+    /// The value of `column` parsed as `T`; `None` (no problem) when empty.
+    pub fn optional<T: FromStr>(&mut self, column: &str, what: &str) -> Option<T> {
+        let v = self.text(column);
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<T>() {
+            Ok(x) => Some(x),
+            Err(_) => {
+                self.problem(column, format!("{v:?} is not {what}"));
+                None
+            }
+        }
+    }
+
+    /// A number in `lo..=hi` (latitude, longitude).
+    pub fn number_in(&mut self, column: &str, lo: f64, hi: f64) -> Option<f64> {
+        let v = self.required(column)?;
+        match v.parse::<f64>() {
+            Ok(x) if x.is_finite() && (lo..=hi).contains(&x) => Some(x),
+            Ok(x) => {
+                self.problem(column, format!("{x} is out of range; expected {lo} to {hi}"));
+                None
+            }
+            Err(_) => {
+                self.problem(column, format!("{v:?} is not a number"));
+                None
+            }
+        }
+    }
+
+    /// A count of deaths: a whole number, 0 or more; `None` when empty.
+    pub fn count(&mut self, column: &str) -> Option<u32> {
+        self.optional::<u32>(column, "a whole number, 0 or more")
+    }
+
+    /// A date: ISO `2024-07-27` (optionally followed by a time, as UCDP writes it) or ACLED's older
+    /// `27 July 2024` / `27-July-2024`.
+    pub fn date(&mut self, column: &str) -> Option<NaiveDate> {
+        let v = self.required(column)?;
+        match parse_date(v) {
+            Some(d) => Some(d),
+            None => {
+                self.problem(column, format!("{v:?} is not a date; expected YYYY-MM-DD (or 27 July 2024)"));
+                None
+            }
+        }
+    }
+}
+
+/// A date in the forms ACLED and UCDP downloads use.
+pub fn parse_date(v: &str) -> Option<NaiveDate> {
+    let head = v.get(..10).unwrap_or(v);
+    NaiveDate::parse_from_str(head, "%Y-%m-%d")
+        .ok()
+        .filter(|_| v.len() == 10 || v.as_bytes().get(10).is_some_and(|b| *b == b' ' || *b == b'T'))
+        .or_else(|| NaiveDate::parse_from_str(v, "%d %B %Y").ok())
+        .or_else(|| NaiveDate::parse_from_str(v, "%d-%B-%Y").ok())
+        .or_else(|| NaiveDate::parse_from_str(v, "%d %b %Y").ok())
+}
+
+/// A CSV reader over `input` with the settings both downloads need (a header, ragged rows reported, not fatal).
+pub fn reader<R: Read>(input: R) -> csv::Reader<R> {
+    csv::ReaderBuilder::new().has_headers(true).flexible(true).buffer_capacity(1 << 20).from_reader(input)
+}

@@ -1,0 +1,150 @@
+//! `GET /api/export/{format}`: the layers of the data as a file, with the same incident filters as the items
+//! endpoint. The file is written on a blocking thread and sent as it is made, in 64 KB chunks through a bounded
+//! channel, so memory stays flat whatever the size; a GeoPackage, which SQLite must be able to seek in, is
+//! written to a temporary file first and then sent with its length.
+
+use std::io::{self, Read, Write};
+
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
+use bytes::Bytes;
+use tokio::sync::mpsc;
+
+use super::App;
+use super::error::ApiError;
+use super::ogc::incident_filter;
+use super::openapi::STATS_SELECTION;
+use super::params::{INCIDENT_FILTERS, Kind, Param, Query, param};
+use crate::formats::ExportFormat;
+use crate::store::LayerName;
+
+/// The parameters of `/api/export/{format}` beyond the selection and the incident filters.
+pub const EXPORT: &[Param] = &[param(
+    "layers",
+    Kind::Layers,
+    "Layers to include (default: all four for gpkg and kml; incidents for geojson, csv and fgb, which hold one).",
+)];
+
+const CHUNK: usize = 64 * 1024;
+
+/// Sends what is written through the channel, a chunk at a time; fails with `BrokenPipe` once the client is gone.
+struct ChannelWriter {
+    tx: mpsc::Sender<io::Result<Bytes>>,
+    buffer: Vec<u8>,
+}
+
+impl ChannelWriter {
+    fn send(&mut self) -> io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let chunk = Bytes::from(std::mem::replace(&mut self.buffer, Vec::with_capacity(CHUNK)));
+        self.tx.blocking_send(Ok(chunk)).map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "client went away"))
+    }
+}
+
+impl Write for ChannelWriter {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.buffer.extend_from_slice(data);
+        if self.buffer.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send()
+    }
+}
+
+fn body_from(rx: mpsc::Receiver<io::Result<Bytes>>) -> Body {
+    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) }))
+}
+
+/// `GET /api/export/{format}?layers=…&bbox=…&datetime=…&event_type=…`.
+pub async fn export(
+    State(app): State<App>,
+    Path(format): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    let format: ExportFormat =
+        format.parse().map_err(|e| ApiError::bad_value("format", e, "gpkg, geojson, csv, kml or fgb"))?;
+    let q = Query::parse(q.as_deref(), &[STATS_SELECTION, INCIDENT_FILTERS, EXPORT])?;
+    let filter = incident_filter(&q)?;
+    let mut names: Vec<LayerName> = q.list("layers", Kind::Layers)?;
+    names.dedup();
+    if names.is_empty() {
+        names = if format.holds_several_layers() { LayerName::ALL.to_vec() } else { vec![LayerName::Incidents] };
+    }
+    if names.len() > 1 && !format.holds_several_layers() {
+        return Err(ApiError::bad_value(
+            "layers",
+            format!("{format} holds one layer; {} were asked for (use gpkg or kml for several)", names.len()),
+            Kind::Layers.valid(),
+        ));
+    }
+    let stem = if names.len() == 1 { names[0].as_str() } else { "borderline" };
+    let disposition = format!("attachment; filename=\"{stem}.{}\"", format.extension());
+    let response = Response::builder()
+        .header(header::CONTENT_TYPE, format.media_type())
+        .header(header::CONTENT_DISPOSITION, disposition);
+    let store = app.store.clone();
+
+    if format.streams() {
+        let (tx, rx) = mpsc::channel(8);
+        tokio::task::spawn_blocking(move || {
+            let layers: Vec<_> = names.iter().map(|&n| store.layer(n, &filter)).collect();
+            let mut out = ChannelWriter { tx: tx.clone(), buffer: Vec::with_capacity(CHUNK) };
+            let result = format.write(&mut out, &layers, &mut |_| {}).and_then(|()| out.flush());
+            if let Err(e) = result {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    tracing::error!("export {format} failed: {e}");
+                    // An error as the last item aborts the body: the client sees a cut transfer, not a whole file.
+                    let _ = tx.blocking_send(Err(e));
+                }
+            }
+        });
+        return response.body(body_from(rx)).map_err(|e| internal(e.to_string()));
+    }
+
+    // GeoPackage: write it whole, then send the file.
+    let dir = tempfile::tempdir().map_err(|e| internal(e.to_string()))?;
+    let path = dir.path().join("export.gpkg");
+    let file_path = path.clone();
+    let written = tokio::task::spawn_blocking(move || {
+        let layers: Vec<_> = names.iter().map(|&n| store.layer(n, &filter)).collect();
+        crate::formats::write_file(format, &file_path, &layers, &mut |_| {})
+    })
+    .await
+    .map_err(|e| internal(e.to_string()))?;
+    written.map_err(|e| internal(format!("the GeoPackage could not be written: {e}")))?;
+    let mut file = std::fs::File::open(&path).map_err(|e| internal(e.to_string()))?;
+    let length = file.metadata().map_err(|e| internal(e.to_string()))?.len();
+    let (tx, rx) = mpsc::channel(8);
+    tokio::task::spawn_blocking(move || {
+        let _dir = dir; // removed once the file has been sent
+        let mut chunk = vec![0u8; CHUNK];
+        loop {
+            match file.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if tx.blocking_send(Ok(Bytes::copy_from_slice(&chunk[..n]))).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.blocking_send(Err(e));
+                    break;
+                }
+            }
+        }
+    });
+    response.header(header::CONTENT_LENGTH, length).body(body_from(rx)).map_err(|e| internal(e.to_string()))
+}
+
+fn internal(message: String) -> ApiError {
+    tracing::error!("export: {message}");
+    ApiError::other(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", "the export could not be made")
+}

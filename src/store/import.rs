@@ -1,0 +1,189 @@
+//! Importing incidents from ACLED or UCDP GED CSV downloads, or from GeoJSON (borderline's own or its exports):
+//! every row checked, bad rows reported with line and column and left out (or the whole import refused), the
+//! rest merged by event id so that importing the same file twice changes nothing.
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+
+use super::parse::IncidentContext;
+use super::{Issue, LoadError, Store};
+use crate::formats::acled::{self, Layout};
+use crate::formats::rows::RowProblem;
+use crate::model::Incident;
+
+/// The layouts `borderline import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// An ACLED CSV download (or borderline's CSV export).
+    Acled,
+    /// A UCDP GED CSV download.
+    Ucdp,
+    /// GeoJSON incidents, as borderline stores and exports them.
+    Geojson,
+}
+
+impl std::str::FromStr for ImportFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "acled" => Ok(ImportFormat::Acled),
+            "ucdp" | "ged" => Ok(ImportFormat::Ucdp),
+            "geojson" | "json" => Ok(ImportFormat::Geojson),
+            other => Err(format!("{other:?} is not an import format; valid: acled, ucdp, geojson")),
+        }
+    }
+}
+
+impl std::fmt::Display for ImportFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ImportFormat::Acled => "acled",
+            ImportFormat::Ucdp => "ucdp",
+            ImportFormat::Geojson => "geojson",
+        })
+    }
+}
+
+/// What an import found and what it would change.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    /// The layout read.
+    pub format: Option<ImportFormat>,
+    /// Data rows (features) in the file.
+    pub rows: u64,
+    /// Incidents new to the data.
+    pub added: usize,
+    /// Incidents already there with other values, replaced by the file's.
+    pub updated: usize,
+    /// Incidents already there, identical.
+    pub unchanged: usize,
+    /// Rows left out, each problem with where it is (several problems may share a row).
+    pub problems: Vec<Issue>,
+    /// Rows left out.
+    pub refused_rows: usize,
+}
+
+impl ImportReport {
+    /// Whether applying the import would change the data.
+    pub fn changes(&self) -> bool {
+        self.added + self.updated > 0
+    }
+}
+
+fn row_issue(file: &str, p: RowProblem) -> Issue {
+    Issue { file: file.to_string(), line: Some(p.line as usize), feature: p.id, field: p.column, message: p.message }
+}
+
+/// The layout of `path`, from its extension and, for CSV, its header.
+pub fn detect_format(path: &Path) -> Result<ImportFormat, String> {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if ext == "geojson" || ext == "json" {
+        return Ok(ImportFormat::Geojson);
+    }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut first = String::new();
+    BufReader::new(file).read_line(&mut first).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    match acled::sniff(first.trim_start_matches('\u{feff}')) {
+        Some(Layout::Acled) => Ok(ImportFormat::Acled),
+        Some(Layout::Ucdp) => Ok(ImportFormat::Ucdp),
+        None => Err(format!(
+            "cannot tell the layout of {}: its header has neither ACLED's event_id_cnty nor UCDP's where_prec and \
+             date_prec; give --format",
+            path.display()
+        )),
+    }
+}
+
+impl Store {
+    /// Reads `path` as `format` and works out the merge with the current incidents, without writing anything.
+    /// Returns the incidents the data would hold afterwards, and the report. `progress` is told bytes read.
+    pub fn plan_import(
+        &self,
+        path: &Path,
+        format: ImportFormat,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<(Vec<Incident>, ImportReport), LoadError> {
+        let label = path.display().to_string();
+        let io_error = |e: std::io::Error| LoadError::Io { path: path.to_path_buf(), source: e };
+        let mut report = ImportReport { format: Some(format), ..Default::default() };
+        let place_ids: HashSet<&str> = self.places.iter().map(|p| p.id.as_str()).collect();
+        let source_ids: HashSet<&str> = self.register.documents.iter().map(|d| d.id.as_str()).collect();
+        let incoming: Vec<(Option<u64>, Incident)> = match format {
+            ImportFormat::Geojson => {
+                let ctx = IncidentContext { place_ids: &place_ids, source_ids: &source_ids };
+                let mut issues = Vec::new();
+                let source = super::IncidentSource::File(PathBuf::from(path));
+                let incidents = super::parse_incidents(&label, &source, &ctx, &mut issues)?;
+                let bad_lines: HashSet<Option<usize>> = issues.iter().map(|i| i.line).collect();
+                report.refused_rows = bad_lines.len();
+                report.rows = (incidents.len() + bad_lines.len()) as u64;
+                report.problems = issues;
+                incidents.into_iter().map(|i| (None, i)).collect()
+            }
+            ImportFormat::Acled | ImportFormat::Ucdp => {
+                let file = std::fs::File::open(path).map_err(io_error)?;
+                let layout = if format == ImportFormat::Acled { Layout::Acled } else { Layout::Ucdp };
+                let iso3_of = |name: &str| {
+                    self.countries.iter().find(|c| c.name.eq_ignore_ascii_case(name.trim())).map(|c| c.iso3)
+                };
+                let read = acled::read(file, layout, &iso3_of, progress)
+                    .map_err(|p| LoadError::Invalid(vec![row_issue(&label, p)]))?;
+                report.rows = read.rows;
+                let bad_lines: HashSet<u64> = read.problems.iter().map(|p| p.line).collect();
+                report.refused_rows = bad_lines.len();
+                report.problems = read.problems.into_iter().map(|p| row_issue(&label, p)).collect();
+                read.incidents.into_iter().map(|(line, i)| (Some(line), i)).collect()
+            }
+        };
+
+        let mut merged = self.incidents.clone();
+        let mut seen: HashSet<Box<str>> = HashSet::with_capacity(incoming.len());
+        for (line, incident) in incoming {
+            let mut refuse = |message: String, field: &str| {
+                report.problems.push(Issue {
+                    file: label.clone(),
+                    line: line.map(|l| l as usize),
+                    feature: Some(incident.event_id.to_string()),
+                    field: Some(field.to_string()),
+                    message,
+                });
+                report.refused_rows += 1;
+            };
+            if !seen.insert(incident.event_id.clone()) {
+                refuse("this event id appears earlier in the file; the first row is kept".into(), "event_id");
+                continue;
+            }
+            if let Some(p) = incident.place_id.as_deref().filter(|p| !place_ids.contains(p)) {
+                refuse(format!("{p:?} is not a place of the gazetteer"), "place_id");
+                continue;
+            }
+            if let Some(s) = incident.sources.iter().find(|s| !source_ids.contains(&***s)) {
+                refuse(format!("{s:?} is not a document of the source register"), "sources");
+                continue;
+            }
+            match self.incident_number(&incident.event_id) {
+                Some(k) if merged[k as usize] == incident => report.unchanged += 1,
+                Some(k) => {
+                    merged[k as usize] = incident;
+                    report.updated += 1;
+                }
+                None => {
+                    merged.push(incident);
+                    report.added += 1;
+                }
+            }
+        }
+        report.problems.sort_by_key(|i| i.line);
+        Ok((merged, report))
+    }
+}
+
+/// Writes `incidents` as `dir/incidents.geojson`, atomically (the directory is created when missing).
+pub fn save_incidents(dir: &Path, incidents: &[Incident]) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    super::atomic_write(&dir.join(super::files::INCIDENTS), |w| {
+        crate::formats::geojson::write_incidents(w, incidents.iter())
+    })
+}
