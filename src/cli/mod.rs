@@ -270,10 +270,10 @@ pub struct FilterArgs {
 impl FilterArgs {
     /// The filter these flags describe, with `bbox`; refuses a range that ends before it starts.
     fn filter(&self, bbox: Option<BBox>) -> Result<IncidentFilter, Failure> {
-        if let (Some(f), Some(t)) = (self.from, self.to) {
-            if f > t {
-                return Err(Failure::new(2, format!("--from {f} is after --to {t}")));
-            }
+        if let (Some(f), Some(t)) = (self.from, self.to)
+            && f > t
+        {
+            return Err(Failure::new(2, format!("--from {f} is after --to {t}")));
         }
         Ok(IncidentFilter {
             bbox,
@@ -672,12 +672,12 @@ impl From<DistanceError> for Failure {
 
 fn distance(store: &Store, args: &DistanceArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let choice = BorderChoice { pair: args.border, source: args.source };
-    if let Some(pair) = args.border {
-        if !store.borders.iter().any(|b| b.pair == pair) {
-            let known: std::collections::BTreeSet<String> = store.borders.iter().map(|b| b.pair.to_string()).collect();
-            let known: Vec<String> = known.into_iter().collect();
-            return Err(Failure::new(4, format!("no border {pair} in the data; known: {}", known.join(", "))));
-        }
+    if let Some(pair) = args.border
+        && !store.borders.iter().any(|b| b.pair == pair)
+    {
+        let known: std::collections::BTreeSet<String> = store.borders.iter().map(|b| b.pair.to_string()).collect();
+        let known: Vec<String> = known.into_iter().collect();
+        return Err(Failure::new(4, format!("no border {pair} in the data; known: {}", known.join(", "))));
     }
     if let Some(id) = &args.incident {
         let incident =
@@ -822,10 +822,10 @@ fn claims(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), Failure>
 /// A place by any spelling, or a "lon,lat" point.
 fn resolve_location(store: &Store, text: &str) -> Result<(String, crate::model::LonLat), Failure> {
     let parts: Vec<&str> = text.split(',').map(str::trim).collect();
-    if let [lon, lat] = parts.as_slice() {
-        if let (Ok(lon), Ok(lat)) = (lon.parse::<f64>(), lat.parse::<f64>()) {
-            return Ok((format!("{lon},{lat}"), check_point(lon, lat)?));
-        }
+    if let [lon, lat] = parts.as_slice()
+        && let (Ok(lon), Ok(lat)) = (lon.parse::<f64>(), lat.parse::<f64>())
+    {
+        return Ok((format!("{lon},{lat}"), check_point(lon, lat)?));
     }
     let place = best_place(store, text)
         .ok_or_else(|| Failure::new(4, format!("no place matches {text:?} and it is not \"lon,lat\"")))?;

@@ -203,10 +203,10 @@ fn acled_row(row: &mut Row<'_>, interner: &mut Interner) -> Option<Incident> {
             format!("{} to {} must run forward and hold event_date {event_date}", dates.start, dates.end),
         );
     }
-    if let (Some(lo), Some(hi)) = (fatalities_low, fatalities_high) {
-        if lo > hi {
-            row.problem("fatalities_low", format!("{lo} is more than fatalities_high {hi}"));
-        }
+    if let (Some(lo), Some(hi)) = (fatalities_low, fatalities_high)
+        && lo > hi
+    {
+        row.problem("fatalities_low", format!("{lo} is more than fatalities_high {hi}"));
     }
     let admin1 = row.text("admin1");
     let place_id = row.text("place_id");

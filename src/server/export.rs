@@ -98,12 +98,12 @@ pub async fn export(
             let layers: Vec<_> = names.iter().map(|&n| store.layer(n, &filter)).collect();
             let mut out = ChannelWriter { tx: tx.clone(), buffer: Vec::with_capacity(CHUNK) };
             let result = format.write(&mut out, &layers, &mut |_| {}).and_then(|()| out.flush());
-            if let Err(e) = result {
-                if e.kind() != io::ErrorKind::BrokenPipe {
-                    tracing::error!("export {format} failed: {e}");
-                    // An error as the last item aborts the body: the client sees a cut transfer, not a whole file.
-                    let _ = tx.blocking_send(Err(e));
-                }
+            if let Err(e) = result
+                && e.kind() != io::ErrorKind::BrokenPipe
+            {
+                tracing::error!("export {format} failed: {e}");
+                // An error as the last item aborts the body: the client sees a cut transfer, not a whole file.
+                let _ = tx.blocking_send(Err(e));
             }
         });
         return response.body(body_from(rx)).map_err(|e| internal(e.to_string()));

@@ -147,13 +147,13 @@ impl Store {
     /// Loads `dir` (falling back to embedded copies of absent files), validates everything and builds
     /// the indexes. Every problem found is reported, not only the first.
     pub fn load(dir: Option<&Path>) -> Result<Store, LoadError> {
-        if let Some(d) = dir {
-            if !d.is_dir() {
-                return Err(LoadError::Io {
-                    path: d.to_path_buf(),
-                    source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
-                });
-            }
+        if let Some(d) = dir
+            && !d.is_dir()
+        {
+            return Err(LoadError::Io {
+                path: d.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a directory"),
+            });
         }
         let layers = [
             read_layer(dir, files::REGISTER, embedded::REGISTER)?,

@@ -687,10 +687,10 @@ pub(crate) fn incident_from_wire<'a>(
         }
         _ => None,
     };
-    if let (Some(year), Some(d)) = (p.year, event_date) {
-        if year != d.year() as u64 {
-            r.problem(Some("year"), format!("{year} disagrees with event_date {d}"));
-        }
+    if let (Some(year), Some(d)) = (p.year, event_date)
+        && year != d.year() as u64
+    {
+        r.problem(Some("year"), format!("{year} disagrees with event_date {d}"));
     }
     let event_type =
         p.event_type.as_ref().and_then(|s| s.parse::<EventType>().map_err(|m| r.problem(Some("event_type"), m)).ok());
@@ -701,20 +701,20 @@ pub(crate) fn incident_from_wire<'a>(
     let fatalities = count(r, "fatalities", p.fatalities);
     let fatalities_low = count(r, "fatalities_low", p.fatalities_low);
     let fatalities_high = count(r, "fatalities_high", p.fatalities_high);
-    if let (Some(lo), Some(hi)) = (fatalities_low, fatalities_high) {
-        if lo > hi {
-            r.problem(Some("fatalities_low"), format!("{lo} is above fatalities_high {hi}"));
-        }
+    if let (Some(lo), Some(hi)) = (fatalities_low, fatalities_high)
+        && lo > hi
+    {
+        r.problem(Some("fatalities_low"), format!("{lo} is above fatalities_high {hi}"));
     }
-    if let Some(best) = fatalities {
-        if fatalities_low.is_some_and(|lo| best < lo) || fatalities_high.is_some_and(|hi| best > hi) {
-            r.problem(Some("fatalities"), format!("{best} is outside fatalities_low..fatalities_high"));
-        }
+    if let Some(best) = fatalities
+        && (fatalities_low.is_some_and(|lo| best < lo) || fatalities_high.is_some_and(|hi| best > hi))
+    {
+        r.problem(Some("fatalities"), format!("{best} is outside fatalities_low..fatalities_high"));
     }
-    if let Some(pid) = &p.place_id {
-        if !ctx.place_ids.contains(pid.as_ref()) {
-            r.problem(Some("place_id"), format!("{pid:?} is not a place in places.geojson"));
-        }
+    if let Some(pid) = &p.place_id
+        && !ctx.place_ids.contains(pid.as_ref())
+    {
+        r.problem(Some("place_id"), format!("{pid:?} is not a place in places.geojson"));
     }
     let iso3 = p.iso3.as_ref().and_then(|s| s.parse::<Iso3>().map_err(|m| r.problem(Some("iso3"), m)).ok());
     let geo_precision = match p.geo_precision {
@@ -757,10 +757,10 @@ pub(crate) fn incident_from_wire<'a>(
     }
     if let Some(pos) = position {
         for (key, given, actual) in [("longitude", p.longitude, pos.x), ("latitude", p.latitude, pos.y)] {
-            if let Some(v) = given {
-                if (v - actual).abs() > 1e-6 {
-                    r.problem(Some(key), format!("{v} disagrees with the geometry's {key} {actual}"));
-                }
+            if let Some(v) = given
+                && (v - actual).abs() > 1e-6
+            {
+                r.problem(Some(key), format!("{v} disagrees with the geometry's {key} {actual}"));
             }
         }
     }
@@ -852,10 +852,10 @@ pub(crate) fn border<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> Op
     let pair: Option<BorderPair> = p.req_parse(r, "pair");
     let left: Option<Iso3> = p.req_parse(r, "left");
     let right: Option<Iso3> = p.req_parse(r, "right");
-    if let (Some(pair), Some(left), Some(right)) = (pair, left, right) {
-        if pair.left != left || pair.right != right {
-            r.problem(Some("pair"), format!("{pair} disagrees with left {left} / right {right}"));
-        }
+    if let (Some(pair), Some(left), Some(right)) = (pair, left, right)
+        && (pair.left != left || pair.right != right)
+    {
+        r.problem(Some("pair"), format!("{pair} disagrees with left {left} / right {right}"));
     }
     let source: Option<BorderSource> = p.req_parse(r, "source");
     let name = p.req_str(r, "name");
