@@ -9,6 +9,7 @@ mod export;
 mod gazetteer;
 mod geodesy;
 mod gnomonic;
+mod import;
 mod index;
 mod serve_gdal;
 mod server;

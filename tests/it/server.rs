@@ -310,7 +310,8 @@ async fn the_openapi_document_covers_every_endpoint_and_each_answers() {
             .path
             .replace("{collectionId}", "incidents")
             .replace("{featureId}", "MLI0001")
-            .replace("{incidentId}", "MLI0001");
+            .replace("{incidentId}", "MLI0001")
+            .replace("{format}", "geojson");
         let required: Vec<String> = op["parameters"]
             .as_array()
             .unwrap()
@@ -393,4 +394,62 @@ async fn the_map_gets_groups_that_add_up_and_single_incidents_when_zoomed_in() {
     let sources = ok_json("/api/sources").await;
     assert_eq!(sources["documents"].as_array().unwrap().len(), store().register.documents.len());
     assert_eq!(get("/api/clusters?bbox=-20,0,30,40").await.status, StatusCode::BAD_REQUEST);
+}
+
+/// Writes an export's body to a file and reads it with GDAL: (summary, stderr).
+fn ogrinfo_body(body: &[u8], name: &str) -> (String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, body).unwrap();
+    let out = std::process::Command::new("ogrinfo").args(["-ro", "-al", "-so"]).arg(&path).output().expect("ogrinfo");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (String::from_utf8_lossy(&out.stdout).to_string(), String::from_utf8_lossy(&out.stderr).to_string())
+}
+
+#[tokio::test]
+async fn exports_come_over_http_with_the_items_filters_and_open_in_gdal() {
+    let s = store();
+    let (from, to) =
+        (chrono::NaiveDate::from_ymd_opt(2012, 1, 1).unwrap(), chrono::NaiveDate::from_ymd_opt(2012, 12, 31).unwrap());
+    let in_2012 = s.incidents.iter().filter(|i| i.dates.start <= to && i.dates.end >= from).count();
+    assert!(in_2012 > 0 && in_2012 < s.incidents.len());
+    let a = get("/api/export/gpkg?datetime=2012-01-01/2012-12-31").await;
+    assert_eq!(a.status, StatusCode::OK, "{}", String::from_utf8_lossy(&a.body));
+    assert_eq!(a.content_type(), "application/geopackage+sqlite3");
+    assert_eq!(a.headers[header::CONTENT_DISPOSITION], "attachment; filename=\"borderline.gpkg\"");
+    assert_eq!(a.headers[header::CONTENT_LENGTH].to_str().unwrap(), a.body.len().to_string());
+    let (summary, warnings) = ogrinfo_body(&a.body, "x.gpkg");
+    assert!(warnings.trim().is_empty(), "GDAL said: {warnings}");
+    for (layer, n) in [("incidents", in_2012), ("places", s.places.len()), ("borders", s.borders.len())] {
+        let at = summary.find(&format!("Layer name: {layer}")).unwrap_or_else(|| panic!("no {layer}: {summary}"));
+        assert!(summary[at..].contains(&format!("Feature Count: {n}")), "{layer} should have {n}: {summary}");
+    }
+    for (format, media, name) in [
+        ("csv", "text/csv; charset=utf-8", "x.csv"),
+        ("fgb", "application/flatgeobuf", "x.fgb"),
+        ("kml", "application/vnd.google-earth.kml+xml", "x.kml"),
+        ("geojson", "application/geo+json", "x.geojson"),
+    ] {
+        let a = get(&format!("/api/export/{format}?layers=incidents&event_type=Battles")).await;
+        assert_eq!(a.status, StatusCode::OK, "{format}");
+        assert_eq!(a.content_type(), media, "{format}");
+        let battles = s.incidents.iter().filter(|i| i.event_type == borderline::model::EventType::Battles).count();
+        let (summary, _) = ogrinfo_body(&a.body, name);
+        assert!(summary.contains(&format!("Feature Count: {battles}")), "{format}: want {battles}: {summary}");
+    }
+}
+
+#[tokio::test]
+async fn bad_export_requests_are_refused_with_the_parameter_named() {
+    for (path, parameter) in [
+        ("/api/export/shp", "format"),
+        ("/api/export/csv?layers=incidents,places", "layers"),
+        ("/api/export/gpkg?layers=roads", "layers"),
+        ("/api/export/gpkg?bbox=1,2,3", "bbox"),
+        ("/api/export/kml?limit=5", "limit"),
+    ] {
+        let a = get(path).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{path}: {}", String::from_utf8_lossy(&a.body));
+        assert_eq!(a.json()["parameter"], parameter, "{path}");
+    }
 }

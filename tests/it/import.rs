@@ -1,0 +1,158 @@
+//! `borderline import`: ACLED and UCDP downloads and GeoJSON in, every bad row reported, nothing half-applied,
+//! and export → import reproducing every incident.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use borderline::Store;
+
+use crate::common::fixture;
+
+fn borderline(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_borderline")).args(args).output().expect("run borderline")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// A data directory with no incidents at all (the other layers fall back to the embedded ones).
+fn empty_data_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("incidents.geojson"), r#"{"type":"FeatureCollection","features":[]}"#).unwrap();
+    dir
+}
+
+fn import(dir: &Path, file: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["--data", dir.to_str().unwrap(), "import", file.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    borderline(&args)
+}
+
+#[test]
+fn an_acled_download_comes_in_with_every_bad_row_reported_by_line_and_column() {
+    let dir = empty_data_dir();
+    let out = import(dir.path(), &fixture("import/acled.csv"), &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = stdout(&out);
+    for expected in [
+        "acled.csv:4: feature TST1003: latitude: 95 is out of range",
+        "acled.csv:5: feature TST1004: event_date: \"2024-13-01\" is not a date",
+        "acled.csv:5: feature TST1004: time_precision: \"4\" is not 1, 2 or 3",
+        "acled.csv:5: feature TST1004: event_type: \"Skirmish\" is not an ACLED event type",
+        "acled.csv:5: feature TST1004: fatalities: \"x\" is not a whole number",
+        "acled.csv:5: feature TST1004: source: missing",
+        "acled.csv:6: feature TST1001: event_id: this event id appears earlier in the file",
+        "6 rows (acled): 3 new, 0 updated, 0 unchanged, 3 refused",
+    ] {
+        assert!(report.contains(expected), "missing {expected:?} in:\n{report}");
+    }
+    let store = Store::load(Some(dir.path())).unwrap();
+    assert_eq!(store.incidents.len(), 3);
+    let first = store.incident("TST1001").unwrap();
+    assert_eq!(first.notes.as_ref(), "Test row: a clash near the border, with a comma, and \"quotes\" in the notes.");
+    assert_eq!(first.iso3.unwrap().to_string(), "MLI", "ACLED's numeric iso 466");
+    assert_eq!(first.fatalities, Some(10));
+    assert_eq!(first.timestamp, Some(1_722_000_000));
+    let second = store.incident("TST1002").unwrap();
+    assert_eq!(second.event_date.to_string(), "2024-07-27", "ACLED's older date style");
+    assert_eq!(
+        (second.dates.start.to_string(), second.dates.end.to_string()),
+        ("2024-07-24".into(), "2024-07-30".into())
+    );
+    assert_eq!(store.incident("TST1005").unwrap().iso3.unwrap().to_string(), "DZA");
+}
+
+#[test]
+fn importing_the_same_file_again_changes_nothing() {
+    let dir = empty_data_dir();
+    let file = fixture("import/acled.csv");
+    assert!(import(dir.path(), &file, &[]).status.success());
+    let path = dir.path().join("incidents.geojson");
+    let before = std::fs::read(&path).unwrap();
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let again = import(dir.path(), &file, &[]);
+    assert!(again.status.success());
+    assert!(stdout(&again).contains("0 new, 0 updated, 3 unchanged"), "{}", stdout(&again));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(std::fs::metadata(&path).unwrap().modified().unwrap(), modified, "not even rewritten");
+}
+
+#[test]
+fn strict_refuses_the_whole_file_and_dry_run_writes_nothing() {
+    let dir = empty_data_dir();
+    let path = dir.path().join("incidents.geojson");
+    let before = std::fs::read(&path).unwrap();
+    let strict = import(dir.path(), &fixture("import/acled.csv"), &["--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("nothing was written"));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let dry = import(dir.path(), &fixture("import/ucdp.csv"), &["--dry-run"]);
+    assert!(dry.status.success());
+    assert!(stdout(&dry).contains("2 new") && stdout(&dry).contains("dry run: nothing written"), "{}", stdout(&dry));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
+}
+
+#[test]
+fn a_ucdp_download_maps_its_precision_codes_onto_acleds() {
+    let dir = empty_data_dir();
+    let out = import(dir.path(), &fixture("import/ucdp.csv"), &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout(&out).contains("ucdp.csv:4: feature GED900003: where_prec: 6: only the country"),
+        "{}",
+        stdout(&out)
+    );
+    let store = Store::load(Some(dir.path())).unwrap();
+    let clash = store.incident("GED900001").unwrap();
+    assert_eq!(clash.event_type.as_str(), "Battles");
+    assert_eq!((clash.geo_precision.code(), clash.time_precision.code()), (1, 1));
+    assert_eq!((clash.fatalities, clash.fatalities_low, clash.fatalities_high), (Some(25), Some(20), Some(40)));
+    assert_eq!((clash.actor1.as_ref(), clash.actor2.as_ref()), ("Government of Mali", "MNLA"));
+    assert_eq!(clash.iso3.unwrap().to_string(), "MLI", "from the country name");
+    let gao = store.incident("GED900002").unwrap();
+    assert_eq!(gao.event_type.as_str(), "Violence against civilians");
+    assert_eq!((gao.geo_precision.code(), gao.time_precision.code()), (2, 3), "where_prec 2, date_prec 4");
+    assert_eq!((gao.dates.start.to_string(), gao.dates.end.to_string()), ("2012-06-01".into(), "2012-06-30".into()));
+}
+
+#[test]
+fn export_then_import_reproduces_every_incident_field() {
+    let original = crate::common::store();
+    for format in ["csv", "geojson"] {
+        let work = tempfile::tempdir().unwrap();
+        let file = work.path().join(format!("all.{format}"));
+        assert!(borderline(&["export", "-o", file.to_str().unwrap()]).status.success());
+        let dir = empty_data_dir();
+        let out = import(dir.path(), &file, &[]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout(&out).contains(&format!("{} new", original.incidents.len())), "{}", stdout(&out));
+        let back = Store::load(Some(dir.path())).unwrap();
+        assert_eq!(back.incidents.len(), original.incidents.len());
+        for (a, b) in original.incidents.iter().zip(&back.incidents) {
+            assert_eq!(a, b, "{format}: {} differs after the round trip", a.event_id);
+        }
+    }
+}
+
+#[test]
+fn import_needs_a_data_directory_and_a_known_layout() {
+    let out = borderline(&["import", fixture("import/acled.csv").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give --data DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join("odd.csv");
+    std::fs::write(&odd, "a,b,c\n1,2,3\n").unwrap();
+    let out = import(&dir.path().join("data"), &odd, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot tell the layout"));
+    let out = import(&dir.path().join("data"), &odd, &["--format", "ucdp"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the header lacks id, date_start"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
