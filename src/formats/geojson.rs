@@ -160,22 +160,86 @@ pub(crate) fn round_mm(m: f64) -> f64 {
     if m.is_finite() { (m * 1000.0).round() / 1000.0 } else { m }
 }
 
-/// Writes incidents as a GeoJSON FeatureCollection, streaming (one feature per line).
+/// Appends `i` as a feature of borderline's storage format.
+fn storage_feature(out: &mut Vec<u8>, i: &Incident) {
+    let feature = IncidentFeature {
+        kind: "Feature",
+        id: &i.event_id,
+        properties: IncidentProperties::of(i),
+        geometry: PointGeometry::new(i.position),
+    };
+    serde_json::to_writer(out, &feature).expect("writing JSON to memory cannot fail");
+}
+
+/// Writes incidents as a GeoJSON FeatureCollection in borderline's storage format, one feature per line.
 pub fn write_incidents<'a>(w: &mut dyn Write, incidents: impl Iterator<Item = &'a Incident>) -> io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"name\":\"incidents\",\"features\":[\n")?;
+    let mut buffer = Vec::with_capacity(2048);
     for (n, i) in incidents.enumerate() {
+        buffer.clear();
         if n > 0 {
-            w.write_all(b",\n")?;
+            buffer.extend_from_slice(b",\n");
         }
-        let feature = IncidentFeature {
-            kind: "Feature",
-            id: &i.event_id,
-            properties: IncidentProperties::of(i),
-            geometry: PointGeometry::new(i.position),
-        };
-        serde_json::to_writer(&mut *w, &feature)?;
+        storage_feature(&mut buffer, i);
+        w.write_all(&buffer)?;
     }
     w.write_all(b"\n]}\n")
+}
+
+/// [`write_incidents`] for a whole list: blocks are serialised on every core and written in order, so a
+/// million incidents are saved in a fraction of the time while memory stays flat.
+pub fn write_incident_list(w: &mut dyn Write, incidents: &[Incident]) -> io::Result<()> {
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"name\":\"incidents\",\"features\":[\n")?;
+    let block = |start: usize, out: &mut Vec<u8>| {
+        out.clear();
+        for (n, i) in incidents.iter().enumerate().skip(start).take(BLOCK) {
+            if n > 0 {
+                out.extend_from_slice(b",\n");
+            }
+            storage_feature(out, i);
+        }
+    };
+    in_order_blocks(w, incidents.len().div_ceil(BLOCK), &|k, out| block(k * BLOCK, out))?;
+    w.write_all(b"\n]}\n")
+}
+
+/// Incidents per block of [`write_incidents`].
+const BLOCK: usize = 4096;
+
+/// Writes blocks `0..count`, each made by `make(k, buffer)`, in order; the blocks are made on all cores, at most
+/// two ahead of the writer per core.
+fn in_order_blocks(w: &mut dyn Write, count: usize, make: &(dyn Fn(usize, &mut Vec<u8>) + Sync)) -> io::Result<()> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    if workers == 1 || count < 4 {
+        let mut buffer = Vec::new();
+        for k in 0..count {
+            make(k, &mut buffer);
+            w.write_all(&buffer)?;
+        }
+        return Ok(());
+    }
+    std::thread::scope(|s| {
+        let channels: Vec<_> = (0..workers)
+            .map(|worker| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+                s.spawn(move || {
+                    for k in (worker..count).step_by(workers) {
+                        let mut buffer = Vec::with_capacity(1 << 20);
+                        make(k, &mut buffer);
+                        if tx.send(buffer).is_err() {
+                            return;
+                        }
+                    }
+                });
+                rx
+            })
+            .collect();
+        for k in 0..count {
+            let buffer = channels[k % workers].recv().expect("a block writer stopped");
+            w.write_all(&buffer)?;
+        }
+        Ok(())
+    })
 }
 
 /// Writes incidents and their facts (same order) as a GeoJSON FeatureCollection, one feature per line.

@@ -1,7 +1,6 @@
 //! Reading incident tables (ACLED and UCDP CSV downloads): columns found by name, each value checked, and every
 //! problem kept with its line and column, so that a bad row is reported and skipped, never half-read.
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -23,7 +22,7 @@ pub struct RowProblem {
 
 /// Shares one allocation among equal strings (actors, countries and types repeat across a million rows).
 #[derive(Default)]
-pub struct Interner(HashMap<Box<str>, Arc<str>>);
+pub struct Interner(rustc_hash::FxHashMap<Box<str>, Arc<str>>);
 
 impl Interner {
     /// The shared copy of `s`.
@@ -39,7 +38,7 @@ impl Interner {
 
 /// A CSV file's header: where each named column is.
 pub struct Header {
-    columns: HashMap<String, usize>,
+    columns: rustc_hash::FxHashMap<String, usize>,
 }
 
 impl Header {

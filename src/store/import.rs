@@ -110,7 +110,7 @@ impl Store {
         let mut report = ImportReport { format: Some(format), ..Default::default() };
         let place_ids: HashSet<&str> = self.places.iter().map(|p| p.id.as_str()).collect();
         let source_ids: HashSet<&str> = self.register.documents.iter().map(|d| d.id.as_str()).collect();
-        let incoming: Vec<(Option<u64>, Incident)> = match format {
+        let incoming: Box<dyn Iterator<Item = (Option<u64>, Incident)>> = match format {
             ImportFormat::Geojson => {
                 let ctx = IncidentContext { place_ids: &place_ids, source_ids: &source_ids };
                 let mut issues = Vec::new();
@@ -120,26 +120,29 @@ impl Store {
                 report.refused_rows = bad_lines.len();
                 report.rows = (incidents.len() + bad_lines.len()) as u64;
                 report.problems = issues;
-                incidents.into_iter().map(|i| (None, i)).collect()
+                Box::new(incidents.into_iter().map(|i| (None, i)))
             }
             ImportFormat::Acled | ImportFormat::Ucdp => {
                 let file = std::fs::File::open(path).map_err(io_error)?;
+                let size = file.metadata().map_or(0, |m| m.len());
                 let layout = if format == ImportFormat::Acled { Layout::Acled } else { Layout::Ucdp };
                 let iso3_of = |name: &str| {
                     self.countries.iter().find(|c| c.name.eq_ignore_ascii_case(name.trim())).map(|c| c.iso3)
                 };
-                let read = acled::read(file, layout, &iso3_of, progress)
+                let read = acled::read(file, size, layout, &iso3_of, progress)
                     .map_err(|p| LoadError::Invalid(vec![row_issue(&label, p)]))?;
                 report.rows = read.rows;
                 let bad_lines: HashSet<u64> = read.problems.iter().map(|p| p.line).collect();
                 report.refused_rows = bad_lines.len();
                 report.problems = read.problems.into_iter().map(|p| row_issue(&label, p)).collect();
-                read.incidents.into_iter().map(|(line, i)| (Some(line), i)).collect()
+                Box::new(read.incidents.into_iter().map(|(line, i)| (Some(line), i)))
             }
         };
 
-        let mut merged = self.incidents.clone();
-        let mut seen: HashSet<Box<str>> = HashSet::with_capacity(incoming.len());
+        let mut merged = Vec::with_capacity(self.incidents.len() + incoming.size_hint().0);
+        merged.extend_from_slice(&self.incidents);
+        let mut seen: rustc_hash::FxHashSet<Box<str>> = Default::default();
+        seen.reserve(incoming.size_hint().0);
         for (line, incident) in incoming {
             let mut refuse = |message: String, field: &str| {
                 report.problems.push(Issue {
@@ -184,6 +187,6 @@ impl Store {
 pub fn save_incidents(dir: &Path, incidents: &[Incident]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     super::atomic_write(&dir.join(super::files::INCIDENTS), |w| {
-        crate::formats::geojson::write_incidents(w, incidents.iter())
+        crate::formats::geojson::write_incident_list(w, incidents)
     })
 }
