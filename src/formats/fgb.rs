@@ -10,7 +10,7 @@ use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::FileExt;
 
 use flatbuffers::{FlatBufferBuilder, WIPOffset};
-use flatgeobuf::packed_r_tree::{NodeItem, PackedRTree, calc_extent, hilbert_sort};
+use flatgeobuf::packed_r_tree::{NodeItem, PackedRTree, calc_extent};
 use flatgeobuf::{
     Column, ColumnArgs, ColumnType, Crs, CrsArgs, Feature, FeatureArgs, Geometry, GeometryArgs, GeometryType, Header,
     HeaderArgs,
@@ -188,7 +188,15 @@ pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usiz
 
     // The index: features in Hilbert order, each node pointing at its feature's offset in that order.
     if !nodes.is_empty() {
-        hilbert_sort(&mut nodes, &extent);
+        // The crate's sort computes the curve position at every comparison; compute each once.
+        let (x0, y0) = (extent.min_x, extent.min_y);
+        let sx = 65_535.0 / (extent.max_x - x0).max(1e-9);
+        let sy = 65_535.0 / (extent.max_y - y0).max(1e-9);
+        nodes.sort_by_cached_key(|n| {
+            let cx = (((n.min_x + n.max_x) / 2.0 - x0) * sx).clamp(0.0, 65_535.0);
+            let cy = (((n.min_y + n.max_y) / 2.0 - y0) * sy).clamp(0.0, 65_535.0);
+            super::layer::hilbert(cx as u32, cy as u32)
+        });
         let mut offset = 0u64;
         let index_nodes: Vec<NodeItem> = nodes
             .iter()

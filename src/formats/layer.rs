@@ -305,3 +305,23 @@ impl std::fmt::Debug for Layer<'_> {
         f.debug_struct("Layer").field("name", &self.name).field("len", &self.len).finish_non_exhaustive()
     }
 }
+
+/// The position of cell (`x`, `y`) along a Hilbert curve over a 65,536 × 65,536 grid.
+pub fn hilbert(mut x: u32, mut y: u32) -> u64 {
+    let mut d = 0u64;
+    let mut s = 1u32 << 15;
+    while s > 0 {
+        let rx = u32::from(x & s > 0);
+        let ry = u32::from(y & s > 0);
+        d += u64::from(s) * u64::from(s) * u64::from((3 * rx) ^ ry);
+        if ry == 0 {
+            if rx == 1 {
+                x = s.wrapping_sub(1).wrapping_sub(x) & 0xFFFF;
+                y = s.wrapping_sub(1).wrapping_sub(y) & 0xFFFF;
+            }
+            std::mem::swap(&mut x, &mut y);
+        }
+        s >>= 1;
+    }
+    d
+}

@@ -291,9 +291,7 @@ impl Store {
 
     /// Writes the incidents to `dir/incidents.geojson` atomically (temp file, fsync, rename).
     pub fn save_incidents(&self, dir: &Path) -> std::io::Result<()> {
-        atomic_write(&dir.join(files::INCIDENTS), |w| {
-            crate::formats::geojson::write_incident_list(w, &self.incidents)
-        })
+        atomic_write(&dir.join(files::INCIDENTS), |w| crate::formats::geojson::write_incident_list(w, &self.incidents))
     }
 }
 
