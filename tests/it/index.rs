@@ -214,3 +214,25 @@ fn the_grid_counts_and_pages_exactly_what_lies_in_a_box() {
         assert!(grid.page(b, all.len(), 10).is_empty());
     }
 }
+
+#[test]
+fn the_country_grid_answers_exactly_as_the_ray_test() {
+    let store = store();
+    let mut rng = Rng::new(20261122);
+    let mut inside_grid_cells = 0;
+    for n in 0..200_000 {
+        // Half anywhere in the region, half within a few hundred metres of a boundary vertex.
+        let p = if n % 2 == 0 {
+            LonLat { x: rng.range(-19.0, 26.0), y: rng.range(7.0, 39.0) }
+        } else {
+            let c = &store.countries[(rng.next_u64() % store.countries.len() as u64) as usize];
+            let ring = &c.area.0[0].exterior().0;
+            let v = ring[(rng.next_u64() % ring.len() as u64) as usize];
+            LonLat { x: v.x + rng.range(-0.005, 0.005), y: v.y + rng.range(-0.005, 0.005) }
+        };
+        let fast = store.country_index.locate(p);
+        assert_eq!(fast, store.country_index.locate_exactly(p), "at {p:?}");
+        inside_grid_cells += usize::from(fast.is_some());
+    }
+    assert!(inside_grid_cells > 100_000);
+}
