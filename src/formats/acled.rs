@@ -118,7 +118,7 @@ pub fn read(
             Some(i) if row.problems.is_empty() => out.incidents.push((line, i)),
             _ => out.problems.append(&mut row.problems),
         }
-        if out.rows % 16_384 == 0 {
+        if out.rows.is_multiple_of(16_384) {
             progress(record.position().map_or(0, |p| p.byte()));
         }
     }

@@ -6,8 +6,7 @@
 //! ("Unexpected nullptr: MultiLineString ends data"). Features pass through a temporary file while the index is
 //! built, so memory stays flat.
 
-use std::io::{self, BufWriter, Write};
-use std::os::unix::fs::FileExt;
+use std::io::{self, BufWriter, Seek, Write};
 
 use flatbuffers::{FlatBufferBuilder, WIPOffset};
 use flatgeobuf::packed_r_tree::{NodeItem, PackedRTree, calc_extent};
@@ -16,7 +15,7 @@ use flatgeobuf::{
     HeaderArgs,
 };
 
-use super::layer::{FieldKind, GeometryKind, Layer, Shape, Value};
+use super::layer::{BLOCK, FieldKind, GeometryKind, Layer, Shape, Value, in_order};
 use crate::model::LonLat;
 
 /// "fgb", version 3, "fgb", 0.
@@ -111,39 +110,70 @@ fn encode_geometry<'b>(fbb: &mut FlatBufferBuilder<'b>, shape: &Shape<'_>) -> WI
 
 /// Writes `layer` as a FlatGeobuf file with its spatial index. `progress` is told how many features are done.
 pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
-    // Pass 1: encode every feature into a temporary file, remembering where it went and its bounding box.
+    // The order of the file: every feature's box, sorted along a Hilbert curve over their extent.
+    let mut nodes: Vec<NodeItem> = (0..layer.len)
+        .map(|n| {
+            let e = layer.envelope(n);
+            let mut node = NodeItem::bounds(e[0], e[1], e[2], e[3]);
+            node.offset = n as u64;
+            node
+        })
+        .collect();
+    let extent = calc_extent(&nodes);
+    if !nodes.is_empty() {
+        let (x0, y0) = (extent.min_x, extent.min_y);
+        let sx = 65_535.0 / (extent.max_x - x0).max(1e-9);
+        let sy = 65_535.0 / (extent.max_y - y0).max(1e-9);
+        nodes.sort_by_cached_key(|n| {
+            let cx = (((n.min_x + n.max_x) / 2.0 - x0) * sx).clamp(0.0, 65_535.0);
+            let cy = (((n.min_y + n.max_y) / 2.0 - y0) * sy).clamp(0.0, 65_535.0);
+            super::layer::hilbert(cx as u32, cy as u32)
+        });
+    }
+
+    // Features encoded in that order, in blocks on every core, into a temporary file; each one's size makes
+    // the index's offsets.
     let mut spool = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
-    let mut nodes = Vec::with_capacity(layer.len);
-    let mut spans: Vec<(u64, u32)> = Vec::with_capacity(layer.len);
-    let mut fbb = FlatBufferBuilder::with_capacity(4096);
-    let mut properties = Vec::with_capacity(1024);
-    let mut at = 0u64;
-    for (n, feature) in layer.features().enumerate() {
-        fbb.reset();
-        properties.clear();
-        encode_properties(&mut properties, &feature.values);
-        let geometry = encode_geometry(&mut fbb, &feature.shape);
-        let properties = fbb.create_vector(&properties);
-        let table = Feature::create(
-            &mut fbb,
-            &FeatureArgs { geometry: Some(geometry), properties: Some(properties), columns: None },
-        );
-        fbb.finish_size_prefixed(table, None);
-        let bytes = fbb.finished_data();
-        spool.write_all(bytes)?;
-        let e = feature.shape.envelope();
-        let mut node = NodeItem::bounds(e[0], e[1], e[2], e[3]);
-        node.offset = n as u64;
-        nodes.push(node);
-        spans.push((at, bytes.len() as u32));
-        at += bytes.len() as u64;
-        if n % 65_536 == 0 {
-            progress(n);
+    let mut offset = 0u64;
+    let blocks = nodes.len().div_ceil(BLOCK);
+    let block = |k: usize| {
+        let mut fbb = FlatBufferBuilder::with_capacity(4096);
+        let mut properties = Vec::with_capacity(1024);
+        let mut bytes = Vec::with_capacity(BLOCK * 512);
+        let mut sizes = Vec::with_capacity(BLOCK);
+        for node in &nodes[k * BLOCK..((k + 1) * BLOCK).min(nodes.len())] {
+            let feature = layer.feature(node.offset as usize);
+            fbb.reset();
+            properties.clear();
+            encode_properties(&mut properties, &feature.values);
+            let geometry = encode_geometry(&mut fbb, &feature.shape);
+            let properties = fbb.create_vector(&properties);
+            let table = Feature::create(
+                &mut fbb,
+                &FeatureArgs { geometry: Some(geometry), properties: Some(properties), columns: None },
+            );
+            fbb.finish_size_prefixed(table, None);
+            let encoded = fbb.finished_data();
+            bytes.extend_from_slice(encoded);
+            sizes.push(encoded.len() as u64);
         }
+        (bytes, sizes)
+    };
+    let mut offsets = Vec::with_capacity(nodes.len());
+    in_order(blocks, &block, &mut |(bytes, sizes): (Vec<u8>, Vec<u64>)| {
+        progress(offsets.len());
+        spool.write_all(&bytes)?;
+        for size in sizes {
+            offsets.push(offset);
+            offset += size;
+        }
+        Ok(())
+    })?;
+    for (node, at) in nodes.iter_mut().zip(offsets) {
+        node.offset = at;
     }
 
     // The header.
-    let extent = calc_extent(&nodes);
     let mut hb = FlatBufferBuilder::new();
     let columns: Vec<_> = layer
         .fields
@@ -186,41 +216,15 @@ pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usiz
     w.write_all(&MAGIC)?;
     w.write_all(hb.finished_data())?;
 
-    // The index: features in Hilbert order, each node pointing at its feature's offset in that order.
+    // The index, then the features as they were spooled.
     if !nodes.is_empty() {
-        // The crate's sort computes the curve position at every comparison; compute each once.
-        let (x0, y0) = (extent.min_x, extent.min_y);
-        let sx = 65_535.0 / (extent.max_x - x0).max(1e-9);
-        let sy = 65_535.0 / (extent.max_y - y0).max(1e-9);
-        nodes.sort_by_cached_key(|n| {
-            let cx = (((n.min_x + n.max_x) / 2.0 - x0) * sx).clamp(0.0, 65_535.0);
-            let cy = (((n.min_y + n.max_y) / 2.0 - y0) * sy).clamp(0.0, 65_535.0);
-            super::layer::hilbert(cx as u32, cy as u32)
-        });
-        let mut offset = 0u64;
-        let index_nodes: Vec<NodeItem> = nodes
-            .iter()
-            .map(|node| {
-                let mut item = node.clone();
-                item.offset = offset;
-                offset += u64::from(spans[node.offset as usize].1);
-                item
-            })
-            .collect();
-        let tree = PackedRTree::build(&index_nodes, &extent, PackedRTree::DEFAULT_NODE_SIZE)
+        let tree = PackedRTree::build(&nodes, &extent, PackedRTree::DEFAULT_NODE_SIZE)
             .map_err(|e| io::Error::other(format!("FlatGeobuf index: {e}")))?;
         tree.stream_write(&mut &mut *w)?;
     }
-
-    // Pass 2: the features, in that order.
-    let spool = spool.into_inner().map_err(|e| e.into_error())?;
-    let mut buffer = Vec::with_capacity(4096);
-    for node in &nodes {
-        let (start, size) = spans[node.offset as usize];
-        buffer.resize(size as usize, 0);
-        spool.read_exact_at(&mut buffer, start)?;
-        w.write_all(&buffer)?;
-    }
+    let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
+    spool.seek(io::SeekFrom::Start(0))?;
+    io::copy(&mut io::BufReader::with_capacity(1 << 20, spool), w)?;
     progress(layer.len);
     Ok(())
 }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::layer::{FieldKind, Layer, Shape, Value};
+use super::layer::{BLOCK, FieldKind, Layer, Shape, Value, in_order};
 use crate::geodesy::uncertainty_radius_m;
 use crate::model::{Background, BorderPair, Incident, IncidentFacts, Iso3, LonLat, Variant};
 
@@ -190,56 +190,18 @@ pub fn write_incidents<'a>(w: &mut dyn Write, incidents: impl Iterator<Item = &'
 /// million incidents are saved in a fraction of the time while memory stays flat.
 pub fn write_incident_list(w: &mut dyn Write, incidents: &[Incident]) -> io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"name\":\"incidents\",\"features\":[\n")?;
-    let block = |start: usize, out: &mut Vec<u8>| {
-        out.clear();
-        for (n, i) in incidents.iter().enumerate().skip(start).take(BLOCK) {
+    let block = |k: usize| {
+        let mut out = Vec::with_capacity(BLOCK * 600);
+        for (n, i) in incidents.iter().enumerate().skip(k * BLOCK).take(BLOCK) {
             if n > 0 {
                 out.extend_from_slice(b",\n");
             }
-            storage_feature(out, i);
+            storage_feature(&mut out, i);
         }
+        out
     };
-    in_order_blocks(w, incidents.len().div_ceil(BLOCK), &|k, out| block(k * BLOCK, out))?;
+    in_order(incidents.len().div_ceil(BLOCK), &block, &mut |bytes: Vec<u8>| w.write_all(&bytes))?;
     w.write_all(b"\n]}\n")
-}
-
-/// Incidents per block of [`write_incidents`].
-const BLOCK: usize = 4096;
-
-/// Writes blocks `0..count`, each made by `make(k, buffer)`, in order; the blocks are made on all cores, at most
-/// two ahead of the writer per core.
-fn in_order_blocks(w: &mut dyn Write, count: usize, make: &(dyn Fn(usize, &mut Vec<u8>) + Sync)) -> io::Result<()> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    if workers == 1 || count < 4 {
-        let mut buffer = Vec::new();
-        for k in 0..count {
-            make(k, &mut buffer);
-            w.write_all(&buffer)?;
-        }
-        return Ok(());
-    }
-    std::thread::scope(|s| {
-        let channels: Vec<_> = (0..workers)
-            .map(|worker| {
-                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
-                s.spawn(move || {
-                    for k in (worker..count).step_by(workers) {
-                        let mut buffer = Vec::with_capacity(1 << 20);
-                        make(k, &mut buffer);
-                        if tx.send(buffer).is_err() {
-                            return;
-                        }
-                    }
-                });
-                rx
-            })
-            .collect();
-        for k in 0..count {
-            let buffer = channels[k % workers].recv().expect("a block writer stopped");
-            w.write_all(&buffer)?;
-        }
-        Ok(())
-    })
 }
 
 /// Writes incidents and their facts (same order) as a GeoJSON FeatureCollection, one feature per line.
@@ -291,43 +253,51 @@ fn value_json(value: &Value<'_>) -> serde_json::Value {
 /// Writes `layer` as a GeoJSON FeatureCollection named after it, one feature per line, its fields as properties.
 pub fn write_layer(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
     writeln!(w, "{{\"type\":\"FeatureCollection\",\"name\":\"{}\",\"features\":[", layer.name)?;
-    let mut buffer = Vec::with_capacity(2048);
-    for n in 0..layer.len {
-        if n > 0 {
-            w.write_all(b",\n")?;
+    let block = |k: usize| {
+        let mut out = Vec::with_capacity(BLOCK * 1024);
+        for n in layer.block(k) {
+            if n > 0 {
+                out.extend_from_slice(b",\n");
+            }
+            layer_feature(&mut out, layer, n);
         }
-        if n % 65_536 == 0 {
-            progress(n);
-        }
-        if let Some(write_feature) = &layer.geojson {
-            buffer.clear();
-            write_feature(n, &mut buffer);
-            w.write_all(&buffer)?;
-            continue;
-        }
-        let feature = layer.feature(n);
-        let properties: serde_json::Map<String, serde_json::Value> = layer
-            .fields
-            .iter()
-            .zip(&feature.values)
-            .map(|(f, v)| {
-                let json = match v {
-                    Value::Text(s) if f.kind == FieldKind::Json => {
-                        serde_json::from_str(s).unwrap_or_else(|_| value_json(v))
-                    }
-                    v => value_json(v),
-                };
-                (f.name.to_string(), json)
-            })
-            .collect();
-        let json = serde_json::json!({
-            "type": "Feature",
-            "id": feature.id,
-            "geometry": shape_json(&feature.shape),
-            "properties": properties,
-        });
-        serde_json::to_writer(&mut *w, &json)?;
-    }
+        out
+    };
+    let mut written = 0;
+    in_order(layer.blocks(), &block, &mut |bytes: Vec<u8>| {
+        progress(written);
+        written += BLOCK;
+        w.write_all(&bytes)
+    })?;
     progress(layer.len);
     w.write_all(b"\n]}\n")
+}
+
+/// Appends feature `n` of `layer` as GeoJSON: its own form when it has one, else its fields as properties.
+fn layer_feature(out: &mut Vec<u8>, layer: &Layer<'_>, n: usize) {
+    if let Some(write_feature) = &layer.geojson {
+        return write_feature(n, out);
+    }
+    let feature = layer.feature(n);
+    let properties: serde_json::Map<String, serde_json::Value> = layer
+        .fields
+        .iter()
+        .zip(&feature.values)
+        .map(|(f, v)| {
+            let json = match v {
+                Value::Text(s) if f.kind == FieldKind::Json => {
+                    serde_json::from_str(s).unwrap_or_else(|_| value_json(v))
+                }
+                v => value_json(v),
+            };
+            (f.name.to_string(), json)
+        })
+        .collect();
+    let json = serde_json::json!({
+        "type": "Feature",
+        "id": feature.id,
+        "geometry": shape_json(&feature.shape),
+        "properties": properties,
+    });
+    serde_json::to_writer(out, &json).expect("writing JSON to memory cannot fail");
 }

@@ -15,7 +15,7 @@ use std::path::Path;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ToSql, params};
 
-use super::layer::{Layer, Shape, Value};
+use super::layer::{Layer, Shape, Value, in_order};
 use super::qml;
 use crate::model::LonLat;
 
@@ -184,24 +184,33 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &Layer<'_>, progress: &mut
     // The R-tree is packed once all rows are in (see `pack_rtree`).
     let mut boxes: Vec<(i64, [f32; 4])> = Vec::with_capacity(layer.len);
     let mut extent = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
-    let mut blob = Vec::with_capacity(64);
-    for (n, feature) in layer.features().enumerate() {
-        let fid = n as i64 + 1;
-        let e = feature.shape.envelope();
-        extent = [extent[0].min(e[0]), extent[1].min(e[1]), extent[2].max(e[2]), extent[3].max(e[3])];
-        blob.clear();
-        geometry_blob(&mut blob, &feature.shape, e);
-        insert.raw_bind_parameter(1, fid).map_err(sql_err)?;
-        insert.raw_bind_parameter(2, &blob).map_err(sql_err)?;
-        for (k, v) in feature.values.iter().enumerate() {
-            insert.raw_bind_parameter(k + 3, v).map_err(sql_err)?;
+    // Rows are made (values, GeoPackage binary) in blocks on every core; SQLite inserts them in order.
+    let block = |k: usize| {
+        layer
+            .block(k)
+            .map(|n| {
+                let feature = layer.feature(n);
+                let e = feature.shape.envelope();
+                let mut blob = Vec::with_capacity(64);
+                geometry_blob(&mut blob, &feature.shape, e);
+                (n as i64 + 1, e, blob, feature.values)
+            })
+            .collect::<Vec<_>>()
+    };
+    in_order(layer.blocks(), &block, &mut |rows| {
+        for (fid, e, blob, values) in rows {
+            extent = [extent[0].min(e[0]), extent[1].min(e[1]), extent[2].max(e[2]), extent[3].max(e[3])];
+            insert.raw_bind_parameter(1, fid).map_err(sql_err)?;
+            insert.raw_bind_parameter(2, &blob).map_err(sql_err)?;
+            for (k, v) in values.iter().enumerate() {
+                insert.raw_bind_parameter(k + 3, v).map_err(sql_err)?;
+            }
+            insert.raw_execute().map_err(sql_err)?;
+            boxes.push((fid, outward_f32(e)));
         }
-        insert.raw_execute().map_err(sql_err)?;
-        boxes.push((fid, outward_f32(e)));
-        if n % 65_536 == 0 {
-            progress(n);
-        }
-    }
+        progress(boxes.len());
+        Ok(())
+    })?;
     progress(layer.len);
     drop(insert);
     let (x0, y0) = (extent[0], extent[1]);
@@ -248,6 +257,9 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &Layer<'_>, progress: &mut
 const RTREE_CELLS: usize = 51;
 const RTREE_NODE_BYTES: usize = 4 + 24 * RTREE_CELLS;
 
+/// A node of a packed R-tree: its number, its height above the leaves, and its cells (id, box).
+type RtreeNode = (i64, u16, Vec<(i64, [f32; 4])>);
+
 /// Fills the R-tree `name` with `boxes` ((id, [min x, min y, max x, max y]), in Hilbert order) by writing its
 /// shadow tables directly, a packed tree built bottom-up, as GDAL does: inserting a million boxes one at a
 /// time through the virtual table takes several seconds, this a fraction of one. `rtreecheck()` verifies the
@@ -260,7 +272,7 @@ fn pack_rtree(tx: &rusqlite::Transaction<'_>, name: &str, boxes: &[(i64, [f32; 4
     let mut next_node = 2i64;
     let mut level: Vec<(i64, [f32; 4])> = boxes.to_vec();
     let mut depth = 0u16;
-    let mut nodes: Vec<(i64, u16, Vec<(i64, [f32; 4])>)> = Vec::new(); // (node, depth from leaves, cells)
+    let mut nodes: Vec<RtreeNode> = Vec::new();
     while level.len() > RTREE_CELLS {
         let mut parents = Vec::with_capacity(level.len() / RTREE_CELLS + 1);
         for chunk in level.chunks(RTREE_CELLS) {

@@ -275,10 +275,15 @@ pub struct Layer<'a> {
     pub len: usize,
     /// Makes the `n`th feature (`n < len`).
     pub feature: FeatureFn<'a>,
+    /// The bounding box of the `n`th feature without making it, when that is cheap (incidents: their point).
+    pub envelope: Option<EnvelopeFn<'a>>,
     /// Writes the `n`th feature as a GeoJSON feature, when the layer has a richer GeoJSON form than its fields
     /// (incidents: nested variants and sources, as the OGC API serves them).
     pub geojson: Option<GeoJsonFn<'a>>,
 }
+
+/// The bounding box (min x, min y, max x, max y) of the `n`th feature of a layer.
+pub type EnvelopeFn<'a> = Box<dyn Fn(usize) -> [f64; 4] + Sync + 'a>;
 
 /// Appends the `n`th feature of a layer as GeoJSON.
 pub type GeoJsonFn<'a> = Box<dyn Fn(usize, &mut Vec<u8>) + Sync + 'a>;
@@ -292,6 +297,14 @@ impl<'a> Layer<'a> {
     /// Every feature, in order.
     pub fn features(&self) -> impl Iterator<Item = Feature<'a>> + '_ {
         (0..self.len).map(|n| self.feature(n))
+    }
+
+    /// The bounding box (min x, min y, max x, max y) of the `n`th feature.
+    pub fn envelope(&self, n: usize) -> [f64; 4] {
+        match &self.envelope {
+            Some(f) => f(n),
+            None => self.feature(n).shape.envelope(),
+        }
     }
 
     /// The position of the field called `name`.
@@ -324,4 +337,53 @@ pub fn hilbert(mut x: u32, mut y: u32) -> u64 {
         s >>= 1;
     }
     d
+}
+
+/// Features per block of the writers' parallel passes.
+pub const BLOCK: usize = 2048;
+
+/// Makes blocks `0..count` with `make` on every core and gives them to `consume` in order, so writing stays
+/// sequential while making features (measuring, formatting, encoding) uses every core. At most two blocks per
+/// core wait to be consumed, so memory stays flat; when `consume` fails, the makers stop.
+pub fn in_order<T: Send>(
+    count: usize,
+    make: &(dyn Fn(usize) -> T + Sync),
+    consume: &mut dyn FnMut(T) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    if workers == 1 || count < 2 {
+        return (0..count).try_for_each(|k| consume(make(k)));
+    }
+    std::thread::scope(|s| {
+        let channels: Vec<_> = (0..workers)
+            .map(|worker| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<T>(2);
+                s.spawn(move || {
+                    for k in (worker..count).step_by(workers) {
+                        if tx.send(make(k)).is_err() {
+                            return;
+                        }
+                    }
+                });
+                rx
+            })
+            .collect();
+        for k in 0..count {
+            let block = channels[k % workers].recv().expect("a block maker stopped");
+            consume(block)?;
+        }
+        Ok(())
+    })
+}
+
+impl Layer<'_> {
+    /// The features `k * BLOCK ..` of block `k`.
+    pub fn block(&self, k: usize) -> std::ops::Range<usize> {
+        k * BLOCK..((k + 1) * BLOCK).min(self.len)
+    }
+
+    /// Number of blocks of [`BLOCK`] features.
+    pub fn blocks(&self) -> usize {
+        self.len.div_ceil(BLOCK)
+    }
 }

@@ -96,10 +96,8 @@ impl CountryIndex {
                 continue;
             }
             let (c, r) = (start % columns, start / columns);
-            let centre = LonLat {
-                x: west + (c as f64 + 0.5) * Grid::SIZE_DEG,
-                y: south + (r as f64 + 0.5) * Grid::SIZE_DEG,
-            };
+            let centre =
+                LonLat { x: west + (c as f64 + 0.5) * Grid::SIZE_DEG, y: south + (r as f64 + 0.5) * Grid::SIZE_DEG };
             let label = self.locate_exactly(centre).map_or(Grid::OUTSIDE, |k| k as u16);
             grid.cells[start] = label;
             stack.push(start);

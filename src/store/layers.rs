@@ -215,9 +215,9 @@ impl Store {
 
     /// The incidents numbered `ids` (indexes into `incidents`) as a layer.
     pub fn incident_layer(&self, ids: Vec<u32>) -> Layer<'_> {
-        let facts = self.incident_facts();
         let ids = std::sync::Arc::new(ids);
         let numbers = ids.clone();
+        let points = ids.clone();
         let documents: Vec<&str> = self.register.documents.iter().map(|d| d.id.as_str()).collect();
         Layer {
             name: "incidents",
@@ -240,12 +240,16 @@ impl Store {
                 Feature {
                     id: Cow::Borrowed(&i.event_id),
                     shape: Shape::Point(i.position),
-                    values: incident_values(i, &facts[k]),
+                    values: incident_values(i, &self.facts_of(k)),
                 }
             }),
+            envelope: Some(Box::new(move |n| {
+                let p = self.incidents[points[n] as usize].position;
+                [p.x, p.y, p.x, p.y]
+            })),
             geojson: Some(Box::new(move |n, out| {
                 let k = numbers[n] as usize;
-                crate::formats::geojson::write_incident(out, &self.incidents[k], &facts[k]);
+                crate::formats::geojson::write_incident(out, &self.incidents[k], &self.facts_of(k));
             })),
         }
     }
@@ -285,6 +289,7 @@ impl Store {
                     ],
                 }
             }),
+            envelope: None,
             geojson: None,
         }
     }
@@ -321,6 +326,7 @@ impl Store {
                     ],
                 }
             }),
+            envelope: None,
             geojson: None,
         }
     }
@@ -351,6 +357,7 @@ impl Store {
                     ],
                 }
             }),
+            envelope: None,
             geojson: None,
         }
     }

@@ -89,34 +89,45 @@ impl Store {
     /// With no border in the data, every distance is infinite.
     pub fn incident_facts(&self) -> &[IncidentFacts] {
         self.facts.0.get_or_init(|| {
-            let measure = |i: &Incident| {
-                let country = self.country_at(i.position).map(|c| c.iso3);
-                match self.distance_to_border(i.position, BorderChoice::default()) {
-                    Ok(d) => IncidentFacts {
-                        border_distance_m: d.distance_m,
-                        border: d.border,
-                        side_of_line: d.side_of_line,
-                        country,
-                    },
-                    Err(_) => IncidentFacts {
-                        border_distance_m: f64::INFINITY,
-                        border: "DZA-MLI".parse().expect("a valid pair"),
-                        side_of_line: country.unwrap_or_else(|| "DZA".parse().expect("a valid code")),
-                        country,
-                    },
-                }
-            };
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             let chunk = self.incidents.len().div_ceil(threads).max(1);
             std::thread::scope(|s| {
                 let parts: Vec<_> = self
                     .incidents
                     .chunks(chunk)
-                    .map(|c| s.spawn(move || c.iter().map(measure).collect::<Vec<_>>()))
+                    .map(|c| s.spawn(move || c.iter().map(|i| self.measure(i)).collect::<Vec<_>>()))
                     .collect();
                 parts.into_iter().flat_map(|h| h.join().expect("measuring thread panicked")).collect()
             })
         })
+    }
+
+    /// The facts of incident `k`: from the cache when every incident has been measured, else measured now
+    /// (an export of every incident measures each as it writes it, on all cores, rather than all first).
+    pub fn facts_of(&self, k: usize) -> IncidentFacts {
+        match self.facts.0.get() {
+            Some(all) => all[k],
+            None => self.measure(&self.incidents[k]),
+        }
+    }
+
+    /// Measures one incident: its nearest border (OpenStreetMap lines) and the country it lies in.
+    fn measure(&self, i: &Incident) -> IncidentFacts {
+        let country = self.country_at(i.position).map(|c| c.iso3);
+        match self.distance_to_border(i.position, BorderChoice::default()) {
+            Ok(d) => IncidentFacts {
+                border_distance_m: d.distance_m,
+                border: d.border,
+                side_of_line: d.side_of_line,
+                country,
+            },
+            Err(_) => IncidentFacts {
+                border_distance_m: f64::INFINITY,
+                border: "DZA-MLI".parse().expect("a valid pair"),
+                side_of_line: country.unwrap_or_else(|| "DZA".parse().expect("a valid code")),
+                country,
+            },
+        }
     }
 
     /// Keeps the incidents of `ids` that pass every condition of `filter` but the bbox.
