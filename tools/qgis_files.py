@@ -45,8 +45,11 @@ def report(layer, label):
 for path in sys.argv[1:]:
     path = os.path.abspath(path)
     if path.endswith(".csv"):
+        # Dropped onto the map, a .csv opens with the OGR provider (which reads the .csvt and .prj beside it);
+        # Layer > Add Delimited Text Layer uses the delimited-text provider.
+        report(QgsVectorLayer(path, os.path.basename(path), "ogr"), f"{path} (ogr)")
         uri = f"file://{path}?type=csv&wktField=WKT&crs=EPSG:4326&detectTypes=yes&geomType=point"
-        report(QgsVectorLayer(uri, os.path.basename(path), "delimitedtext"), path)
+        report(QgsVectorLayer(uri, os.path.basename(path), "delimitedtext"), f"{path} (delimited text)")
         continue
     probe = QgsVectorLayer(path, "probe", "ogr")
     sublayers = [s.split(QgsProviderRegistry.instance().SUBLAYER_SEPARATOR if hasattr(QgsProviderRegistry.instance(), "SUBLAYER_SEPARATOR") else "!!::!!")[1] for s in probe.dataProvider().subLayers()] if probe.isValid() else []
