@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use super::layer::{BLOCK, FieldKind, Layer, Value, in_order};
+use super::layer::{FieldKind, Layer, Value};
 
 /// WGS84 longitude/latitude, the content of the `.prj` sidecar.
 pub const PRJ: &str = r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
@@ -41,32 +41,21 @@ fn field(w: &mut dyn Write, value: &str) -> io::Result<()> {
 pub fn write_layer(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
     let names: Vec<&str> = layer.fields.iter().map(|f| f.name).chain(["WKT"]).collect();
     writeln!(w, "{}", names.join(","))?;
-    let block = |k: usize| -> io::Result<Vec<u8>> {
-        let mut out = Vec::with_capacity(BLOCK * 512);
-        for n in layer.block(k) {
-            let feature = layer.feature(n);
-            for value in &feature.values {
-                match value {
-                    Value::Boolean(b) => out.extend_from_slice(if *b { b"1" } else { b"0" }),
-                    v => {
-                        if let Some(text) = v.to_text() {
-                            field(&mut out, &text)?;
-                        }
+    layer.write_text(w, progress, &|n, out| {
+        let feature = layer.feature(n);
+        for value in &feature.values {
+            match value {
+                Value::Boolean(b) => out.extend_from_slice(if *b { b"1" } else { b"0" }),
+                v => {
+                    if let Some(text) = v.to_text() {
+                        field(out, &text)?;
                     }
                 }
-                out.push(b',');
             }
-            field(&mut out, &feature.shape.wkt())?;
-            out.push(b'\n');
+            out.push(b',');
         }
-        Ok(out)
-    };
-    let mut written = 0;
-    in_order(layer.blocks(), &block, &mut |bytes| {
-        progress(written);
-        written += BLOCK;
-        w.write_all(&bytes?)
-    })?;
-    progress(layer.len);
-    Ok(())
+        field(out, &feature.shape.wkt())?;
+        out.push(b'\n');
+        Ok(())
+    })
 }

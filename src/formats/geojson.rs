@@ -253,23 +253,13 @@ fn value_json(value: &Value<'_>) -> serde_json::Value {
 /// Writes `layer` as a GeoJSON FeatureCollection named after it, one feature per line, its fields as properties.
 pub fn write_layer(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
     writeln!(w, "{{\"type\":\"FeatureCollection\",\"name\":\"{}\",\"features\":[", layer.name)?;
-    let block = |k: usize| {
-        let mut out = Vec::with_capacity(BLOCK * 1024);
-        for n in layer.block(k) {
-            if n > 0 {
-                out.extend_from_slice(b",\n");
-            }
-            layer_feature(&mut out, layer, n);
+    layer.write_text(w, progress, &|n, out| {
+        if n > 0 {
+            out.extend_from_slice(b",\n");
         }
-        out
-    };
-    let mut written = 0;
-    in_order(layer.blocks(), &block, &mut |bytes: Vec<u8>| {
-        progress(written);
-        written += BLOCK;
-        w.write_all(&bytes)
+        layer_feature(out, layer, n);
+        Ok(())
     })?;
-    progress(layer.len);
     w.write_all(b"\n]}\n")
 }
 

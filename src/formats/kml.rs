@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use super::layer::{BLOCK, FieldKind, GeometryKind, Layer, Rgb, Shape, Style, Symbol, Value, in_order};
+use super::layer::{FieldKind, GeometryKind, Layer, Rgb, Shape, Style, Symbol, Value};
 use super::qml::escape;
 use crate::model::LonLat;
 
@@ -167,53 +167,43 @@ fn write_folder(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(u
         Style::Categorized { field, classes, .. } => layer.field_index(field).map(|i| (i, *classes)),
         Style::Single(_) => None,
     };
-    let block = |k: usize| -> io::Result<Vec<u8>> {
-        let mut out = Vec::with_capacity(BLOCK * 2048);
-        let w: &mut dyn Write = &mut out;
-        for n in layer.block(k) {
-            let feature = layer.feature(n);
-            write!(w, "<Placemark id=\"{}.{}\">", layer.name, escape(&feature.id))?;
-            let name =
-                label.and_then(|i| feature.values[i].to_text()).unwrap_or(std::borrow::Cow::Borrowed(&feature.id));
-            write!(w, "<name>{}</name>", escape(&name))?;
-            let class = category.and_then(|(i, classes)| {
-                let v = feature.values[i].to_text()?;
-                classes.iter().position(|(c, _, _)| *c == v)
-            });
-            write!(w, "<styleUrl>#{}</styleUrl>", style_id(layer, class))?;
-            if let Some((a, b)) = time {
-                match (&feature.values[a], &feature.values[b]) {
-                    (Value::Date(start), Value::Date(end)) if start == end => {
-                        write!(w, "<TimeStamp><when>{start}</when></TimeStamp>")?
-                    }
-                    (Value::Date(start), Value::Date(end)) => {
-                        write!(w, "<TimeSpan><begin>{start}</begin><end>{end}</end></TimeSpan>")?
-                    }
-                    _ => {}
+    layer.write_text(w, progress, &|n, out| {
+        let w: &mut dyn Write = out;
+        let feature = layer.feature(n);
+        write!(w, "<Placemark id=\"{}.{}\">", layer.name, escape(&feature.id))?;
+        let name = label.and_then(|i| feature.values[i].to_text()).unwrap_or(std::borrow::Cow::Borrowed(&feature.id));
+        write!(w, "<name>{}</name>", escape(&name))?;
+        let class = category.and_then(|(i, classes)| {
+            let v = feature.values[i].to_text()?;
+            classes.iter().position(|(c, _, _)| *c == v)
+        });
+        write!(w, "<styleUrl>#{}</styleUrl>", style_id(layer, class))?;
+        if let Some((a, b)) = time {
+            match (&feature.values[a], &feature.values[b]) {
+                (Value::Date(start), Value::Date(end)) if start == end => {
+                    write!(w, "<TimeStamp><when>{start}</when></TimeStamp>")?
                 }
-            }
-            write!(w, "<ExtendedData><SchemaData schemaUrl=\"#{}\">", layer.name)?;
-            for (name, value) in names.iter().zip(&feature.values) {
-                // GDAL reads a KML bool as an integer: 1 or 0.
-                let text = match value {
-                    Value::Boolean(b) => Some(std::borrow::Cow::Borrowed(if *b { "1" } else { "0" })),
-                    v => v.to_text(),
-                };
-                if let (Some(name), Some(text)) = (name, text) {
-                    write!(w, "<SimpleData name=\"{name}\">{}</SimpleData>", escape(&text))?;
+                (Value::Date(start), Value::Date(end)) => {
+                    write!(w, "<TimeSpan><begin>{start}</begin><end>{end}</end></TimeSpan>")?
                 }
+                _ => {}
             }
-            w.write_all(b"</SchemaData></ExtendedData>")?;
-            geometry(w, &feature.shape)?;
-            w.write_all(b"</Placemark>\n")?;
         }
-        Ok(out)
-    };
-    let mut written = 0;
-    in_order(layer.blocks(), &block, &mut |bytes| {
-        progress(written);
-        written += BLOCK;
-        w.write_all(&bytes?)
+        write!(w, "<ExtendedData><SchemaData schemaUrl=\"#{}\">", layer.name)?;
+        for (name, value) in names.iter().zip(&feature.values) {
+            // GDAL reads a KML bool as an integer: 1 or 0.
+            let text = match value {
+                Value::Boolean(b) => Some(std::borrow::Cow::Borrowed(if *b { "1" } else { "0" })),
+                v => v.to_text(),
+            };
+            if let (Some(name), Some(text)) = (name, text) {
+                write!(w, "<SimpleData name=\"{name}\">{}</SimpleData>", escape(&text))?;
+            }
+        }
+        w.write_all(b"</SchemaData></ExtendedData>")?;
+        geometry(w, &feature.shape)?;
+        w.write_all(b"</Placemark>\n")?;
+        Ok(())
     })?;
     writeln!(w, "</Folder>")
 }

@@ -386,4 +386,29 @@ impl Layer<'_> {
     pub fn blocks(&self) -> usize {
         self.len.div_ceil(BLOCK)
     }
+
+    /// Writes every feature as text: `feature(n, out)` appends feature `n`; blocks of features are made on every
+    /// core and written to `w` in order. `progress` is told how many features are written.
+    pub fn write_text(
+        &self,
+        w: &mut dyn std::io::Write,
+        progress: &mut dyn FnMut(usize),
+        feature: &(dyn Fn(usize, &mut Vec<u8>) -> std::io::Result<()> + Sync),
+    ) -> std::io::Result<()> {
+        let block = |k: usize| -> std::io::Result<Vec<u8>> {
+            let mut out = Vec::with_capacity(BLOCK * 1024);
+            for n in self.block(k) {
+                feature(n, &mut out)?;
+            }
+            Ok(out)
+        };
+        let mut written = 0;
+        in_order(self.blocks(), &block, &mut |bytes| {
+            progress(written);
+            written += BLOCK;
+            w.write_all(&bytes?)
+        })?;
+        progress(self.len);
+        Ok(())
+    }
 }
