@@ -39,8 +39,9 @@ pub struct BorderHit {
 /// The border edges, ready for nearest-point queries, and an R-tree per border for box queries.
 ///
 /// Each border part has a binary tree over runs of consecutive edges: a node is a vertex of its run and the
-/// largest distance from it to the run's other vertices. Two lower bounds of WGS84 distance rule whole runs
-/// out: a cheap one on the rectifying sphere (rigorous, up to 0.17 % short) and, when that is not enough,
+/// largest distance from it to the run's other vertices, and, for runs that keep close to the great-circle arc
+/// between their ends, how far they stray from it (a capsule, which bounds a far point's distance much more
+/// tightly than the ball). Two lower bounds of WGS84 distance rule whole runs out: a cheap one on the rectifying sphere (rigorous, up to 0.17 % short) and, when that is not enough,
 /// the Andoyer–Lambert distance less its error bound (see [`crate::geodesy::lambert_m`]). Within a run, an edge
 /// is measured exactly only if the distance along the line can have a local minimum on it (the point lies
 /// between the perpendiculars at its ends) and a vertex only if the distance can have a local minimum there
@@ -87,6 +88,10 @@ struct Node {
     /// Largest WGS84 distance from it to the run's vertices, metres (balls this small are geodesically
     /// convex, so the edges between those vertices stay inside too).
     radius_m: f64,
+    /// How far (metres, on the rectifying sphere) the run strays from the great-circle arc between its first
+    /// and last vertices, when that is much less than the radius: the run then lies in a thin capsule around
+    /// the arc, which bounds a far point's distance far more tightly than the ball.
+    capsule_m: Option<f64>,
     first: u32,
     end: u32,
     /// Indexes of the two halves in `nodes`, or none for a leaf.
@@ -117,6 +122,19 @@ fn angle_to_arc_lower(p: UnitVector, a: UnitVector, b: UnitVector) -> f64 {
     }
 }
 
+/// An upper bound of the great-circle distance (radians) from `p` to the arc `a`–`b`: the cross-track angle
+/// when the perpendicular falls on the arc, else the angle to the nearer end.
+fn angle_to_arc_upper(p: UnitVector, a: UnitVector, b: UnitVector) -> f64 {
+    let n = cross(a, b);
+    let n_len = dot(n, n).sqrt();
+    if n_len > 1e-15 && dot(cross(n, a), p) >= 0.0 && dot(cross(b, n), p) >= 0.0 {
+        (dot(n, p) / n_len).clamp(-1.0, 1.0).abs().asin() * 1.000_001 + 1e-15
+    } else {
+        let end = chord(p, a).min(chord(p, b));
+        2.0 * (end / 2.0).min(1.0).asin() * 1.000_001 + 1e-15
+    }
+}
+
 impl Part {
     fn new(border: u32, part: u32, line: &[LonLat]) -> Part {
         let vertices: Vec<UnitVector> = line.iter().map(|&v| rectifying_unit(v)).collect();
@@ -144,10 +162,18 @@ impl Part {
         let center = (first + end) / 2;
         let stray = self.edges[first..end].iter().map(|e| e.stray_m).fold(0.0, f64::max);
         let radius_m = line[first..=end].iter().map(|&v| distance_m(line[center], v)).fold(0.0, f64::max);
+        // Each edge's arc bulges from its chord by at most chord² R / 8 (its sagitta), so the run's distance
+        // from the capsule's arc is at most the vertices' plus that (and the geodesic's stray).
+        let (a, b) = (self.vertices[first], self.vertices[end]);
+        let from_arc = self.vertices[first..=end].iter().map(|&v| angle_to_arc_upper(v, a, b)).fold(0.0, f64::max);
+        let sagitta =
+            self.vertices[first..=end].windows(2).map(|w| chord(w[0], w[1]).powi(2) / 8.0).fold(0.0, f64::max);
+        let capsule_m = RECTIFYING_RADIUS_M * (from_arc + sagitta) + stray + 1.0;
         let index = self.nodes.len() as u32;
         self.nodes.push(Node {
             center: center as u32,
             radius_m: radius_m + stray,
+            capsule_m: (capsule_m < 0.25 * (radius_m + stray)).then_some(capsule_m),
             first: first as u32,
             end: end as u32,
             children: None,
@@ -245,6 +271,10 @@ impl<'a> Search<'a> {
     /// a kilometre or more across as well as the Andoyer–Lambert ones, at a third of the cost.
     fn node_bound_m(&mut self, part: &Part, node: u32) -> f64 {
         let n = &part.nodes[node as usize];
+        if let Some(capsule_m) = n.capsule_m {
+            let (a, b) = (part.vertices[n.first as usize], part.vertices[n.end as usize]);
+            return RECTIFYING_RADIUS_M * angle_to_arc_lower(self.unit, a, b) - capsule_m;
+        }
         let (lower, upper) = if self.upper < NEAR_M {
             rectifying_bounds_m(self.unit, part.vertices[n.center as usize])
         } else {
