@@ -41,8 +41,9 @@ pub struct BorderHit {
 /// Each border part has a binary tree over runs of consecutive edges: a node is a vertex of its run and the
 /// largest distance from it to the run's other vertices, and, for runs that keep close to the great-circle arc
 /// between their ends, how far they stray from it (a capsule, which bounds a far point's distance much more
-/// tightly than the ball). Two lower bounds of WGS84 distance rule whole runs out: a cheap one on the rectifying sphere (rigorous, up to 0.17 % short) and, when that is not enough,
-/// the Andoyer–Lambert distance less its error bound (see [`crate::geodesy::lambert_m`]). Within a run, an edge
+/// tightly than the ball). Runs are ruled out with lower bounds on the rectifying sphere (rigorous, up to
+/// 0.17 % short); candidate vertices are bounded more tightly by the Andoyer–Lambert distance and its error
+/// bound (see [`crate::geodesy::lambert_m`]). Within a run, an edge
 /// is measured exactly only if the distance along the line can have a local minimum on it (the point lies
 /// between the perpendiculars at its ends) and a vertex only if the distance can have a local minimum there
 /// (the point lies behind the perpendiculars of both edges meeting there): the global minimum is one of
@@ -97,9 +98,6 @@ struct Node {
     /// Indexes of the two halves in `nodes`, or none for a leaf.
     children: Option<[u32; 2]>,
 }
-
-/// Below this distance from the border (metres) the cheaper bounds do for the tree's nodes.
-const NEAR_M: f64 = 100_000.0;
 
 /// Edges per leaf of the tree.
 const LEAF_EDGES: usize = 16;
@@ -264,22 +262,17 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// A lower bound (metres) of the distance from the point to the edges of `node`; its middle vertex also
-    /// tightens the upper bound.
-    ///
-    /// Within [`NEAR_M`] of the border the rectifying sphere's bounds (0.17 % apart: under 170 m) prune nodes
-    /// a kilometre or more across as well as the Andoyer–Lambert ones, at a third of the cost.
+    /// A lower bound (metres) of the distance from the point to the edges of `node`: from its capsule when it
+    /// has one, else from its ball, whose middle vertex also tightens the upper bound. The rectifying sphere's
+    /// bounds (0.17 % apart) do for nodes: a run's radius or capsule dwarfs that, and they cost a third of the
+    /// Andoyer–Lambert ones, which the vertices of the leaves then use.
     fn node_bound_m(&mut self, part: &Part, node: u32) -> f64 {
         let n = &part.nodes[node as usize];
         if let Some(capsule_m) = n.capsule_m {
             let (a, b) = (part.vertices[n.first as usize], part.vertices[n.end as usize]);
             return RECTIFYING_RADIUS_M * angle_to_arc_lower(self.unit, a, b) - capsule_m;
         }
-        let (lower, upper) = if self.upper < NEAR_M {
-            rectifying_bounds_m(self.unit, part.vertices[n.center as usize])
-        } else {
-            lambert_bounds_m(self.auxiliary, part.auxiliary[n.center as usize])
-        };
+        let (lower, upper) = rectifying_bounds_m(self.unit, part.vertices[n.center as usize]);
         self.upper = self.upper.min(upper);
         lower - n.radius_m
     }
