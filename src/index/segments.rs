@@ -2,6 +2,7 @@ use std::cmp::Ordering;
 
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
+use smallvec::SmallVec;
 
 use crate::geodesy::sphere::{chord, cross, dot, normalized};
 use crate::geodesy::{
@@ -77,8 +78,37 @@ struct Edge {
     forward: UnitVector,
     /// Unit tangent at the second vertex, towards the first.
     backward: UnitVector,
+    /// Unit normal of the edge's great circle.
+    normal: UnitVector,
     /// Metres by which the mapped geodesic may stray from the great-circle arc between its mapped ends.
     stray_m: f64,
+}
+
+/// A run of edges that keeps within `width_m` of the great-circle arc between its first and last vertices
+/// (rectifying sphere), with the arc's pole and the planes through its ends, precomputed.
+#[derive(Debug)]
+struct Capsule {
+    /// Unit normal of the arc's great circle.
+    pole: UnitVector,
+    /// Positive on the arc's side of its first end (tangent there, towards the second).
+    after_start: UnitVector,
+    /// Positive on the arc's side of its second end.
+    before_end: UnitVector,
+    width_m: f64,
+}
+
+impl Capsule {
+    /// A lower bound (metres) of the distance from `p` (rectifying sphere) to any point of the run: the
+    /// distance to the arc less the width. Across the arc it uses `|pole·p|`, the sine of the cross-track
+    /// angle (never more than the angle); beyond an end, the chord to the nearer end (never more than the arc).
+    fn bound_m(&self, p: UnitVector, a: UnitVector, b: UnitVector) -> f64 {
+        let angle = if dot(self.after_start, p) >= 0.0 && dot(self.before_end, p) >= 0.0 {
+            dot(self.pole, p).abs()
+        } else {
+            chord(p, a).min(chord(p, b))
+        };
+        RECTIFYING_RADIUS_M * angle - self.width_m
+    }
 }
 
 /// The edges `first..end` of a part, seen from their middle vertex.
@@ -92,7 +122,7 @@ struct Node {
     /// How far (metres, on the rectifying sphere) the run strays from the great-circle arc between its first
     /// and last vertices, when that is much less than the radius: the run then lies in a thin capsule around
     /// the arc, which bounds a far point's distance far more tightly than the ball.
-    capsule_m: Option<f64>,
+    capsule: Option<Capsule>,
     first: u32,
     end: u32,
     /// Indexes of the two halves in `nodes`, or none for a leaf.
@@ -107,18 +137,6 @@ const LEAF_EDGES: usize = 16;
 /// most 0.17 % and a short geodesic edge leaves its great circle by far less, so the error is a few
 /// thousandths; 0.01 (0.57°) leaves room, at the cost of measuring an occasional extra edge.
 const ANGLE_MARGIN: f64 = 0.01;
-
-/// A lower bound of the great-circle distance (radians) from `p` to the arc `a`–`b`, all unit vectors: the
-/// exact cross-track angle when the perpendicular falls on the arc, else the chord to the nearer end.
-fn angle_to_arc_lower(p: UnitVector, a: UnitVector, b: UnitVector) -> f64 {
-    let n = cross(a, b);
-    let n_len = dot(n, n).sqrt();
-    if n_len > 1e-15 && dot(cross(n, a), p) >= 0.0 && dot(cross(b, n), p) >= 0.0 {
-        (dot(n, p) / n_len).clamp(-1.0, 1.0).abs().asin()
-    } else {
-        chord(p, a).min(chord(p, b))
-    }
-}
 
 /// An upper bound of the great-circle distance (radians) from `p` to the arc `a`–`b`: the cross-track angle
 /// when the perpendicular falls on the arc, else the angle to the nearer end.
@@ -145,7 +163,12 @@ impl Part {
                 // The arc is at most π/2 times its chord; a geodesic edge strays from it by less than
                 // 1 m plus 1e-4 of its length (edges here are under 25 km).
                 let stray_m = 1.0 + 1.6e-4 * RECTIFYING_RADIUS_M * chord(u[0], u[1]);
-                Edge { forward: normalized(cross(n, u[0])), backward: normalized(cross(u[1], n)), stray_m }
+                Edge {
+                    forward: normalized(cross(n, u[0])),
+                    backward: normalized(cross(u[1], n)),
+                    normal: normalized(n),
+                    stray_m,
+                }
             })
             .collect();
         let mut part = Part { border, part, vertices, auxiliary, edges, geodesics, nodes: Vec::new() };
@@ -166,12 +189,19 @@ impl Part {
         let from_arc = self.vertices[first..=end].iter().map(|&v| angle_to_arc_upper(v, a, b)).fold(0.0, f64::max);
         let sagitta =
             self.vertices[first..=end].windows(2).map(|w| chord(w[0], w[1]).powi(2) / 8.0).fold(0.0, f64::max);
-        let capsule_m = RECTIFYING_RADIUS_M * (from_arc + sagitta) + stray + 1.0;
+        let width_m = RECTIFYING_RADIUS_M * (from_arc + sagitta) + stray + 1.0;
+        let pole = normalized(cross(a, b));
+        let capsule = (width_m < 0.25 * (radius_m + stray) && chord(a, b) > 1e-9).then(|| Capsule {
+            pole,
+            after_start: normalized(cross(pole, a)),
+            before_end: normalized(cross(b, pole)),
+            width_m,
+        });
         let index = self.nodes.len() as u32;
         self.nodes.push(Node {
             center: center as u32,
             radius_m: radius_m + stray,
-            capsule_m: (capsule_m < 0.25 * (radius_m + stray)).then_some(capsule_m),
+            capsule,
             first: first as u32,
             end: end as u32,
             children: None,
@@ -234,7 +264,7 @@ struct Search<'a> {
     auxiliary: UnitVector,
     /// No border point of the admitted borders is farther than this from `p` (metres).
     upper: f64,
-    candidates: Vec<Candidate<'a>>,
+    candidates: SmallVec<[Candidate<'a>; 16]>,
     /// The last geodesic measured from a vertex to `p`, and that vertex (border, part, index).
     last_vertex: Option<((u32, u32, usize), Leg)>,
 }
@@ -242,7 +272,7 @@ struct Search<'a> {
 impl<'a> Search<'a> {
     fn new(p: LonLat) -> Search<'a> {
         let (unit, auxiliary) = rectifying_and_auxiliary_units(p);
-        Search { p, unit, auxiliary, upper: f64::INFINITY, candidates: Vec::new(), last_vertex: None }
+        Search { p, unit, auxiliary, upper: f64::INFINITY, candidates: SmallVec::new(), last_vertex: None }
     }
 
     /// Walks `node` of `part` (whose lower bound is `bound`) unless it cannot hold anything nearer than
@@ -268,9 +298,8 @@ impl<'a> Search<'a> {
     /// Andoyer–Lambert ones, which the vertices of the leaves then use.
     fn node_bound_m(&mut self, part: &Part, node: u32) -> f64 {
         let n = &part.nodes[node as usize];
-        if let Some(capsule_m) = n.capsule_m {
-            let (a, b) = (part.vertices[n.first as usize], part.vertices[n.end as usize]);
-            return RECTIFYING_RADIUS_M * angle_to_arc_lower(self.unit, a, b) - capsule_m;
+        if let Some(capsule) = &n.capsule {
+            return capsule.bound_m(self.unit, part.vertices[n.first as usize], part.vertices[n.end as usize]);
         }
         let (lower, upper) = rectifying_bounds_m(self.unit, part.vertices[n.center as usize]);
         self.upper = self.upper.min(upper);
@@ -310,8 +339,13 @@ impl<'a> Search<'a> {
             }
             // An edge holds one inside when the point is between its two perpendiculars.
             if at_a != Ordering::Less && at_b != Ordering::Less {
-                let bound =
-                    RECTIFYING_RADIUS_M * angle_to_arc_lower(p, part.vertices[k], part.vertices[k + 1]) - e.stray_m;
+                // The cross-track angle when the perpendicular falls on the edge, else the chord to the nearer end.
+                let angle = if ahead_at_a >= 0.0 && behind_at_b >= 0.0 {
+                    dot(e.normal, p).clamp(-1.0, 1.0).abs().asin()
+                } else {
+                    chord(p, part.vertices[k]).min(chord(p, part.vertices[k + 1]))
+                };
+                let bound = RECTIFYING_RADIUS_M * angle - e.stray_m;
                 // Both dot products are the sine of the way along the edge to the foot, from either end.
                 self.push(Candidate { bound, part, kind: Kind::Edge(k, ahead_at_a > behind_at_b) });
             }
@@ -473,13 +507,13 @@ impl SegmentIndex {
     /// between its vertices, and the side of the line `p` is on.
     pub fn nearest(&self, p: LonLat, accept: impl Fn(u32) -> bool) -> Option<BorderHit> {
         let mut search = Search::new(p);
-        let mut roots: Vec<(f64, &Part)> = self
+        let mut roots: SmallVec<[(f64, &Part); 48]> = self
             .parts
             .iter()
             .filter(|part| accept(part.border))
             .map(|part| (search.node_bound_m(part, 0), part))
             .collect();
-        roots.sort_by(|x, y| x.0.total_cmp(&y.0));
+        roots.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
         for (bound, part) in roots {
             search.visit(part, 0, bound);
         }
