@@ -15,7 +15,7 @@ pub use sphere::{
     lambert_bounds_m, lambert_m, rectifying, rectifying_and_auxiliary_units, rectifying_bounds_m, rectifying_unit,
     sphere_distance_m,
 };
-pub use vincenty::inverse_vincenty;
+pub use vincenty::{inverse_vincenty, reduced, vincenty};
 
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 

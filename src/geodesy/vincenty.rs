@@ -11,7 +11,8 @@ use crate::model::LonLat;
 const MAX_ITERATIONS: usize = 20;
 
 /// Sine and cosine of the reduced latitude of `lat` (degrees).
-fn reduced(lat: f64) -> (f64, f64) {
+/// The sine and cosine of the reduced latitude of `lat` (degrees).
+pub fn reduced(lat: f64) -> (f64, f64) {
     let (s, c) = lat.to_radians().sin_cos();
     let s = (1.0 - WGS84_F) * s;
     let n = (s * s + c * c).sqrt();
@@ -29,23 +30,23 @@ fn reduced(lat: f64) -> (f64, f64) {
 /// assert!((fast.azimuth_from_deg - exact.azimuth_from_deg).abs() < 1e-9);
 /// ```
 pub fn inverse_vincenty(a: LonLat, b: LonLat) -> Leg {
+    let l = (b.x - a.x).to_radians();
+    vincenty(l, reduced(a.y), reduced(b.y), true).unwrap_or_else(|| inverse(a, b))
+}
+
+/// [`inverse_vincenty`] from the sines and cosines of the two reduced latitudes (`l`: the difference of
+/// longitude, radians), for callers that have them already; without the final azimuth unless `back`.
+/// `None` where Vincenty's iteration does not settle (nearly antipodal points) or the points coincide.
+pub fn vincenty(l: f64, (su1, cu1): (f64, f64), (su2, cu2): (f64, f64), back: bool) -> Option<Leg> {
     let f = WGS84_F;
     let b_axis = WGS84_A * (1.0 - f);
-    let l = (b.x - a.x).to_radians();
-    let (su1, cu1) = reduced(a.y);
-    let (su2, cu2) = reduced(b.y);
     let mut lambda = l;
     for _ in 0..MAX_ITERATIONS {
         let (sl, cl) = lambda.sin_cos();
         let (t1, t2) = (cu2 * sl, cu1 * su2 - su1 * cu2 * cl);
         let sin_sigma = (t1 * t1 + t2 * t2).sqrt();
         if sin_sigma == 0.0 {
-            // Coincident points (or antipodal ones, which Karney's method handles).
-            return if a == b {
-                Leg { distance_m: 0.0, azimuth_from_deg: 0.0, azimuth_to_deg: 0.0 }
-            } else {
-                inverse(a, b)
-            };
+            return None;
         }
         let cos_sigma = su1 * su2 + cu1 * cu2 * cl;
         let sigma = sin_sigma.atan2(cos_sigma);
@@ -73,12 +74,16 @@ pub fn inverse_vincenty(a: LonLat, b: LonLat) -> Leg {
                                 * cos_2sm
                                 * (-3.0 + 4.0 * sin_sigma * sin_sigma)
                                 * (-3.0 + 4.0 * cos_2sm * cos_2sm)));
-            return Leg {
+            return Some(Leg {
                 distance_m: b_axis * big_a * (sigma - delta_sigma),
                 azimuth_from_deg: (cu2 * sl).atan2(cu1 * su2 - su1 * cu2 * cl).to_degrees(),
-                azimuth_to_deg: (cu1 * sl).atan2(-su1 * cu2 + cu1 * su2 * cl).to_degrees(),
-            };
+                azimuth_to_deg: if back {
+                    (cu1 * sl).atan2(-su1 * cu2 + cu1 * su2 * cl).to_degrees()
+                } else {
+                    f64::NAN
+                },
+            });
         }
     }
-    inverse(a, b)
+    None
 }

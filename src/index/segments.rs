@@ -7,7 +7,7 @@ use smallvec::SmallVec;
 use crate::geodesy::sphere::{chord, cross, dot, normalized};
 use crate::geodesy::{
     GeodesicSegment, Leg, RECTIFYING_RADIUS_M, SegmentFoot, UnitVector, auxiliary_unit, distance_m, inverse_vincenty,
-    lambert_bounds_m, rectifying_and_auxiliary_units, rectifying_bounds_m, rectifying_unit,
+    lambert_bounds_m, rectifying_and_auxiliary_units, rectifying_bounds_m, rectifying_unit, vincenty,
 };
 use crate::model::{BBox, Border, LonLat};
 
@@ -64,6 +64,8 @@ struct Part {
     vertices: Vec<UnitVector>,
     /// Vertices as unit vectors on the auxiliary sphere.
     auxiliary: Vec<UnitVector>,
+    /// Each vertex's longitude (degrees) and the sine and cosine of its reduced latitude, for Vincenty.
+    reduced: Vec<(f64, (f64, f64))>,
     /// What the walk reads of each edge, kept apart from its geodesic (hundreds of bytes) so a walk touches
     /// few cache lines.
     edges: Vec<Edge>,
@@ -155,6 +157,7 @@ impl Part {
     fn new(border: u32, part: u32, line: &[LonLat]) -> Part {
         let vertices: Vec<UnitVector> = line.iter().map(|&v| rectifying_unit(v)).collect();
         let auxiliary = line.iter().map(|&v| auxiliary_unit(v)).collect();
+        let reduced = line.iter().map(|&v| (v.x, crate::geodesy::reduced(v.y))).collect();
         let geodesics = line.windows(2).map(|w| GeodesicSegment::new(w[0], w[1])).collect();
         let edges = vertices
             .windows(2)
@@ -171,7 +174,7 @@ impl Part {
                 }
             })
             .collect();
-        let mut part = Part { border, part, vertices, auxiliary, edges, geodesics, nodes: Vec::new() };
+        let mut part = Part { border, part, vertices, auxiliary, reduced, edges, geodesics, nodes: Vec::new() };
         if !part.edges.is_empty() {
             part.build(line, 0, part.edges.len());
         }
@@ -396,9 +399,14 @@ impl<'a> Search<'a> {
         {
             return leg;
         }
-        let (k, at_end) = part.vertex_edge(v);
-        let (point, _) = part.geodesics[k].at(if at_end { f64::INFINITY } else { 0.0 });
-        let leg = inverse_vincenty(point, self.p);
+        let (lon, vertex_reduced) = part.reduced[v];
+        let p_reduced =
+            (self.auxiliary[2], (self.auxiliary[0] * self.auxiliary[0] + self.auxiliary[1] * self.auxiliary[1]).sqrt());
+        let leg = vincenty((self.p.x - lon).to_radians(), vertex_reduced, p_reduced, false).unwrap_or_else(|| {
+            let (k, at_end) = part.vertex_edge(v);
+            let (point, _) = part.geodesics[k].at(if at_end { f64::INFINITY } else { 0.0 });
+            inverse_vincenty(point, self.p)
+        });
         self.last_vertex = Some((key, leg));
         leg
     }
