@@ -192,11 +192,12 @@
     if (n !== requestNumber) return; // a newer view is on its way
     drawIncidents(answer.items);
     $('counts').textContent = `${answer.numberMatched.toLocaleString('en')} incidents in view`;
+    // The same selection as the map, as files (`/api/export/{format}`: every incident, no page limit).
     const download = new URLSearchParams(params);
     download.set('bbox', viewBox());
-    download.set('limit', '10000');
-    download.set('f', 'json');
-    $('download-geojson').href = 'ogc/collections/incidents/items?' + download.toString();
+    for (const format of ['gpkg', 'geojson', 'csv', 'kml']) {
+      $('download-' + format).href = `api/export/${format}?` + download.toString();
+    }
     document.body.dataset.ready = '1';
     document.body.dataset.markers = String(answer.items.length);
   }

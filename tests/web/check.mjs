@@ -99,6 +99,17 @@ await check('filters change the visible count', async (page) => {
   assert(/types=/.test(await page.evaluate(() => location.hash)), 'the URL does not hold the filter');
 });
 
+await check('the download links give the filtered view as files QGIS reads', async (page) => {
+  await openAt(page, base, 'types=Battles');
+  for (const [id, type] of [['gpkg', 'application/geopackage+sqlite3'], ['csv', 'text/csv'], ['kml', 'kml'], ['geojson', 'geo+json']]) {
+    const href = await page.getAttribute('#download-' + id, 'href');
+    assert(href.startsWith(`api/export/${id}?`) && href.includes('bbox=') && href.includes('event_type=Battles'), id + ': ' + href);
+    const answer = await page.request.get(base + '/' + href);
+    assert(answer.ok(), `${id}: HTTP ${answer.status()}: ${await answer.text()}`);
+    assert((answer.headers()['content-type'] || '').includes(type), id + ': ' + answer.headers()['content-type']);
+  }
+});
+
 await check('no event type chosen shows nothing and no error', async (page) => {
   await openAt(page, base, 'lat=20&lon=1&z=4');
   for (const box of await page.locator('#types input').all()) await box.uncheck();
