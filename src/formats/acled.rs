@@ -67,7 +67,7 @@ const UCDP_REQUIRED: &[&str] = &[
 /// Reads a CSV download of `layout`. `iso3_of_country` names the ISO3 of a country name (UCDP has no ISO codes);
 /// `progress` is told the bytes read so far. Fails only when the file cannot be read or lacks required columns.
 pub fn read(
-    input: impl Read,
+    input: impl Read + Send,
     size_hint: u64,
     layout: Layout,
     iso3_of_country: &dyn Fn(&str) -> Option<Iso3>,
@@ -91,37 +91,65 @@ pub fn read(
     // Rows of these downloads run to 300–500 bytes: reserve once rather than copy a growing list.
     let mut out = ReadResult { incidents: Vec::with_capacity((size_hint / 350) as usize), ..Default::default() };
     let mut interner = Interner::default();
-    let mut record = csv::StringRecord::new();
-    loop {
-        let line = csv.position().line();
-        match csv.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                out.rows += 1;
-                out.problems.push(RowProblem { line, id: None, column: None, message: format!("unreadable row: {e}") });
-                // A broken quote ruins the rest of the file; stop rather than guess.
-                if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
-                    break;
+    // One thread splits the file into records while this one checks them: a batch at a time, a few ahead.
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Result<csv::StringRecord, RowProblem>>>(4);
+        s.spawn(move || {
+            loop {
+                let mut batch = Vec::with_capacity(4096);
+                let mut end = false;
+                while batch.len() < 4096 {
+                    let line = csv.position().line();
+                    let mut record = csv::StringRecord::new();
+                    match csv.read_record(&mut record) {
+                        Ok(false) => {
+                            end = true;
+                            break;
+                        }
+                        Ok(true) => batch.push(Ok(record)),
+                        Err(e) => {
+                            let message = format!("unreadable row: {e}");
+                            batch.push(Err(RowProblem { line, id: None, column: None, message }));
+                            // A broken quote ruins the rest of the file; stop rather than guess.
+                            if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. })
+                            {
+                                end = true;
+                                break;
+                            }
+                        }
+                    }
                 }
-                continue;
+                if tx.send(batch).is_err() || end {
+                    return;
+                }
+            }
+        });
+        for batch in rx {
+            for record in batch {
+                out.rows += 1;
+                let record = match record {
+                    Ok(r) => r,
+                    Err(problem) => {
+                        out.problems.push(problem);
+                        continue;
+                    }
+                };
+                let line = record.position().map_or(0, |p| p.line());
+                let mut row = Row::new(&header, &record, line);
+                let incident = match layout {
+                    Layout::Acled => acled_row(&mut row, &mut interner),
+                    Layout::Ucdp => ucdp_row(&mut row, &mut interner, iso3_of_country),
+                };
+                match incident {
+                    Some(i) if row.problems.is_empty() => out.incidents.push((line, i)),
+                    _ => out.problems.append(&mut row.problems),
+                }
+                if out.rows.is_multiple_of(16_384) {
+                    progress(record.position().map_or(0, |p| p.byte()));
+                }
             }
         }
-        out.rows += 1;
-        let line = record.position().map_or(line, |p| p.line());
-        let mut row = Row::new(&header, &record, line);
-        let incident = match layout {
-            Layout::Acled => acled_row(&mut row, &mut interner),
-            Layout::Ucdp => ucdp_row(&mut row, &mut interner, iso3_of_country),
-        };
-        match incident {
-            Some(i) if row.problems.is_empty() => out.incidents.push((line, i)),
-            _ => out.problems.append(&mut row.problems),
-        }
-        if out.rows.is_multiple_of(16_384) {
-            progress(record.position().map_or(0, |p| p.byte()));
-        }
-    }
+    });
     Ok(out)
 }
 
