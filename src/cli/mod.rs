@@ -429,17 +429,7 @@ fn export(store: &Store, args: &ExportArgs, out: &mut dyn Write) -> Result<(), F
             })?
         }
     };
-    let mut names = args.layers.clone();
-    names.dedup();
-    if names.is_empty() {
-        names = if format.holds_several_layers() { LayerName::ALL.to_vec() } else { vec![LayerName::Incidents] };
-    }
-    if names.len() > 1 && !format.holds_several_layers() {
-        return Err(Failure::new(
-            2,
-            format!("{format} holds one layer; give one of --layers, or use gpkg or kml for several"),
-        ));
-    }
+    let names = crate::store::export_layers(format, &args.layers).map_err(|m| Failure::new(2, m))?;
     let filter = IncidentFilter { within_km: args.near_border, ..args.when.filter(args.bbox)? };
     let layers: Vec<_> = names.iter().map(|&n| store.layer(n, &filter)).collect();
     let total: usize = layers.iter().map(|l| l.len).sum();

@@ -15,7 +15,7 @@ use flatgeobuf::{
     HeaderArgs,
 };
 
-use super::layer::{BLOCK, FieldKind, GeometryKind, Layer, Shape, Value, in_order};
+use super::layer::{BLOCK, FieldKind, GeometryKind, Layer, Shape, Value, hilbert_key, in_order};
 use crate::model::LonLat;
 
 /// "fgb", version 3, "fgb", 0.
@@ -120,16 +120,8 @@ pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usiz
         })
         .collect();
     let extent = calc_extent(&nodes);
-    if !nodes.is_empty() {
-        let (x0, y0) = (extent.min_x, extent.min_y);
-        let sx = 65_535.0 / (extent.max_x - x0).max(1e-9);
-        let sy = 65_535.0 / (extent.max_y - y0).max(1e-9);
-        nodes.sort_by_cached_key(|n| {
-            let cx = (((n.min_x + n.max_x) / 2.0 - x0) * sx).clamp(0.0, 65_535.0);
-            let cy = (((n.min_y + n.max_y) / 2.0 - y0) * sy).clamp(0.0, 65_535.0);
-            super::layer::hilbert(cx as u32, cy as u32)
-        });
-    }
+    let whole = [extent.min_x, extent.min_y, extent.max_x, extent.max_y];
+    nodes.sort_by_cached_key(|n| hilbert_key(whole, [n.min_x, n.min_y, n.max_x, n.max_y]));
 
     // Features encoded in that order, in blocks on every core, into a temporary file; each one's size makes
     // the index's offsets.

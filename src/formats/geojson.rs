@@ -204,24 +204,6 @@ pub fn write_incident_list(w: &mut dyn Write, incidents: &[Incident]) -> io::Res
     w.write_all(b"\n]}\n")
 }
 
-/// Writes incidents and their facts (same order) as a GeoJSON FeatureCollection, one feature per line.
-pub fn write_measured_incidents<'a>(
-    w: &mut dyn Write,
-    rows: impl Iterator<Item = (&'a Incident, &'a IncidentFacts)>,
-) -> io::Result<()> {
-    w.write_all(b"{\"type\":\"FeatureCollection\",\"name\":\"incidents\",\"features\":[\n")?;
-    let mut feature = Vec::with_capacity(2048);
-    for (n, (i, f)) in rows.enumerate() {
-        if n > 0 {
-            w.write_all(b",\n")?;
-        }
-        feature.clear();
-        write_incident(&mut feature, i, f);
-        w.write_all(&feature)?;
-    }
-    w.write_all(b"\n]}\n")
-}
-
 fn shape_json(shape: &Shape<'_>) -> serde_json::Value {
     let ring = |r: &[LonLat]| r.iter().map(|v| [v.x, v.y]).collect::<Vec<_>>();
     match shape {

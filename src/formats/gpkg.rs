@@ -15,7 +15,7 @@ use std::path::Path;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ToSql, params};
 
-use super::layer::{Layer, Shape, Value, in_order};
+use super::layer::{Layer, Shape, Value, hilbert_key, in_order};
 use super::qml;
 use crate::model::LonLat;
 
@@ -213,13 +213,7 @@ fn write_layer(tx: &rusqlite::Transaction<'_>, layer: &Layer<'_>, progress: &mut
     })?;
     progress(layer.len);
     drop(insert);
-    let (x0, y0) = (extent[0], extent[1]);
-    let (sx, sy) = (65_535.0 / (extent[2] - x0).max(1e-9), 65_535.0 / (extent[3] - y0).max(1e-9));
-    boxes.sort_by_cached_key(|(_, b)| {
-        let cx = ((f64::from(b[0]) + f64::from(b[2])) / 2.0 - x0) * sx;
-        let cy = ((f64::from(b[1]) + f64::from(b[3])) / 2.0 - y0) * sy;
-        super::layer::hilbert(cx.clamp(0.0, 65_535.0) as u32, cy.clamp(0.0, 65_535.0) as u32)
-    });
+    boxes.sort_by_cached_key(|(_, b)| hilbert_key(extent, b.map(f64::from)));
     pack_rtree(tx, &format!("rtree_{t}_geom"), &boxes).map_err(sql_err)?;
     if layer.len == 0 {
         extent = [0.0; 4];

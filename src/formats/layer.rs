@@ -294,11 +294,6 @@ impl<'a> Layer<'a> {
         (self.feature)(n)
     }
 
-    /// Every feature, in order.
-    pub fn features(&self) -> impl Iterator<Item = Feature<'a>> + '_ {
-        (0..self.len).map(|n| self.feature(n))
-    }
-
     /// The bounding box (min x, min y, max x, max y) of the `n`th feature.
     pub fn envelope(&self, n: usize) -> [f64; 4] {
         match &self.envelope {
@@ -317,6 +312,15 @@ impl std::fmt::Debug for Layer<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Layer").field("name", &self.name).field("len", &self.len).finish_non_exhaustive()
     }
+}
+
+/// Where the centre of `bbox` (min x, min y, max x, max y) falls along a Hilbert curve over `extent` (same
+/// form): sorting by it puts near boxes next to each other, as spatial indexes want.
+pub fn hilbert_key(extent: [f64; 4], bbox: [f64; 4]) -> u64 {
+    let cell = |v: f64, lo: f64, hi: f64| ((v - lo) * 65_535.0 / (hi - lo).max(1e-9)).clamp(0.0, 65_535.0) as u32;
+    let x = cell((bbox[0] + bbox[2]) / 2.0, extent[0], extent[2]);
+    let y = cell((bbox[1] + bbox[3]) / 2.0, extent[1], extent[3]);
+    hilbert(x, y)
 }
 
 /// The position of cell (`x`, `y`) along a Hilbert curve over a 65,536 × 65,536 grid.

@@ -18,7 +18,7 @@ use super::ogc::incident_filter;
 use super::openapi::STATS_SELECTION;
 use super::params::{INCIDENT_FILTERS, Kind, Param, Query, param};
 use crate::formats::ExportFormat;
-use crate::store::LayerName;
+use crate::store::{LayerName, export_layers};
 
 /// The parameters of `/api/export/{format}` beyond the selection and the incident filters.
 pub const EXPORT: &[Param] = &[param(
@@ -73,18 +73,8 @@ pub async fn export(
         format.parse().map_err(|e| ApiError::bad_value("format", e, "gpkg, geojson, csv, kml or fgb"))?;
     let q = Query::parse(q.as_deref(), &[STATS_SELECTION, INCIDENT_FILTERS, EXPORT])?;
     let filter = incident_filter(&q)?;
-    let mut names: Vec<LayerName> = q.list("layers", Kind::Layers)?;
-    names.dedup();
-    if names.is_empty() {
-        names = if format.holds_several_layers() { LayerName::ALL.to_vec() } else { vec![LayerName::Incidents] };
-    }
-    if names.len() > 1 && !format.holds_several_layers() {
-        return Err(ApiError::bad_value(
-            "layers",
-            format!("{format} holds one layer; {} were asked for (use gpkg or kml for several)", names.len()),
-            Kind::Layers.valid(),
-        ));
-    }
+    let asked: Vec<LayerName> = q.list("layers", Kind::Layers)?;
+    let names = export_layers(format, &asked).map_err(|m| ApiError::bad_value("layers", m, Kind::Layers.valid()))?;
     let stem = if names.len() == 1 { names[0].as_str() } else { "borderline" };
     let disposition = format!("attachment; filename=\"{stem}.{}\"", format.extension());
     let response = Response::builder()

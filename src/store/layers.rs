@@ -8,6 +8,7 @@ use std::str::FromStr;
 use chrono::Datelike;
 
 use super::{BorderChoice, IncidentFilter, Store};
+use crate::formats::ExportFormat;
 use crate::formats::layer::{Feature, Field, FieldKind as K, GeometryKind, Layer, Rgb, Shape, Style, Symbol, Value};
 use crate::geodesy::uncertainty_radius_m;
 use crate::model::{Incident, IncidentFacts};
@@ -55,6 +56,25 @@ impl FromStr for LayerName {
             .find(|l| l.as_str().eq_ignore_ascii_case(s.trim()))
             .ok_or_else(|| format!("{s:?} is not a layer; valid: incidents, places, borders, countries"))
     }
+}
+
+/// The layers an export of `format` writes: those asked for (duplicates dropped), or by default all four for
+/// formats that hold several and the incidents for the others. An error says so when a one-layer format is
+/// asked for several.
+pub fn export_layers(format: ExportFormat, asked: &[LayerName]) -> Result<Vec<LayerName>, String> {
+    let mut names: Vec<LayerName> = Vec::with_capacity(asked.len());
+    for &n in asked {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    if names.is_empty() {
+        names = if format.holds_several_layers() { LayerName::ALL.to_vec() } else { vec![LayerName::Incidents] };
+    }
+    if names.len() > 1 && !format.holds_several_layers() {
+        return Err(format!("{format} holds one layer; {} were asked for (use gpkg or kml for several)", names.len()));
+    }
+    Ok(names)
 }
 
 /// Incident fields: ACLED's names in the codebook's order for those with an ACLED counterpart, then borderline's.

@@ -38,7 +38,7 @@ pub use distance::{
 };
 pub use import::{ImportFormat, ImportReport, detect_format, save_incidents};
 pub use issue::{Issue, LoadError};
-pub use layers::{EVENT_TYPE_SYMBOLS, INCIDENT_FIELDS, LayerName, incident_values};
+pub use layers::{EVENT_TYPE_SYMBOLS, INCIDENT_FIELDS, LayerName, export_layers, incident_values};
 pub use query::IncidentFilter;
 
 use crate::index::{CountryIndex, GridIndex, IdIndex, PointIndex, SegmentIndex};
@@ -291,7 +291,7 @@ impl Store {
 
     /// Writes the incidents to `dir/incidents.geojson` atomically (temp file, fsync, rename).
     pub fn save_incidents(&self, dir: &Path) -> std::io::Result<()> {
-        atomic_write(&dir.join(files::INCIDENTS), |w| crate::formats::geojson::write_incident_list(w, &self.incidents))
+        save_incidents(dir, &self.incidents)
     }
 }
 
