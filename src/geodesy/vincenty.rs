@@ -41,15 +41,30 @@ pub fn vincenty(l: f64, (su1, cu1): (f64, f64), (su2, cu2): (f64, f64), back: bo
     let f = WGS84_F;
     let b_axis = WGS84_A * (1.0 - f);
     let mut lambda = l;
+    let (mut sl, mut cl) = l.sin_cos();
+    let (mut sigma, mut previous_sin_sigma, mut previous_cos_sigma) = (f64::NAN, 0.0, 0.0);
     for _ in 0..MAX_ITERATIONS {
-        let (sl, cl) = lambda.sin_cos();
         let (t1, t2) = (cu2 * sl, cu1 * su2 - su1 * cu2 * cl);
         let sin_sigma = (t1 * t1 + t2 * t2).sqrt();
         if sin_sigma == 0.0 {
             return None;
         }
         let cos_sigma = su1 * su2 + cu1 * cu2 * cl;
-        let sigma = sin_sigma.atan2(cos_sigma);
+        sigma = if sigma.is_nan() {
+            sin_sigma.atan2(cos_sigma)
+        } else {
+            // σ moves little from one iteration to the next: add the angle between them, by its series.
+            let y = sin_sigma * previous_cos_sigma - cos_sigma * previous_sin_sigma;
+            let x = cos_sigma * previous_cos_sigma + sin_sigma * previous_sin_sigma;
+            let t = y / x;
+            if x > 0.0 && t.abs() < 1e-3 {
+                let t2 = t * t;
+                sigma + t * (1.0 - t2 * (1.0 / 3.0 - t2 * (1.0 / 5.0 - t2 / 7.0)))
+            } else {
+                sin_sigma.atan2(cos_sigma)
+            }
+        };
+        (previous_sin_sigma, previous_cos_sigma) = (sin_sigma, cos_sigma);
         let sin_alpha = cu1 * cu2 * sl / sin_sigma;
         let cos2_alpha = 1.0 - sin_alpha * sin_alpha;
         let cos_2sm = if cos2_alpha != 0.0 { cos_sigma - 2.0 * su1 * su2 / cos2_alpha } else { 0.0 };
@@ -60,8 +75,17 @@ pub fn vincenty(l: f64, (su1, cu1): (f64, f64), (su2, cu2): (f64, f64), back: bo
                 * f
                 * sin_alpha
                 * (sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1.0 + 2.0 * cos_2sm * cos_2sm)));
-        if (lambda - previous).abs() < 1e-13 {
-            let (sl, cl) = lambda.sin_cos();
+        // λ moves little too: turn its sine and cosine by the step, by the step's series.
+        let step = lambda - previous;
+        (sl, cl) = if step.abs() < 1e-2 {
+            let s2 = step * step;
+            let sin_step = step * (1.0 - s2 / 6.0 * (1.0 - s2 / 20.0 * (1.0 - s2 / 42.0)));
+            let cos_step = 1.0 - s2 / 2.0 * (1.0 - s2 / 12.0 * (1.0 - s2 / 30.0 * (1.0 - s2 / 56.0)));
+            (sl * cos_step + cl * sin_step, cl * cos_step - sl * sin_step)
+        } else {
+            lambda.sin_cos()
+        };
+        if step.abs() < 1e-13 {
             let u2 = cos2_alpha * (WGS84_A * WGS84_A - b_axis * b_axis) / (b_axis * b_axis);
             let big_a = 1.0 + u2 / 16384.0 * (4096.0 + u2 * (-768.0 + u2 * (320.0 - 175.0 * u2)));
             let big_b = u2 / 1024.0 * (256.0 + u2 * (-128.0 + u2 * (74.0 - 47.0 * u2)));

@@ -13,4 +13,4 @@ pub use countries::CountryIndex;
 pub use grid::GridIndex;
 pub use ids::IdIndex;
 pub use points::PointIndex;
-pub use segments::{BorderHit, SegmentIndex, SegmentRef};
+pub use segments::{BorderHit, PartSet, SegmentIndex, SegmentRef};

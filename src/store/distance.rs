@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::Store;
 use crate::geodesy::uncertainty_radius_m;
+use crate::index::{PartSet, SegmentIndex};
 use crate::model::{Border, BorderPair, BorderSource, Incident, Iso3, LonLat};
 
 /// Which border to measure to: a pair (or the nearest of any pair) drawn by one source.
@@ -27,6 +28,46 @@ impl BorderChoice {
             pair: self.pair.map_or("any".into(), |p| p.to_string()),
             line_source: self.source,
         }
+    }
+}
+
+/// The border parts each border choice the data offers measures to, chosen once at load.
+#[derive(Debug)]
+pub(crate) struct PartsByChoice {
+    /// Every pair the borders have, sorted.
+    pairs: Vec<BorderPair>,
+    /// Slot `source × (pairs + 1) + (0 for the nearest pair, else 1 + the pair's rank)`.
+    sets: Vec<PartSet>,
+}
+
+impl PartsByChoice {
+    pub(crate) fn new(borders: &[Border], index: &SegmentIndex) -> PartsByChoice {
+        let mut pairs: Vec<BorderPair> = borders.iter().map(|b| b.pair).collect();
+        pairs.sort_unstable();
+        pairs.dedup();
+        let sets = [BorderSource::Osm, BorderSource::NaturalEarth]
+            .into_iter()
+            .flat_map(|source| {
+                std::iter::once(None)
+                    .chain(pairs.iter().copied().map(Some))
+                    .map(move |pair| BorderChoice { pair, source })
+            })
+            .map(|choice| index.admitted(|b| choice.admits(&borders[b as usize])))
+            .collect();
+        PartsByChoice { pairs, sets }
+    }
+
+    /// The parts for `choice`, or none for a pair the data does not have.
+    fn get(&self, choice: BorderChoice) -> Option<&PartSet> {
+        let pair = match choice.pair {
+            None => 0,
+            Some(pair) => 1 + self.pairs.binary_search(&pair).ok()?,
+        };
+        let source = match choice.source {
+            BorderSource::Osm => 0,
+            BorderSource::NaturalEarth => 1,
+        };
+        self.sets.get(source * (self.pairs.len() + 1) + pair)
     }
 }
 
@@ -164,8 +205,9 @@ impl Store {
     /// ```
     pub fn distance_to_border(&self, p: LonLat, choice: BorderChoice) -> Result<BorderDistance, DistanceError> {
         let hit = self
-            .segment_index
-            .nearest(p, |b| choice.admits(&self.borders[b as usize]))
+            .border_parts
+            .get(choice)
+            .and_then(|parts| self.segment_index.nearest_in(p, parts))
             .ok_or_else(|| choice.unknown())?;
         let border = &self.borders[hit.segment.border as usize];
         let left = hit.left;

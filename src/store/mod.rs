@@ -118,6 +118,7 @@ pub struct Store {
     pub country_index: CountryIndex,
     incident_ids: IdIndex,
     facts: query::FactsCache,
+    border_parts: distance::PartsByChoice,
 }
 
 /// One layer's text and where it came from.
@@ -245,6 +246,7 @@ impl Store {
         });
         let place_index = PointIndex::new(places.iter().map(|p| p.position));
         let segment_index = SegmentIndex::new(&borders);
+        let border_parts = distance::PartsByChoice::new(&borders, &segment_index);
         let country_index = CountryIndex::new(&countries);
         let store = Store {
             incidents,
@@ -260,6 +262,7 @@ impl Store {
             country_index,
             incident_ids,
             facts: query::FactsCache::default(),
+            border_parts,
         };
         (store, duplicates)
     }

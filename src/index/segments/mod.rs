@@ -24,6 +24,10 @@ pub struct SegmentRef {
 
 type Entry = GeomWithData<Line<[f64; 2]>, SegmentRef>;
 
+/// Some parts of the borders of a [`SegmentIndex`], chosen once for many queries ([`SegmentIndex::admitted`]).
+#[derive(Clone, Debug, Default)]
+pub struct PartSet(Vec<u32>);
+
 /// The nearest point of a border to a query point.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BorderHit {
@@ -68,22 +72,64 @@ struct Part {
     reduced: Vec<(f64, (f64, f64))>,
     /// What the walk reads of each edge, kept apart from its geodesic (hundreds of bytes) so a walk touches
     /// few cache lines.
+    ends: Vec<Ends>,
     edges: Vec<Edge>,
     geodesics: Vec<GeodesicSegment>,
     /// The tree; `nodes[0]` is the root.
     nodes: Vec<Node>,
 }
 
+/// The planes at an edge's ends perpendicular to it (rectifying sphere): what a scan reads of every edge,
+/// kept apart so it reads few cache lines.
 #[derive(Debug)]
-struct Edge {
+struct Ends {
     /// Unit tangent at the first vertex, towards the second (rectifying sphere).
     forward: UnitVector,
     /// Unit tangent at the second vertex, towards the first.
     backward: UnitVector,
+}
+
+/// What the scan reads of an edge that may hold the nearest point.
+#[derive(Debug)]
+struct Edge {
     /// Unit normal of the edge's great circle.
     normal: UnitVector,
-    /// Metres by which the mapped geodesic may stray from the great-circle arc between its mapped ends.
+    /// Metres by which the mapped geodesic may stray from the great-circle arc between its mapped ends (on
+    /// the rectifying sphere, and on the auxiliary sphere).
     stray_m: f64,
+    /// The edge's great circle on the auxiliary sphere: its unit normal, and the normals of the planes
+    /// through its ends, positive on the arc's side.
+    aux_normal: UnitVector,
+    aux_after_start: UnitVector,
+    aux_before_end: UnitVector,
+}
+
+impl Edge {
+    /// An upper bound (metres) of the distance from `q` (auxiliary sphere) to the edge: the distance to the
+    /// foot of the perpendicular from `q` on the edge's arc of the auxiliary sphere, which lies within
+    /// [`Edge::stray_m`] of the geodesic edge; infinite when the foot falls beyond the arc's ends.
+    fn upper_m(&self, q: UnitVector) -> f64 {
+        let n = self.aux_normal;
+        let t = dot(n, q);
+        let foot = normalized([q[0] - t * n[0], q[1] - t * n[1], q[2] - t * n[2]]);
+        if dot(self.aux_after_start, foot) >= 0.0 && dot(self.aux_before_end, foot) >= 0.0 {
+            lambert_bounds_m(q, foot).1 + self.stray_m
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// A lower bound (metres) of the distance from `p` (rectifying sphere) to the edge `a`–`b`, given
+    /// `ahead_at_a = forward·p` and `behind_at_b = backward·p`: the cross-track angle when the perpendicular
+    /// falls on the edge, else the chord to the nearer end, less the stray.
+    fn lower_m(&self, p: UnitVector, a: UnitVector, b: UnitVector, ahead_at_a: f64, behind_at_b: f64) -> f64 {
+        let angle = if ahead_at_a >= 0.0 && behind_at_b >= 0.0 {
+            dot(self.normal, p).clamp(-1.0, 1.0).abs().asin()
+        } else {
+            chord(p, a).min(chord(p, b))
+        };
+        RECTIFYING_RADIUS_M * angle - self.stray_m
+    }
 }
 
 /// A run of edges that keeps within `width_m` of the great-circle arc between its first and last vertices
@@ -105,9 +151,11 @@ impl Capsule {
     /// angle (never more than the angle); beyond an end, the chord to the nearer end (never more than the arc).
     fn bound_m(&self, p: UnitVector, a: UnitVector, b: UnitVector) -> f64 {
         let angle = if dot(self.after_start, p) >= 0.0 && dot(self.before_end, p) >= 0.0 {
-            dot(self.pole, p).abs()
+            let s = dot(self.pole, p).abs();
+            s * (1.0 + s * s / 6.0)
         } else {
-            chord(p, a).min(chord(p, b))
+            let c = chord(p, a).min(chord(p, b));
+            c * (1.0 + c * c / 24.0)
         };
         RECTIFYING_RADIUS_M * angle - self.width_m
     }
@@ -156,25 +204,35 @@ fn angle_to_arc_upper(p: UnitVector, a: UnitVector, b: UnitVector) -> f64 {
 impl Part {
     fn new(border: u32, part: u32, line: &[LonLat]) -> Part {
         let vertices: Vec<UnitVector> = line.iter().map(|&v| rectifying_unit(v)).collect();
-        let auxiliary = line.iter().map(|&v| auxiliary_unit(v)).collect();
+        let auxiliary: Vec<UnitVector> = line.iter().map(|&v| auxiliary_unit(v)).collect();
         let reduced = line.iter().map(|&v| (v.x, crate::geodesy::reduced(v.y))).collect();
         let geodesics = line.windows(2).map(|w| GeodesicSegment::new(w[0], w[1])).collect();
-        let edges = vertices
+        let ends = vertices
             .windows(2)
             .map(|u| {
+                let n = cross(u[0], u[1]);
+                Ends { forward: normalized(cross(n, u[0])), backward: normalized(cross(u[1], n)) }
+            })
+            .collect();
+        let edges = vertices
+            .windows(2)
+            .zip(auxiliary.windows(2))
+            .map(|(u, w)| {
                 let n = cross(u[0], u[1]);
                 // The arc is at most π/2 times its chord; a geodesic edge strays from it by less than
                 // 1 m plus 1e-4 of its length (edges here are under 25 km).
                 let stray_m = 1.0 + 1.6e-4 * RECTIFYING_RADIUS_M * chord(u[0], u[1]);
+                let aux_normal = normalized(cross(w[0], w[1]));
                 Edge {
-                    forward: normalized(cross(n, u[0])),
-                    backward: normalized(cross(u[1], n)),
                     normal: normalized(n),
                     stray_m,
+                    aux_normal,
+                    aux_after_start: cross(aux_normal, w[0]),
+                    aux_before_end: cross(w[1], aux_normal),
                 }
             })
             .collect();
-        let mut part = Part { border, part, vertices, auxiliary, reduced, edges, geodesics, nodes: Vec::new() };
+        let mut part = Part { border, part, vertices, auxiliary, reduced, ends, edges, geodesics, nodes: Vec::new() };
         if !part.edges.is_empty() {
             part.build(line, 0, part.edges.len());
         }
@@ -257,7 +315,8 @@ enum Kind {
 }
 
 /// The state of one nearest-point search: first the tree is walked to gather candidates, pruned by an upper
-/// bound of the answer (Andoyer–Lambert distances to vertices, plus their error); then the candidates are
+/// bound of the answer (Andoyer–Lambert distances to vertices and to the feet of perpendiculars on edges,
+/// plus their error); then the candidates are
 /// measured exactly, nearest bound first, until no bound is below the best exact distance.
 struct Search<'a> {
     p: LonLat,
@@ -316,7 +375,28 @@ impl<'a> Search<'a> {
     fn scan(&mut self, part: &'a Part, edges: std::ops::Range<usize>) {
         let p = self.unit;
         let last = part.edges.len() - 1;
-        // Where `dot` stands against the margin at vertex `v`: Less (clearly behind), Greater (clearly ahead), or Equal (within the margin).
+        // Beyond this a dot product is clearly behind or ahead, whatever the angle (see `examine`).
+        const CLEAR: f64 = ANGLE_MARGIN + 1e-12;
+        let mut before = edges.start.checked_sub(1).map(|j| dot(part.ends[j].backward, p));
+        for k in edges {
+            let ends = &part.ends[k];
+            let (ahead_at_a, behind_at_b) = (dot(ends.forward, p), dot(ends.backward, p));
+            let maybe_edge = ahead_at_a > -CLEAR && behind_at_b > -CLEAR;
+            let maybe_vertex = ahead_at_a < CLEAR && before.is_none_or(|d| d < CLEAR);
+            if maybe_edge || maybe_vertex || (k == last && behind_at_b < CLEAR) {
+                self.examine(part, k, ahead_at_a, behind_at_b, before);
+            }
+            before = Some(behind_at_b);
+        }
+    }
+
+    /// Adds the candidates of edge `k` (and of its first vertex, and of its second at the end of the line),
+    /// given the dot products of the point with the tangents at its ends (`before`: that of the previous
+    /// edge's second end, if any).
+    fn examine(&mut self, part: &'a Part, k: usize, ahead_at_a: f64, behind_at_b: f64, before: Option<f64>) {
+        let p = self.unit;
+        // Where `dot` stands against the margin at vertex `v`: Less (clearly behind), Greater (clearly
+        // ahead), or Equal (within the margin).
         let side = |v: usize, dot_value: f64| {
             if dot_value.abs() >= ANGLE_MARGIN {
                 return dot_value.total_cmp(&0.0);
@@ -331,32 +411,27 @@ impl<'a> Search<'a> {
                 Ordering::Equal
             }
         };
-        let mut before_a = edges.start.checked_sub(1).map(|j| side(edges.start, dot(part.edges[j].backward, p)));
-        for k in edges {
-            let e = &part.edges[k];
-            let (ahead_at_a, behind_at_b) = (dot(e.forward, p), dot(e.backward, p));
-            let (at_a, at_b) = (side(k, ahead_at_a), side(k + 1, behind_at_b));
-            // A vertex is a local minimum when the point is not ahead of either edge's perpendicular there.
-            if at_a != Ordering::Greater && before_a != Some(Ordering::Greater) {
-                self.vertex(part, k);
-            }
-            // An edge holds one inside when the point is between its two perpendiculars.
-            if at_a != Ordering::Less && at_b != Ordering::Less {
-                // The cross-track angle when the perpendicular falls on the edge, else the chord to the nearer end.
-                let angle = if ahead_at_a >= 0.0 && behind_at_b >= 0.0 {
-                    dot(e.normal, p).clamp(-1.0, 1.0).abs().asin()
-                } else {
-                    chord(p, part.vertices[k]).min(chord(p, part.vertices[k + 1]))
-                };
-                let bound = RECTIFYING_RADIUS_M * angle - e.stray_m;
-                // Both dot products are the sine of the way along the edge to the foot, from either end.
-                self.push(Candidate { bound, part, kind: Kind::Edge(k, ahead_at_a > behind_at_b) });
-            }
-            if k == last && at_b != Ordering::Greater {
-                self.vertex(part, k + 1);
-            }
-            before_a = Some(at_b);
+        let (at_a, at_b) = (side(k, ahead_at_a), side(k + 1, behind_at_b));
+        // A vertex is a local minimum when the point is not ahead of either edge's perpendicular there.
+        if at_a != Ordering::Greater && before.is_none_or(|d| side(k, d) != Ordering::Greater) {
+            self.vertex(part, k);
         }
+        // An edge holds one inside when the point is between its two perpendiculars.
+        if at_a != Ordering::Less && at_b != Ordering::Less {
+            let e = &part.edges[k];
+            let bound = e.lower_m(p, part.vertices[k], part.vertices[k + 1], ahead_at_a, behind_at_b);
+            self.edge_upper(e);
+            // Both dot products are the sine of the way along the edge to the foot, from either end.
+            self.push(Candidate { bound, part, kind: Kind::Edge(k, ahead_at_a > behind_at_b) });
+        }
+        if k == part.edges.len() - 1 && at_b != Ordering::Greater {
+            self.vertex(part, k + 1);
+        }
+    }
+
+    /// Tightens the upper bound with edge `e` (see [`Edge::upper_m`]).
+    fn edge_upper(&mut self, e: &Edge) {
+        self.upper = self.upper.min(e.upper_m(self.auxiliary));
     }
 
     fn vertex(&mut self, part: &'a Part, v: usize) {
@@ -372,11 +447,11 @@ impl<'a> Search<'a> {
     }
 
     /// Measures the candidates, nearest bound first.
-    fn finish(mut self) -> Option<BorderHit> {
-        let mut candidates = std::mem::take(&mut self.candidates);
-        candidates.sort_unstable_by(|x, y| x.bound.total_cmp(&y.bound));
+    fn finish(&mut self) -> Option<BorderHit> {
+        self.candidates.sort_unstable_by(|x, y| x.bound.total_cmp(&y.bound));
         let mut best: Option<BorderHit> = None;
-        for c in candidates {
+        for i in 0..self.candidates.len() {
+            let c = self.candidates[i];
             if best.is_some_and(|b| c.bound >= b.foot.distance_m) {
                 break;
             }
@@ -510,21 +585,73 @@ impl SegmentIndex {
         })
     }
 
+    /// The parts of the borders `accept` admits (by index into the borders the index was built from), for
+    /// [`SegmentIndex::nearest_in`].
+    pub fn admitted(&self, accept: impl Fn(u32) -> bool) -> PartSet {
+        PartSet((0..self.parts.len() as u32).filter(|&i| accept(self.parts[i as usize].border)).collect())
+    }
+
     /// The nearest point to `p` (lon, lat) of the borders `accept` admits (by index into the borders the
     /// index was built from), measured exactly on WGS84 with every border edge taken as the geodesic
     /// between its vertices, and the side of the line `p` is on.
     pub fn nearest(&self, p: LonLat, accept: impl Fn(u32) -> bool) -> Option<BorderHit> {
+        self.nearest_in(p, &self.admitted(accept))
+    }
+
+    /// [`SegmentIndex::nearest`] for borders chosen beforehand.
+    pub fn nearest_in(&self, p: LonLat, parts: &PartSet) -> Option<BorderHit> {
+        let parts = &parts.0;
         let mut search = Search::new(p);
-        let mut roots: SmallVec<[(f64, &Part); 48]> = self
-            .parts
-            .iter()
-            .filter(|part| accept(part.border))
-            .map(|part| (search.node_bound_m(part, 0), part))
-            .collect();
+        let mut roots: SmallVec<[(f64, &Part); 48]> =
+            parts.iter().map(|&i| &self.parts[i as usize]).map(|part| (search.node_bound_m(part, 0), part)).collect();
         roots.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
         for (bound, part) in roots {
             search.visit(part, 0, bound);
         }
         search.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::{WGS84_F, nearest_on_segment};
+
+    /// The point of the auxiliary sphere `q` as longitude and (geodetic) latitude.
+    fn from_auxiliary(q: UnitVector) -> LonLat {
+        let beta = q[2].atan2((q[0] * q[0] + q[1] * q[1]).sqrt());
+        LonLat { x: q[1].atan2(q[0]).to_degrees(), y: (beta.tan() / (1.0 - WGS84_F)).atan().to_degrees() }
+    }
+
+    /// `Edge::upper_m` rests on the arc of the auxiliary sphere between an edge's ends staying within
+    /// `stray_m` of the geodesic edge (on the embedded borders they part by at most 6 % of it, 1.7 m on the
+    /// longest edges): checked at the middle of every edge of the embedded borders (where
+    /// the two part most), and the bound itself checked against the exact distance from points nearby.
+    #[test]
+    fn an_edges_auxiliary_arc_stays_within_its_stray_and_bounds_the_distance_from_above() {
+        let store = crate::Store::embedded().unwrap();
+        let index = &store.segment_index;
+        let mut worst: f64 = 0.0;
+        let mut checked = 0;
+        for part in &index.parts {
+            let line = &store.borders[part.border as usize].parts[part.part as usize];
+            for (k, e) in part.edges.iter().enumerate() {
+                let (a, b) = (part.auxiliary[k], part.auxiliary[k + 1]);
+                let middle = from_auxiliary(normalized([a[0] + b[0], a[1] + b[1], a[2] + b[2]]));
+                let off = nearest_on_segment(middle, line[k], line[k + 1]).distance_m;
+                assert!(off <= e.stray_m, "edge {k} of {:?}: {off} m off, stray {} m", part.border, e.stray_m);
+                worst = worst.max(off / e.stray_m);
+                // A point about 5 km to the side of the edge's middle, a little along it.
+                if k % 7 == 0 {
+                    let p = LonLat { x: middle.x + 0.03, y: middle.y + 0.04 };
+                    let exact = nearest_on_segment(p, line[k], line[k + 1]).distance_m;
+                    let upper = e.upper_m(auxiliary_unit(p));
+                    assert!(upper >= exact, "edge {k}: upper bound {upper} m below the distance {exact} m");
+                    checked += usize::from(upper.is_finite());
+                }
+            }
+        }
+        assert!(worst > 0.0 && worst < 0.9, "the arc and the geodesic part by {worst} of the stray at most");
+        assert!(checked > 100, "only {checked} finite upper bounds checked");
     }
 }
