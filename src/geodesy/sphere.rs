@@ -44,19 +44,23 @@ pub const RECTIFYING_RADIUS_M: f64 = 6_367_449.145_823_415;
 /// 1/1.00168. So the great-circle distance between mapped points is a lower bound of the WGS84 geodesic
 /// distance, and 1.00168 times it an upper bound.
 pub fn rectifying(p: LonLat) -> LonLat {
+    let phi = p.y.to_radians();
+    let (sin_phi, cos_phi) = phi.sin_cos();
+    LonLat { x: p.x, y: (phi + rectifying_offset(sin_phi, cos_phi)).to_degrees() }
+}
+
+/// The rectifying latitude less the latitude (radians), from the latitude's sine and cosine.
+fn rectifying_offset(sin_phi: f64, cos_phi: f64) -> f64 {
     let n = WGS84_F / (2.0 - WGS84_F);
     let (n2, n3, n4) = (n * n, n * n * n, n * n * n * n);
-    let phi = p.y.to_radians();
     // sin 2kφ for k = 1..4 from sin 2φ and cos 2φ by the multiple-angle recurrence.
-    let (s2, c2) = (2.0 * phi).sin_cos();
+    let (s2, c2) = (2.0 * sin_phi * cos_phi, 1.0 - 2.0 * sin_phi * sin_phi);
     let s4 = 2.0 * s2 * c2;
     let c4 = 1.0 - 2.0 * s2 * s2;
     let s6 = s4 * c2 + c4 * s2;
     let s8 = 2.0 * s4 * c4;
-    let mu = phi - (1.5 * n - 9.0 / 16.0 * n3) * s2 + (15.0 / 16.0 * n2 - 15.0 / 32.0 * n4) * s4
-        - (35.0 / 48.0 * n3) * s6
-        + (315.0 / 512.0 * n4) * s8;
-    LonLat { x: p.x, y: mu.to_degrees() }
+    -(1.5 * n - 9.0 / 16.0 * n3) * s2 + (15.0 / 16.0 * n2 - 15.0 / 32.0 * n4) * s4 - (35.0 / 48.0 * n3) * s6
+        + (315.0 / 512.0 * n4) * s8
 }
 
 /// Upper bound of WGS84 distance over the rectifying-sphere distance (see [`rectifying`]).
@@ -81,10 +85,9 @@ pub fn rectifying_unit(p: LonLat) -> UnitVector {
 /// [`auxiliary_unit`]), sharing the trigonometry: the rectifying latitude is within 0.2° of the latitude,
 /// so its sine and cosine follow from theirs by short series.
 pub fn rectifying_and_auxiliary_units(p: LonLat) -> (UnitVector, UnitVector) {
-    let phi = p.y.to_radians();
-    let (sin_phi, cos_phi) = phi.sin_cos();
+    let (sin_phi, cos_phi) = p.y.to_radians().sin_cos();
     let (sin_lon, cos_lon) = p.x.to_radians().sin_cos();
-    let delta = rectifying(p).y.to_radians() - phi;
+    let delta = rectifying_offset(sin_phi, cos_phi);
     let d2 = delta * delta;
     let (sin_d, cos_d) = (delta * (1.0 - d2 / 6.0 * (1.0 - d2 / 20.0)), 1.0 - d2 / 2.0 * (1.0 - d2 / 12.0));
     let (sin_mu, cos_mu) = (sin_phi * cos_d + cos_phi * sin_d, cos_phi * cos_d - sin_phi * sin_d);

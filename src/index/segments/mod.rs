@@ -142,14 +142,18 @@ struct Capsule {
     after_start: UnitVector,
     /// Positive on the arc's side of its second end.
     before_end: UnitVector,
+    /// The arc's ends (the run's first and last vertices).
+    ends: [UnitVector; 2],
     width_m: f64,
 }
 
 impl Capsule {
     /// A lower bound (metres) of the distance from `p` (rectifying sphere) to any point of the run: the
-    /// distance to the arc less the width. Across the arc it uses `|pole·p|`, the sine of the cross-track
-    /// angle (never more than the angle); beyond an end, the chord to the nearer end (never more than the arc).
-    fn bound_m(&self, p: UnitVector, a: UnitVector, b: UnitVector) -> f64 {
+    /// distance to the arc less the width. Across the arc it uses `s + s³/6` with `s = |pole·p|`, the sine of
+    /// the cross-track angle (never more than the angle, `asin s`); beyond an end, `c + c³/24` with `c` the
+    /// chord to the nearer end (never more than the arc, `2 asin(c/2)`).
+    fn bound_m(&self, p: UnitVector) -> f64 {
+        let [a, b] = self.ends;
         let angle = if dot(self.after_start, p) >= 0.0 && dot(self.before_end, p) >= 0.0 {
             let s = dot(self.pole, p).abs();
             s * (1.0 + s * s / 6.0)
@@ -164,8 +168,8 @@ impl Capsule {
 /// The edges `first..end` of a part, seen from their middle vertex.
 #[derive(Debug)]
 struct Node {
-    /// The middle vertex.
-    center: u32,
+    /// The middle vertex (rectifying sphere).
+    middle: UnitVector,
     /// Largest WGS84 distance from it to the run's vertices, metres (balls this small are geodesically
     /// convex, so the edges between those vertices stay inside too).
     radius_m: f64,
@@ -180,7 +184,7 @@ struct Node {
 }
 
 /// Edges per leaf of the tree.
-const LEAF_EDGES: usize = 16;
+const LEAF_EDGES: usize = 8;
 
 /// How far (as the cosine of the angle either side of a right angle) the sphere may misjudge the angle
 /// between an edge and the way to the point. Mapping to the rectifying sphere stretches directions by at
@@ -256,11 +260,12 @@ impl Part {
             pole,
             after_start: normalized(cross(pole, a)),
             before_end: normalized(cross(b, pole)),
+            ends: [a, b],
             width_m,
         });
         let index = self.nodes.len() as u32;
         self.nodes.push(Node {
-            center: center as u32,
+            middle: self.vertices[center],
             radius_m: radius_m + stray,
             capsule,
             first: first as u32,
@@ -361,9 +366,9 @@ impl<'a> Search<'a> {
     fn node_bound_m(&mut self, part: &Part, node: u32) -> f64 {
         let n = &part.nodes[node as usize];
         if let Some(capsule) = &n.capsule {
-            return capsule.bound_m(self.unit, part.vertices[n.first as usize], part.vertices[n.end as usize]);
+            return capsule.bound_m(self.unit);
         }
-        let (lower, upper) = rectifying_bounds_m(self.unit, part.vertices[n.center as usize]);
+        let (lower, upper) = rectifying_bounds_m(self.unit, n.middle);
         self.upper = self.upper.min(upper);
         lower - n.radius_m
     }
