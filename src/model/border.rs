@@ -18,6 +18,9 @@ pub enum BorderSource {
 }
 
 impl BorderSource {
+    /// Every source.
+    pub const ALL: [BorderSource; 2] = [BorderSource::Osm, BorderSource::NaturalEarth];
+
     /// `osm` or `naturalearth`.
     pub fn as_str(&self) -> &'static str {
         match self {

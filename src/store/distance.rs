@@ -45,7 +45,7 @@ impl PartsByChoice {
         let mut pairs: Vec<BorderPair> = borders.iter().map(|b| b.pair).collect();
         pairs.sort_unstable();
         pairs.dedup();
-        let sets = [BorderSource::Osm, BorderSource::NaturalEarth]
+        let sets = BorderSource::ALL
             .into_iter()
             .flat_map(|source| {
                 std::iter::once(None)
@@ -63,10 +63,7 @@ impl PartsByChoice {
             None => 0,
             Some(pair) => 1 + self.pairs.binary_search(&pair).ok()?,
         };
-        let source = match choice.source {
-            BorderSource::Osm => 0,
-            BorderSource::NaturalEarth => 1,
-        };
+        let source = BorderSource::ALL.iter().position(|&s| s == choice.source)?;
         self.sets.get(source * (self.pairs.len() + 1) + pair)
     }
 }
