@@ -70,9 +70,10 @@ struct Part {
     auxiliary: Vec<UnitVector>,
     /// Each vertex's longitude (degrees) and the sine and cosine of its reduced latitude, for Vincenty.
     reduced: Vec<(f64, (f64, f64))>,
-    /// What the walk reads of each edge, kept apart from its geodesic (hundreds of bytes) so a walk touches
-    /// few cache lines.
+    /// What a scan reads of every edge it passes over (see [`Ends`]).
     ends: Vec<Ends>,
+    /// What a scan reads of an edge that may hold the nearest point, kept apart from its geodesic (hundreds
+    /// of bytes) so a walk touches few cache lines.
     edges: Vec<Edge>,
     geodesics: Vec<GeodesicSegment>,
     /// The tree; `nodes[0]` is the root.
@@ -211,31 +212,26 @@ impl Part {
         let auxiliary: Vec<UnitVector> = line.iter().map(|&v| auxiliary_unit(v)).collect();
         let reduced = line.iter().map(|&v| (v.x, crate::geodesy::reduced(v.y))).collect();
         let geodesics = line.windows(2).map(|w| GeodesicSegment::new(w[0], w[1])).collect();
-        let ends = vertices
-            .windows(2)
-            .map(|u| {
-                let n = cross(u[0], u[1]);
-                Ends { forward: normalized(cross(n, u[0])), backward: normalized(cross(u[1], n)) }
-            })
-            .collect();
-        let edges = vertices
+        let (ends, edges) = vertices
             .windows(2)
             .zip(auxiliary.windows(2))
             .map(|(u, w)| {
                 let n = cross(u[0], u[1]);
+                let ends = Ends { forward: normalized(cross(n, u[0])), backward: normalized(cross(u[1], n)) };
                 // The arc is at most π/2 times its chord; a geodesic edge strays from it by less than
                 // 1 m plus 1e-4 of its length (edges here are under 25 km).
                 let stray_m = 1.0 + 1.6e-4 * RECTIFYING_RADIUS_M * chord(u[0], u[1]);
                 let aux_normal = normalized(cross(w[0], w[1]));
-                Edge {
+                let edge = Edge {
                     normal: normalized(n),
                     stray_m,
                     aux_normal,
                     aux_after_start: cross(aux_normal, w[0]),
                     aux_before_end: cross(w[1], aux_normal),
-                }
+                };
+                (ends, edge)
             })
-            .collect();
+            .unzip();
         let mut part = Part { border, part, vertices, auxiliary, reduced, ends, edges, geodesics, nodes: Vec::new() };
         if !part.edges.is_empty() {
             part.build(line, 0, part.edges.len());
