@@ -4,9 +4,13 @@ use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, RTree};
 use smallvec::SmallVec;
 
+mod tree;
+
+use tree::{FANOUT, Point32, Tree, point32};
+
 use crate::geodesy::sphere::{chord, cross, dot, normalized};
 use crate::geodesy::{
-    GeodesicSegment, Leg, RECTIFYING_RADIUS_M, SegmentFoot, UnitVector, auxiliary_unit, distance_m, inverse_vincenty,
+    GeodesicSegment, Leg, RECTIFYING_RADIUS_M, SegmentFoot, UnitVector, auxiliary_unit, inverse_vincenty,
     lambert_bounds_m, rectifying_and_auxiliary_units, rectifying_bounds_m, rectifying_unit, vincenty,
 };
 use crate::model::{BBox, Border, LonLat};
@@ -43,16 +47,16 @@ pub struct BorderHit {
 
 /// The border edges, ready for nearest-point queries, and an R-tree per border for box queries.
 ///
-/// Each border part has a binary tree over runs of consecutive edges: a node is a vertex of its run and the
-/// largest distance from it to the run's other vertices, and, for runs that keep close to the great-circle arc
-/// between their ends, how far they stray from it (a capsule, which bounds a far point's distance much more
-/// tightly than the ball). Runs are ruled out with lower bounds on the rectifying sphere (rigorous, up to
-/// 0.17 % short); candidate vertices are bounded more tightly by the Andoyer–Lambert distance and its error
-/// bound (see [`crate::geodesy::lambert_m`]). Within a run, an edge
-/// is measured exactly only if the distance along the line can have a local minimum on it (the point lies
-/// between the perpendiculars at its ends) and a vertex only if the distance can have a local minimum there
-/// (the point lies behind the perpendiculars of both edges meeting there): the global minimum is one of
-/// those local minima.
+/// Each border part has a tree over runs of consecutive edges, eight runs to a node: each run
+/// is bounded by a ball (a vertex and the largest distance from it to the run's other vertices) and by a
+/// capsule (the great-circle arc between its ends and how far the run strays from it, which bounds a far
+/// point's distance much more tightly where the run is straight). One pass over a node bounds all eight runs
+/// from below on the rectifying sphere (rigorous, up to 0.17 % short), in single precision with an allowance
+/// for its rounding; candidate vertices are bounded more tightly by the Andoyer–Lambert distance and its
+/// error bound (see [`crate::geodesy::lambert_m`]). Within a run, an edge is measured exactly only if the
+/// distance along the line can have a local minimum on it (the point lies between the perpendiculars at its
+/// ends) and a vertex only if the distance can have a local minimum there (the point lies behind the
+/// perpendiculars of both edges meeting there): the global minimum is one of those local minima.
 #[derive(Debug, Default)]
 pub struct SegmentIndex {
     trees: Vec<RTree<Entry>>,
@@ -76,8 +80,7 @@ struct Part {
     /// of bytes) so a walk touches few cache lines.
     edges: Vec<Edge>,
     geodesics: Vec<GeodesicSegment>,
-    /// The tree; `nodes[0]` is the root.
-    nodes: Vec<Node>,
+    tree: Tree,
 }
 
 /// The planes at an edge's ends perpendicular to it (rectifying sphere): what a scan reads of every edge,
@@ -133,78 +136,11 @@ impl Edge {
     }
 }
 
-/// A run of edges that keeps within `width_m` of the great-circle arc between its first and last vertices
-/// (rectifying sphere), with the arc's pole and the planes through its ends, precomputed.
-#[derive(Debug)]
-struct Capsule {
-    /// Unit normal of the arc's great circle.
-    pole: UnitVector,
-    /// Positive on the arc's side of its first end (tangent there, towards the second).
-    after_start: UnitVector,
-    /// Positive on the arc's side of its second end.
-    before_end: UnitVector,
-    /// The arc's ends (the run's first and last vertices).
-    ends: [UnitVector; 2],
-    width_m: f64,
-}
-
-impl Capsule {
-    /// A lower bound (metres) of the distance from `p` (rectifying sphere) to any point of the run: the
-    /// distance to the arc less the width. Across the arc it uses `s + s³/6` with `s = |pole·p|`, the sine of
-    /// the cross-track angle (never more than the angle, `asin s`); beyond an end, `c + c³/24` with `c` the
-    /// chord to the nearer end (never more than the arc, `2 asin(c/2)`).
-    fn bound_m(&self, p: UnitVector) -> f64 {
-        let [a, b] = self.ends;
-        let angle = if dot(self.after_start, p) >= 0.0 && dot(self.before_end, p) >= 0.0 {
-            let s = dot(self.pole, p).abs();
-            s * (1.0 + s * s / 6.0)
-        } else {
-            let c = chord(p, a).min(chord(p, b));
-            c * (1.0 + c * c / 24.0)
-        };
-        RECTIFYING_RADIUS_M * angle - self.width_m
-    }
-}
-
-/// The edges `first..end` of a part, seen from their middle vertex.
-#[derive(Debug)]
-struct Node {
-    /// The middle vertex (rectifying sphere).
-    middle: UnitVector,
-    /// Largest WGS84 distance from it to the run's vertices, metres (balls this small are geodesically
-    /// convex, so the edges between those vertices stay inside too).
-    radius_m: f64,
-    /// How far (metres, on the rectifying sphere) the run strays from the great-circle arc between its first
-    /// and last vertices, when that is much less than the radius: the run then lies in a thin capsule around
-    /// the arc, which bounds a far point's distance far more tightly than the ball.
-    capsule: Option<Capsule>,
-    first: u32,
-    end: u32,
-    /// Indexes of the two halves in `nodes`, or none for a leaf.
-    children: Option<[u32; 2]>,
-}
-
-/// Edges per leaf of the tree.
-const LEAF_EDGES: usize = 8;
-
 /// How far (as the cosine of the angle either side of a right angle) the sphere may misjudge the angle
 /// between an edge and the way to the point. Mapping to the rectifying sphere stretches directions by at
 /// most 0.17 % and a short geodesic edge leaves its great circle by far less, so the error is a few
 /// thousandths; 0.01 (0.57°) leaves room, at the cost of measuring an occasional extra edge.
 const ANGLE_MARGIN: f64 = 0.01;
-
-/// An upper bound of the great-circle distance (radians) from `p` to the arc `a`–`b`: the cross-track angle
-/// when the perpendicular falls on the arc, else the angle to the nearer end.
-fn angle_to_arc_upper(p: UnitVector, a: UnitVector, b: UnitVector) -> f64 {
-    let n = cross(a, b);
-    let n_len = dot(n, n).sqrt();
-    if n_len > 1e-15 && dot(cross(n, a), p) >= 0.0 && dot(cross(b, n), p) >= 0.0 {
-        (dot(n, p) / n_len).clamp(-1.0, 1.0).abs().asin() * 1.000_001 + 1e-15
-    } else {
-        let end = chord(p, a).min(chord(p, b));
-        2.0 * (end / 2.0).min(1.0).asin() * 1.000_001 + 1e-15
-    }
-}
 
 impl Part {
     fn new(border: u32, part: u32, line: &[LonLat]) -> Part {
@@ -212,7 +148,7 @@ impl Part {
         let auxiliary: Vec<UnitVector> = line.iter().map(|&v| auxiliary_unit(v)).collect();
         let reduced = line.iter().map(|&v| (v.x, crate::geodesy::reduced(v.y))).collect();
         let geodesics = line.windows(2).map(|w| GeodesicSegment::new(w[0], w[1])).collect();
-        let (ends, edges) = vertices
+        let (ends, edges): (Vec<Ends>, Vec<Edge>) = vertices
             .windows(2)
             .zip(auxiliary.windows(2))
             .map(|(u, w)| {
@@ -232,49 +168,9 @@ impl Part {
                 (ends, edge)
             })
             .unzip();
-        let mut part = Part { border, part, vertices, auxiliary, reduced, ends, edges, geodesics, nodes: Vec::new() };
-        if !part.edges.is_empty() {
-            part.build(line, 0, part.edges.len());
-        }
-        part
-    }
-
-    /// Adds the node for edges `first..end` and its subtree; returns its index.
-    fn build(&mut self, line: &[LonLat], first: usize, end: usize) -> u32 {
-        let center = (first + end) / 2;
-        let stray = self.edges[first..end].iter().map(|e| e.stray_m).fold(0.0, f64::max);
-        let radius_m = line[first..=end].iter().map(|&v| distance_m(line[center], v)).fold(0.0, f64::max);
-        // Each edge's arc bulges from its chord by at most chord² R / 8 (its sagitta), so the run's distance
-        // from the capsule's arc is at most the vertices' plus that (and the geodesic's stray).
-        let (a, b) = (self.vertices[first], self.vertices[end]);
-        let from_arc = self.vertices[first..=end].iter().map(|&v| angle_to_arc_upper(v, a, b)).fold(0.0, f64::max);
-        let sagitta =
-            self.vertices[first..=end].windows(2).map(|w| chord(w[0], w[1]).powi(2) / 8.0).fold(0.0, f64::max);
-        let width_m = RECTIFYING_RADIUS_M * (from_arc + sagitta) + stray + 1.0;
-        let pole = normalized(cross(a, b));
-        let capsule = (width_m < 0.25 * (radius_m + stray) && chord(a, b) > 1e-9).then(|| Capsule {
-            pole,
-            after_start: normalized(cross(pole, a)),
-            before_end: normalized(cross(b, pole)),
-            ends: [a, b],
-            width_m,
-        });
-        let index = self.nodes.len() as u32;
-        self.nodes.push(Node {
-            middle: self.vertices[center],
-            radius_m: radius_m + stray,
-            capsule,
-            first: first as u32,
-            end: end as u32,
-            children: None,
-        });
-        if end - first > LEAF_EDGES {
-            let mid = first + (end - first) / 2;
-            let left = self.build(line, first, mid);
-            let right = self.build(line, mid, end);
-            self.nodes[index as usize].children = Some([left, right]);
-        }
-        index
+        let strays: Vec<f64> = edges.iter().map(|e: &Edge| e.stray_m).collect();
+        let tree = Tree::new(line, &vertices, &strays);
+        Part { border, part, vertices, auxiliary, reduced, ends, edges, geodesics, tree }
     }
 
     /// Left of the line at vertex `v`, for a point whose azimuth from `v` is `to_p` (degrees).
@@ -325,6 +221,8 @@ struct Search<'a> {
     unit: UnitVector,
     /// `p` on the auxiliary sphere.
     auxiliary: UnitVector,
+    /// `unit` in single precision, for the tree's nodes.
+    unit32: Point32,
     /// No border point of the admitted borders is farther than this from `p` (metres).
     upper: f64,
     candidates: SmallVec<[Candidate<'a>; 16]>,
@@ -335,38 +233,55 @@ struct Search<'a> {
 impl<'a> Search<'a> {
     fn new(p: LonLat) -> Search<'a> {
         let (unit, auxiliary) = rectifying_and_auxiliary_units(p);
-        Search { p, unit, auxiliary, upper: f64::INFINITY, candidates: SmallVec::new(), last_vertex: None }
+        Search {
+            p,
+            unit,
+            auxiliary,
+            unit32: point32(unit),
+            upper: f64::INFINITY,
+            candidates: SmallVec::new(),
+            last_vertex: None,
+        }
     }
 
-    /// Walks `node` of `part` (whose lower bound is `bound`) unless it cannot hold anything nearer than
+    /// Walks node `node` of `part`: its children nearest first, while they can hold anything nearer than
     /// the upper bound.
-    fn visit(&mut self, part: &'a Part, node: u32, bound: f64) {
-        if bound > self.upper {
-            return;
+    fn visit(&mut self, part: &'a Part, node: u32) {
+        let n = &part.tree.nodes[node as usize];
+        let (lower, upper) = n.bounds(self.unit32);
+        self.upper = self.upper.min(upper);
+        let mut order = [0u8; FANOUT];
+        let mut len = 0;
+        for i in 0..n.count {
+            if lower[i] <= self.upper {
+                let mut j = len;
+                while j > 0 && lower[order[j - 1] as usize] > lower[i] {
+                    order[j] = order[j - 1];
+                    j -= 1;
+                }
+                order[j] = i as u8;
+                len += 1;
+            }
         }
-        let n = &part.nodes[node as usize];
-        let Some([l, r]) = n.children else {
-            return self.scan(part, n.first as usize..n.end as usize);
-        };
-        let (bl, br) = (self.node_bound_m(part, l), self.node_bound_m(part, r));
-        let order = if bl <= br { [(bl, l), (br, r)] } else { [(br, r), (bl, l)] };
-        for (bound, child) in order {
-            self.visit(part, child, bound);
+        for &i in &order[..len] {
+            let i = i as usize;
+            if lower[i] > self.upper {
+                break;
+            }
+            if n.leaves {
+                self.scan(part, n.first[i] as usize..n.last[i] as usize);
+            } else {
+                self.visit(part, n.child[i]);
+            }
         }
     }
 
-    /// A lower bound (metres) of the distance from the point to the edges of `node`: from its capsule when it
-    /// has one, else from its ball, whose middle vertex also tightens the upper bound. The rectifying sphere's
-    /// bounds (0.17 % apart) do for nodes: a run's radius or capsule dwarfs that, and they cost a third of the
-    /// Andoyer–Lambert ones, which the vertices of the leaves then use.
-    fn node_bound_m(&mut self, part: &Part, node: u32) -> f64 {
-        let n = &part.nodes[node as usize];
-        if let Some(capsule) = &n.capsule {
-            return capsule.bound_m(self.unit);
-        }
-        let (lower, upper) = rectifying_bounds_m(self.unit, n.middle);
+    /// A lower bound (metres) of the distance to the edges of `part`, from its ball, whose middle vertex
+    /// also tightens the upper bound.
+    fn part_bound_m(&mut self, part: &Part) -> f64 {
+        let (lower, upper) = rectifying_bounds_m(self.unit, part.tree.middle);
         self.upper = self.upper.min(upper);
-        lower - n.radius_m
+        lower - part.tree.radius_m
     }
 
     /// Gathers the candidates among edges `edges` of `part`.
@@ -601,13 +516,22 @@ impl SegmentIndex {
 
     /// [`SegmentIndex::nearest`] for borders chosen beforehand.
     pub fn nearest_in(&self, p: LonLat, parts: &PartSet) -> Option<BorderHit> {
-        let parts = &parts.0;
         let mut search = Search::new(p);
-        let mut roots: SmallVec<[(f64, &Part); 48]> =
-            parts.iter().map(|&i| &self.parts[i as usize]).map(|part| (search.node_bound_m(part, 0), part)).collect();
-        roots.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
-        for (bound, part) in roots {
-            search.visit(part, 0, bound);
+        if let [only] = parts.0[..] {
+            let part = &self.parts[only as usize];
+            search.visit(part, part.tree.root);
+        } else {
+            // The parts nearest first, so the first tightens the upper bound that rules out the others.
+            let mut roots: SmallVec<[(f64, &Part); 48]> = (parts.0.iter())
+                .map(|&i| &self.parts[i as usize])
+                .map(|part| (search.part_bound_m(part), part))
+                .collect();
+            roots.sort_unstable_by(|x, y| x.0.total_cmp(&y.0));
+            for (bound, part) in roots {
+                if bound <= search.upper {
+                    search.visit(part, part.tree.root);
+                }
+            }
         }
         search.finish()
     }
