@@ -391,9 +391,17 @@ impl<'a> Search<'a> {
             return leg;
         }
         let (lon, vertex_reduced) = part.reduced[v];
-        let p_reduced =
-            (self.auxiliary[2], (self.auxiliary[0] * self.auxiliary[0] + self.auxiliary[1] * self.auxiliary[1]).sqrt());
-        let leg = vincenty((self.p.x - lon).to_radians(), vertex_reduced, p_reduced, false).unwrap_or_else(|| {
+        let (q, w) = (self.auxiliary, part.auxiliary[v]);
+        let p_reduced = (q[2], (q[0] * q[0] + q[1] * q[1]).sqrt());
+        let l = (self.p.x - lon).to_radians();
+        // The sine and cosine of the difference of longitude, from the two points on the auxiliary sphere.
+        let cosines = vertex_reduced.1 * p_reduced.1;
+        let sin_cos_l = if cosines > 1e-9 {
+            ((w[0] * q[1] - w[1] * q[0]) / cosines, (w[0] * q[0] + w[1] * q[1]) / cosines)
+        } else {
+            l.sin_cos()
+        };
+        let leg = vincenty(l, sin_cos_l, vertex_reduced, p_reduced, false).unwrap_or_else(|| {
             let (k, at_end) = part.vertex_edge(v);
             let (point, _) = part.geodesics[k].at(if at_end { f64::INFINITY } else { 0.0 });
             inverse_vincenty(point, self.p)
