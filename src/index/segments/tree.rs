@@ -19,11 +19,12 @@ pub(super) fn point32(p: UnitVector) -> Point32 {
     p.map(|x| x as f32)
 }
 
-/// How far (radians) single-precision rounding may move a node's bounds: coordinates rounded to `f32`
-/// (2⁻²⁵ each), then a dot product or a squared chord of three terms of magnitude at most 4, each step
-/// rounded (2⁻²⁴ relative), and the series' slopes (at most 1.5) give less than 10⁻⁶; twice that leaves
-/// room (13 m on the sphere). The series' own constants are rounded to `f32` too; their error is far
-/// smaller still.
+/// How far (radians) single-precision rounding may move a node's bounds. Rounding the coordinates to `f32`
+/// (2⁻²⁵ each) moves a dot product or a chord by at most about 10⁻⁷ (both change by no more than the vectors
+/// do); the arithmetic, rounded at each step (2⁻²⁴ relative, on terms of magnitude at most 4), adds a few
+/// times that; the series' slopes are at most 1.5. A point within that of an end's plane may be taken to
+/// be on its other side, which changes the bound by no more than the same amount. All told, under 10⁻⁶;
+/// twice that leaves room (13 m on the sphere). The series' constants rounded to `f32` err far less.
 const ROUNDING: f64 = 2e-6;
 
 /// `FANOUT` values of one coordinate, in single precision: half the bytes, twice the lanes per vector
