@@ -127,13 +127,12 @@ pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usiz
     // the index's offsets.
     let mut spool = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
     let mut offset = 0u64;
-    let blocks = nodes.len().div_ceil(BLOCK);
     let block = |k: usize| {
         let mut fbb = FlatBufferBuilder::with_capacity(4096);
         let mut properties = Vec::with_capacity(1024);
         let mut bytes = Vec::with_capacity(BLOCK * 512);
         let mut sizes = Vec::with_capacity(BLOCK);
-        for node in &nodes[k * BLOCK..((k + 1) * BLOCK).min(nodes.len())] {
+        for node in &nodes[layer.block(k)] {
             let feature = layer.feature(node.offset as usize);
             fbb.reset();
             properties.clear();
@@ -152,7 +151,7 @@ pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usiz
         (bytes, sizes)
     };
     let mut offsets = Vec::with_capacity(nodes.len());
-    in_order(blocks, &block, &mut |(bytes, sizes): (Vec<u8>, Vec<u64>)| {
+    in_order(layer.blocks(), &block, &mut |(bytes, sizes): (Vec<u8>, Vec<u64>)| {
         progress(offsets.len());
         spool.write_all(&bytes)?;
         for size in sizes {

@@ -34,8 +34,8 @@ impl BorderChoice {
 /// The border parts each border choice the data offers measures to, chosen once at load.
 #[derive(Debug)]
 pub(crate) struct PartsByChoice {
-    /// Every pair the borders have, sorted (as [`pair_key`]s).
-    pairs: Vec<u64>,
+    /// Every pair the borders have, sorted.
+    pairs: Vec<BorderPair>,
     /// Slot `source × (pairs + 1) + (0 for the nearest pair, else 1 + the pair's rank)`.
     sets: Vec<PartSet>,
 }
@@ -43,7 +43,7 @@ pub(crate) struct PartsByChoice {
 impl PartsByChoice {
     pub(crate) fn new(borders: &[Border], index: &SegmentIndex) -> PartsByChoice {
         let mut pairs: Vec<BorderPair> = borders.iter().map(|b| b.pair).collect();
-        pairs.sort_unstable_by_key(|&p| pair_key(p));
+        pairs.sort_unstable();
         pairs.dedup();
         let sets = BorderSource::ALL
             .into_iter()
@@ -54,24 +54,18 @@ impl PartsByChoice {
             })
             .map(|choice| index.admitted(|b| choice.admits(&borders[b as usize])))
             .collect();
-        PartsByChoice { pairs: pairs.into_iter().map(pair_key).collect(), sets }
+        PartsByChoice { pairs, sets }
     }
 
     /// The parts for `choice`, or none for a pair the data does not have.
     fn get(&self, choice: BorderChoice) -> Option<&PartSet> {
         let pair = match choice.pair {
             None => 0,
-            Some(pair) => 1 + self.pairs.binary_search(&pair_key(pair)).ok()?,
+            Some(pair) => 1 + self.pairs.binary_search(&pair).ok()?,
         };
         let source = BorderSource::ALL.iter().position(|&s| s == choice.source)?;
         self.sets.get(source * (self.pairs.len() + 1) + pair)
     }
-}
-
-/// A pair's two codes as one number, for a quick search.
-fn pair_key(pair: BorderPair) -> u64 {
-    let (l, r) = (pair.left.as_str().as_bytes(), pair.right.as_str().as_bytes());
-    u64::from_be_bytes([0, 0, l[0], l[1], l[2], r[0], r[1], r[2]])
 }
 
 /// A position as `{lon, lat}` on the wire.
