@@ -131,21 +131,27 @@ impl CountryIndex {
 
     /// [`CountryIndex::locate`] without the grid.
     pub fn locate_exactly(&self, p: LonLat) -> Option<usize> {
+        self.containing(p).first().copied()
+    }
+
+    /// Every country whose territory holds `p`, in index order: one for a point of land, none off the region's
+    /// land, two on a shared edge (a point on a boundary counts as inside), and more only if polygons overlap.
+    pub fn containing(&self, p: LonLat) -> Vec<usize> {
         let inside_box = |b: &[f64; 4]| p.x >= b[0] && p.x <= b[2] && p.y >= b[1] && p.y <= b[3];
-        let candidates: Vec<usize> = (0..self.boxes.len()).filter(|&c| inside_box(&self.boxes[c])).collect();
+        let mut candidates: Vec<usize> = (0..self.boxes.len()).filter(|&c| inside_box(&self.boxes[c])).collect();
         if candidates.is_empty() {
-            return None;
+            return candidates;
         }
         let east = candidates.iter().map(|&c| self.boxes[c][2]).fold(p.x, f64::max);
         let mut crossings = vec![false; self.boxes.len()];
+        let mut on_edge = vec![false; self.boxes.len()];
         let ray = AABB::from_corners([p.x, p.y], [east, p.y]);
         for edge in self.edges.locate_in_envelope_intersecting(ray) {
             let ([x1, y1], [x2, y2]) = (edge.geom().from, edge.geom().to);
             let c = edge.data as usize;
-            // On the edge itself: inside.
             let cross = (x2 - x1) * (p.y - y1) - (y2 - y1) * (p.x - x1);
             if cross == 0.0 && p.x >= x1.min(x2) && p.x <= x1.max(x2) && p.y >= y1.min(y2) && p.y <= y1.max(y2) {
-                return Some(c);
+                on_edge[c] = true;
             }
             // Half-open in y, so a vertex on the ray counts once; the crossing must lie east of p.
             if (y1 > p.y) != (y2 > p.y) {
@@ -155,6 +161,7 @@ impl CountryIndex {
                 }
             }
         }
-        candidates.into_iter().find(|&c| crossings[c])
+        candidates.retain(|&c| on_edge[c] || crossings[c]);
+        candidates
     }
 }

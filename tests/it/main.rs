@@ -4,6 +4,7 @@ mod atomic;
 mod cli;
 mod common;
 mod corridor;
+mod countries;
 mod data;
 mod export;
 mod gazetteer;

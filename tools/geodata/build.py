@@ -111,6 +111,19 @@ def repair(geom):
     return MultiPolygon(polygons_of(fixed))
 
 
+def territory(geom):
+    """A country's whole territory: its polygons without interior rings, repaired.
+
+    The OSM package is a *land* dataset: its 3,885 interior rings in the region are water bodies (reservoirs such
+    as Kompienga and Bagre, chotts such as Chott el Djerid) and sub-km² slivers along wadis. A point on a lake is
+    still in its country, and the region has no enclave, so every interior ring is dropped before the repair; the
+    repair's own holes (where a self-intersecting exterior winds around an area twice) are dropped after it, since
+    they too lie inside the exterior ring.
+    """
+    exteriors = MultiPolygon([Polygon(p.exterior) for p in polygons_of(geom)])
+    return MultiPolygon([Polygon(p.exterior) for p in polygons_of(shapely.unary_union(polygons_of(repair(exteriors))))])
+
+
 def orient_left(line, left_polygon):
     """Reverse `line` if `left_polygon` is not on its left-hand side."""
     coords = list(line.coords)
@@ -172,7 +185,7 @@ def load_osm(path):
 
 def osm_countries(raw):
     """Repaired polygons; Morocco's OSM polygon includes Western Sahara, so ESH is cut out of MAR."""
-    fixed = {iso3: repair(g) for iso3, g in raw.items()}
+    fixed = {iso3: territory(g) for iso3, g in raw.items()}
     fixed["MAR"] = MultiPolygon(polygons_of(fixed["MAR"].difference(fixed["ESH"])))
     return fixed
 
@@ -293,6 +306,27 @@ def border_features(borders, source, clip):
                 "geometry": geometry,
             }
         )
+    return feats
+
+
+def check_countries(feats):
+    """Refuse a build whose country polygons have a hole, are invalid, or overlap a neighbour."""
+    shapes = {f["id"]: shapely.geometry.shape(f["geometry"]) for f in feats}
+    problems = []
+    for iso3, geom in shapes.items():
+        if not geom.is_valid:
+            problems.append(f"{iso3}: {shapely.is_valid_reason(geom)}")
+        holes = sum(len(p.interiors) for p in polygons_of(geom))
+        if holes:
+            problems.append(f"{iso3}: {holes} interior rings")
+    names = sorted(shapes)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            overlap = shapes[a].intersection(shapes[b]).area
+            if overlap > 0:
+                problems.append(f"{a} and {b} overlap by {overlap:.3g} square degrees")
+    if problems:
+        sys.exit("build.py: countries.geojson would be wrong:\n  " + "\n  ".join(problems))
     return feats
 
 
@@ -440,7 +474,7 @@ def main():
             "type": "FeatureCollection",
             "name": "countries",
             "sources": {"osm": SOURCES["osm"]},
-            "features": country_features(fixed, clip),
+            "features": check_countries(country_features(fixed, clip)),
         },
     )
     dump(
