@@ -327,13 +327,19 @@
     if (!q) { results.hidden = true; return; }
     const answer = await getJSON('api/places/search?q=' + encodeURIComponent(q) + '&limit=6').catch(() => ({ matches: [] }));
     if (searchInput.value.trim() !== q) return;
+    if (answer.ambiguous) {
+      const tied = answer.matches.filter((m) => m.tied).length;
+      results.append(el('li', { class: 'search-note', role: 'presentation' }, `${tied} places match “${q}” equally well: choose one`));
+    }
     for (const m of answer.matches) {
       const button = el('button', { type: 'button', role: 'option' }, m.name, ' ', el('small', {}, `${m.country}${m.matched_name !== m.name ? ' — ' + m.matched_name : ''}`));
       button.addEventListener('click', () => pick(m));
       results.append(el('li', {}, button));
     }
     results.hidden = answer.matches.length === 0;
-    if (pickFirst && answer.matches[0]) pick(answer.matches[0]);
+    // Enter picks the best match, unless several match equally well: then the user chooses.
+    if (pickFirst && answer.matches[0] && !answer.ambiguous) pick(answer.matches[0]);
+    else if (pickFirst && answer.ambiguous) results.querySelector('button').focus();
   }
   function pick(m) {
     results.hidden = true;

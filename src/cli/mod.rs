@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::formats::ExportFormat;
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{Gazetteer, Lookup};
 use crate::model::{BBox, BorderPair, BorderSource, EventType, Iso3, parse_iso_date};
 use crate::store::{
     BorderChoice, DistanceError, ImportFormat, IncidentFilter, LayerName, LoadError, PointReport, Store, check_point,
@@ -545,8 +545,9 @@ fn validate(store: &Store, out: &mut dyn Write) -> Result<(), Failure> {
 fn place_json(store: &Store, i: usize) -> serde_json::Value {
     let p = &store.places[i];
     serde_json::json!({
-        "id": p.id, "name": p.name, "alternate_names": p.alternate_names, "country": p.country,
-        "kind": p.kind, "lon": p.position.x, "lat": p.position.y, "coordinates_from": p.coordinates_from,
+        "id": p.id, "name": p.name, "alternate_names": p.alternate_names, "shared_names": p.shared_names,
+        "country": p.country, "kind": p.kind, "lon": p.position.x, "lat": p.position.y,
+        "coordinates_from": p.coordinates_from,
     })
 }
 
@@ -555,13 +556,17 @@ fn places_search(store: &Store, name: &str, json: bool, limit: usize, out: &mut 
     if hits.is_empty() {
         return Err(Failure::new(4, format!("no place matches {name:?} (try `borderline places list`)")));
     }
+    let tied = Gazetteer::tied_best(&hits);
     if json {
         let rows: Vec<serde_json::Value> = hits
             .iter()
-            .map(|h| {
+            .enumerate()
+            .map(|(k, h)| {
                 let mut v = place_json(store, h.place);
                 v["matched_name"] = h.matched_name.clone().into();
+                v["match"] = serde_json::to_value(h.kind).unwrap_or_default();
                 v["distance"] = h.distance.into();
+                v["tied"] = (tied > 1 && k < tied).into();
                 v
             })
             .collect();
@@ -569,13 +574,18 @@ fn places_search(store: &Store, name: &str, json: bool, limit: usize, out: &mut 
         writeln!(out)?;
     } else {
         writeln!(out, "{:<22} {:<24} {:<4} {:>10} {:>10}  matched", "id", "name", "iso3", "lon", "lat")?;
-        for h in hits {
+        for h in &hits {
             let p = &store.places[h.place];
+            let how =
+                serde_json::to_value(h.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             writeln!(
                 out,
-                "{:<22} {:<24} {:<4} {:>10.5} {:>10.5}  {}",
+                "{:<22} {:<24} {:<4} {:>10.5} {:>10.5}  {} ({how})",
                 p.id, p.name, p.country, p.position.x, p.position.y, h.matched_name
             )?;
+        }
+        if tied > 1 {
+            writeln!(out, "ambiguous: the first {tied} match {name:?} equally well; name one by its id")?;
         }
     }
     Ok(())
@@ -693,19 +703,21 @@ fn distance(store: &Store, args: &DistanceArgs, out: &mut dyn Write) -> Result<(
         )?;
         return Ok(());
     }
-    let (label, p) = match (&args.place, args.lon, args.lat) {
+    let (label, p, place) = match (&args.place, args.lon, args.lat) {
         (Some(name), _, _) => {
-            let place = best_place(store, name).ok_or_else(|| {
-                Failure::new(4, format!("no place matches {name:?} (try `borderline places search`)"))
-            })?;
-            (format!("{} ({})", place.name, place.id), place.position)
+            let place = find_place(store, name, "--place")?;
+            (format!("{} ({})", place.name, place.id), place.position, Some(place))
         }
-        (None, Some(lon), Some(lat)) => (format!("point {lon}, {lat}"), check_point(lon, lat)?),
+        (None, Some(lon), Some(lat)) => (format!("point {lon}, {lat}"), check_point(lon, lat)?, None),
         _ => return Err(Failure::new(2, "give --lon and --lat, --place or --incident")),
     };
     let report = store.report_point(p, choice)?;
     if args.json {
-        return write_json(out, &report);
+        let mut value = serde_json::to_value(&report).map_err(io::Error::from)?;
+        if let Some(place) = place {
+            value["place"] = serde_json::json!({"id": place.id, "name": place.name, "country": place.country});
+        }
+        return write_json(out, &value);
     }
     write_point(out, &label, &report)
 }
@@ -817,14 +829,37 @@ fn resolve_location(store: &Store, text: &str) -> Result<(String, crate::model::
     {
         return Ok((format!("{lon},{lat}"), check_point(lon, lat)?));
     }
-    let place = best_place(store, text)
-        .ok_or_else(|| Failure::new(4, format!("no place matches {text:?} and it is not \"lon,lat\"")))?;
+    let place = find_place(store, text, "a place or \"lon,lat\"")?;
     Ok((place.name.clone(), place.position))
 }
 
-/// The place whose name best matches `name`, any spelling.
-fn best_place<'s>(store: &'s Store, name: &str) -> Option<&'s crate::model::Place> {
-    Gazetteer::new(&store.places).search(name, 1).first().map(|hit| &store.places[hit.place])
+/// The one place `name` names (an id, a name, or any spelling). None is exit 4; several that match equally well
+/// are exit 2, with the candidates and how to pick one.
+fn find_place<'s>(store: &'s Store, name: &str, what: &str) -> Result<&'s crate::model::Place, Failure> {
+    match Gazetteer::new(&store.places).lookup(name) {
+        Lookup::Found(hit) => Ok(&store.places[hit.place]),
+        Lookup::NotFound => {
+            Err(Failure::new(4, format!("{what}: no place matches {name:?} (try `borderline places search`)")))
+        }
+        Lookup::Ambiguous(hits) => {
+            let candidates: Vec<String> = hits
+                .iter()
+                .map(|h| {
+                    let p = &store.places[h.place];
+                    format!("  {} ({}), id {}", p.name, p.country, p.id)
+                })
+                .collect();
+            Err(Failure::new(
+                2,
+                format!(
+                    "{what}: {name:?} is ambiguous: {} places are called that\n{}\nname one by its id, e.g. {}",
+                    hits.len(),
+                    candidates.join("\n"),
+                    store.places[hits[0].place].id
+                ),
+            ))
+        }
+    }
 }
 
 fn between(store: &Store, from: &str, to: &str, json: bool, out: &mut dyn Write) -> Result<(), Failure> {

@@ -6,6 +6,25 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::model::Place;
 
+/// How a query met a place's name, best first: a user who types a place's id or its own name means that place,
+/// whatever other place has a similar spelling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    /// The query is the place's id.
+    Id,
+    /// The query is the place's preferred name (case, accents and punctuation aside).
+    Name,
+    /// The query is one of the place's alternate names (case, accents and punctuation aside).
+    AlternateName,
+    /// The query and a name meet once transliteration variants and `Tin-`/`In-` prefixes are folded.
+    Spelling,
+    /// A folded name starts with the query (3+ letters).
+    Prefix,
+    /// A folded name is within a small edit distance of the query.
+    Similar,
+}
+
 /// One search hit.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlaceMatch {
@@ -13,15 +32,47 @@ pub struct PlaceMatch {
     pub place: usize,
     /// The spelling that matched best.
     pub matched_name: String,
-    /// 0 for an exact match of the normalised forms; larger is worse.
+    /// How it matched.
+    pub kind: MatchKind,
+    /// Edit distance between the folded query and the folded name (0 unless `kind` is `Similar`).
     pub distance: usize,
+}
+
+impl PlaceMatch {
+    /// The rank of a hit: hits of equal rank match equally well.
+    fn rank(&self) -> (MatchKind, usize) {
+        (self.kind, self.distance)
+    }
+}
+
+/// What a query names: one place, several equally well, or none.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lookup {
+    /// One place matches better than any other.
+    Found(PlaceMatch),
+    /// Several places match equally well (at least two, in gazetteer order); the caller must choose.
+    Ambiguous(Vec<PlaceMatch>),
+    /// No place matches.
+    NotFound,
 }
 
 /// Search keys for every name of every place.
 #[derive(Debug, Default)]
 pub struct Gazetteer {
-    /// (place index, name, keys of that name)
-    entries: Vec<(usize, String, Vec<String>)>,
+    /// Each place's id, lower-case.
+    ids: Vec<String>,
+    /// Every name of every place.
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    place: usize,
+    name: String,
+    /// False for the preferred name.
+    alternate: bool,
+    normalised: String,
+    keys: Vec<String>,
 }
 
 /// Lower-case, accents removed, only letters and digits kept, word breaks as single spaces.
@@ -100,50 +151,89 @@ impl Gazetteer {
         let entries = places
             .iter()
             .enumerate()
-            .flat_map(|(i, p)| p.all_names().map(move |n| (i, n.to_string(), keys(n))))
+            .flat_map(|(place, p)| {
+                p.all_names().enumerate().map(move |(k, name)| Entry {
+                    place,
+                    name: name.to_string(),
+                    alternate: k > 0,
+                    normalised: normalise(name),
+                    keys: keys(name),
+                })
+            })
             .collect();
-        Gazetteer { entries }
+        Gazetteer { ids: places.iter().map(|p| p.id.to_lowercase()).collect(), entries }
     }
 
-    /// Places whose name matches `query`, best first (at most `limit`, one hit per place).
+    /// Places whose id or name matches `query`, best first (at most `limit`, one hit per place); hits of equal
+    /// [`MatchKind`] and distance keep gazetteer order.
     ///
-    /// A match is an equal normalised key, a key that starts with the query (3+ letters), or a key within a
-    /// small edit distance (one edit per four letters).
+    /// A match is, best first: the place's id; its preferred name; one of its alternate names (these three
+    /// ignoring only case, accents and punctuation); an equal folded key; a folded key that starts with the
+    /// query (3+ letters); a folded key within a small edit distance (one edit per four letters).
     pub fn search(&self, query: &str, limit: usize) -> Vec<PlaceMatch> {
-        let qkeys = keys(query);
+        let (qnorm, qkeys) = (normalise(query), keys(query));
         if qkeys.iter().all(String::is_empty) {
             return Vec::new();
         }
+        let qid = query.trim().to_lowercase();
         let mut best: std::collections::HashMap<usize, PlaceMatch> = std::collections::HashMap::new();
-        for (place, name, nkeys) in &self.entries {
-            let mut score: Option<usize> = None;
-            for q in &qkeys {
-                for k in nkeys {
-                    let qlen = q.chars().count();
-                    let s = if q == k {
-                        Some(0)
-                    } else if qlen >= 3 && k.starts_with(q.as_str()) {
-                        Some(1)
-                    } else {
-                        let d = levenshtein(q, k);
-                        (d <= (qlen / 4).max(1)).then_some(d + 1)
-                    };
-                    score = match (score, s) {
-                        (Some(a), Some(b)) => Some(a.min(b)),
-                        (a, b) => a.or(b),
-                    };
-                }
+        let mut offer = |hit: PlaceMatch| {
+            if best.get(&hit.place).is_none_or(|m| hit.rank() < m.rank()) {
+                best.insert(hit.place, hit);
             }
-            if let Some(distance) = score {
-                let better = best.get(place).is_none_or(|m| distance < m.distance);
-                if better {
-                    best.insert(*place, PlaceMatch { place: *place, matched_name: name.clone(), distance });
-                }
+        };
+        for (place, id) in self.ids.iter().enumerate() {
+            if *id == qid {
+                offer(PlaceMatch { place, matched_name: id.clone(), kind: MatchKind::Id, distance: 0 });
+            }
+        }
+        for e in &self.entries {
+            let exact = match (e.normalised == qnorm, e.alternate) {
+                (true, false) => Some((MatchKind::Name, 0)),
+                (true, true) => Some((MatchKind::AlternateName, 0)),
+                (false, _) => None,
+            };
+            let folded = qkeys.iter().flat_map(|q| e.keys.iter().filter_map(move |k| folded_match(q, k))).min();
+            if let Some((kind, distance)) = exact.into_iter().chain(folded).min() {
+                offer(PlaceMatch { place: e.place, matched_name: e.name.clone(), kind, distance });
             }
         }
         let mut hits: Vec<PlaceMatch> = best.into_values().collect();
-        hits.sort_by(|a, b| a.distance.cmp(&b.distance).then(a.place.cmp(&b.place)));
+        hits.sort_by(|a, b| a.rank().cmp(&b.rank()).then(a.place.cmp(&b.place)));
         hits.truncate(limit);
         hits
+    }
+
+    /// The place `query` names: an id wins, then a preferred name, then an alternate name, then the folded
+    /// spellings; when several places still match equally well, the query is ambiguous.
+    pub fn lookup(&self, query: &str) -> Lookup {
+        let mut hits = self.search(query, usize::MAX);
+        match Self::tied_best(&hits) {
+            0 => Lookup::NotFound,
+            1 => Lookup::Found(hits.swap_remove(0)),
+            tied => {
+                hits.truncate(tied);
+                Lookup::Ambiguous(hits)
+            }
+        }
+    }
+
+    /// How many of `hits` (as [`Gazetteer::search`] returns them) tie for the best rank: more than one means the
+    /// query is ambiguous.
+    pub fn tied_best(hits: &[PlaceMatch]) -> usize {
+        hits.first().map_or(0, |first| hits.iter().take_while(|h| h.rank() == first.rank()).count())
+    }
+}
+
+/// How a folded query key meets a folded name key, if it does.
+fn folded_match(q: &str, k: &str) -> Option<(MatchKind, usize)> {
+    let qlen = q.chars().count();
+    if q == k {
+        Some((MatchKind::Spelling, 0))
+    } else if qlen >= 3 && k.starts_with(q) {
+        Some((MatchKind::Prefix, 0))
+    } else {
+        let d = levenshtein(q, k);
+        (d <= (qlen / 4).max(1)).then_some((MatchKind::Similar, d))
     }
 }

@@ -9,6 +9,9 @@ pub struct Place {
     pub name: String,
     /// Every other spelling we know (sources, GeoNames, references).
     pub alternate_names: Vec<String>,
+    /// The names among `alternate_names` (or the preferred name) that really are used for another place of the
+    /// gazetteer too, such as "Tinzaouatine" for both twin towns; a query by one of them is ambiguous.
+    pub shared_names: Vec<String>,
     /// Country the place is in.
     pub country: Iso3,
     /// `town`, `city`, `capital`, `site`, …

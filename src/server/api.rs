@@ -118,19 +118,21 @@ pub async fn places_search(State(app): State<App>, RawQuery(q): RawQuery) -> Res
     let name = q.text("q").ok_or_else(|| ApiError::bad_value("q", "q is empty", Kind::Text.valid()))?;
     let limit = q.integer("limit", Kind::Limit, 1, 100)?.unwrap_or(10) as usize;
     let store = &app.store;
-    let matches: Vec<_> = Gazetteer::new(&store.places)
-        .search(&name, limit)
-        .into_iter()
-        .map(|m| {
+    let hits = Gazetteer::new(&store.places).search(&name, limit);
+    let tied = Gazetteer::tied_best(&hits);
+    let matches: Vec<_> = hits
+        .iter()
+        .enumerate()
+        .map(|(k, m)| {
             let p = &store.places[m.place];
             json!({
-                "id": p.id, "name": p.name, "alternate_names": p.alternate_names, "country": p.country,
-                "kind": p.kind, "lon": p.position.x, "lat": p.position.y,
-                "matched_name": m.matched_name, "distance": m.distance,
+                "id": p.id, "name": p.name, "alternate_names": p.alternate_names, "shared_names": p.shared_names,
+                "country": p.country, "kind": p.kind, "lon": p.position.x, "lat": p.position.y,
+                "matched_name": m.matched_name, "match": m.kind, "distance": m.distance, "tied": tied > 1 && k < tied,
             })
         })
         .collect();
-    Ok(json_response(JSON, &json!({"q": name, "matches": matches})))
+    Ok(json_response(JSON, &json!({"q": name, "ambiguous": tied > 1, "matches": matches})))
 }
 
 /// `GET /api/claims`: every quantitative claim of the source documents, checked.

@@ -26,7 +26,7 @@ mod stream;
 
 use std::collections::HashSet;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 pub use crate::model::IncidentFacts;
@@ -198,6 +198,7 @@ impl Store {
         let incidents = parse_incidents(&incidents_label, &incidents_source, &ctx, &mut issues)?;
 
         check_unique(&places_l.label, places.iter().map(|p| p.id.as_str()), &mut issues);
+        check_shared_names(&places_l.label, &places, &mut issues);
         check_unique(&borders_l.label, borders.iter().map(|b| b.id.as_str()), &mut issues);
         check_unique(&countries_l.label, countries.iter().map(|c| c.iso3.as_str()), &mut issues);
         check_register(&register_l.label, &register, &place_ids, &borders, &mut issues);
@@ -376,6 +377,53 @@ fn check_unique<'a>(file: &str, ids: impl Iterator<Item = &'a str>, issues: &mut
                 field: Some("id".into()),
                 message: "duplicate feature id: ids must be unique within a file".into(),
             });
+        }
+    }
+}
+
+/// A name two places carry must be declared shared by both (so that a query by it is knowingly ambiguous), and
+/// a name declared shared must be one of the place's names and carried by another place too.
+fn check_shared_names(file: &str, places: &[Place], issues: &mut Vec<Issue>) {
+    use crate::gazetteer::normalise;
+    let mut holders: FxHashMap<String, Vec<usize>> = FxHashMap::default();
+    for (i, p) in places.iter().enumerate() {
+        let mut names: Vec<String> = p.all_names().map(normalise).collect();
+        names.sort_unstable();
+        names.dedup();
+        for n in names {
+            holders.entry(n).or_default().push(i);
+        }
+    }
+    let mut push = |place: &Place, message: String| {
+        issues.push(Issue {
+            file: file.to_string(),
+            line: None,
+            feature: Some(place.id.clone()),
+            field: Some("shared_names".into()),
+            message,
+        })
+    };
+    for (i, p) in places.iter().enumerate() {
+        let shared: Vec<String> = p.shared_names.iter().map(|n| normalise(n)).collect();
+        for (name, normalised) in p.shared_names.iter().zip(&shared) {
+            match holders.get(normalised).map(|h| h.iter().filter(|&&j| j != i).count()) {
+                None => push(p, format!("{name:?} is not one of this place's names: add it to alternate_names")),
+                Some(0) => push(p, format!("{name:?} is not a name of any other place: remove it from shared_names")),
+                Some(_) => {}
+            }
+        }
+        for n in p.all_names() {
+            let others: Vec<&str> =
+                holders[&normalise(n)].iter().filter(|&&j| j != i).map(|&j| places[j].id.as_str()).collect();
+            if !others.is_empty() && !shared.contains(&normalise(n)) {
+                push(
+                    p,
+                    format!(
+                        "{n:?} is also a name of {}: list it in shared_names if it really is used for both, or remove it",
+                        others.join(", ")
+                    ),
+                );
+            }
         }
     }
 }

@@ -806,6 +806,7 @@ pub(crate) fn place<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> Opt
     let p = Props::new(r, parts.properties)?;
     let name = p.req_str(r, "name");
     let alternate_names: Vec<String> = p.opt_json(r, "alternate_names", "an array of strings").unwrap_or_default();
+    let shared_names: Vec<String> = p.opt_json(r, "shared_names", "an array of strings").unwrap_or_default();
     let country: Option<Iso3> = p.req_parse(r, "country");
     let kind = p.req_str(r, "kind");
     let coordinates_from: Option<serde_json::Value> = p.opt_json(r, "coordinates_from", "an object");
@@ -823,6 +824,7 @@ pub(crate) fn place<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> Opt
         id: parts.id?.into_owned(),
         name: name?.into_owned(),
         alternate_names,
+        shared_names,
         country: country?,
         kind: kind?.into_owned(),
         position: position?,

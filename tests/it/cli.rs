@@ -42,6 +42,32 @@ fn place_search_by_variant_spelling() {
 }
 
 #[test]
+fn distance_to_a_twin_town_by_its_own_name_or_id_answers_for_that_town() {
+    for query in ["Tin Zaouatine", "tin-zaouatine"] {
+        let out = borderline(&["distance", "--place", query, "--json"]);
+        assert!(out.status.success(), "{query}: {}", text(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["place"]["id"], "tin-zaouatine", "{query}: {v}");
+    }
+    let out = borderline(&["distance", "--place", "Tinzaouatene"]);
+    assert!(text(&out.stdout).contains("(tinzaouatene)"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn a_name_both_twin_towns_carry_is_refused_with_the_candidates() {
+    let out = borderline(&["distance", "--place", "Tinzaouatine"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    for want in ["ambiguous", "Tinzaouatene (MLI), id tinzaouatene", "Tin Zaouatine (DZA), id tin-zaouatine", "its id"]
+    {
+        assert!(err.contains(want), "missing {want:?} in {err}");
+    }
+    let listed = borderline(&["places", "search", "Tinzaouatine", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!((v[0]["tied"].as_bool(), v[1]["tied"].as_bool()), (Some(true), Some(true)), "{v}");
+}
+
+#[test]
 fn incidents_filter_and_formats() {
     let out = borderline(&["incidents", "--bbox", "2.5,19.5,3.5,20.5", "--format", "geojson"]);
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -1,4 +1,4 @@
-use borderline::gazetteer::{Gazetteer, normalise};
+use borderline::gazetteer::{Gazetteer, Lookup, MatchKind, normalise};
 
 use crate::common::store;
 
@@ -14,9 +14,7 @@ fn hits(query: &str) -> Vec<String> {
 
 #[test]
 fn every_seed_spelling_of_tinzaouatene_finds_it_first() {
-    for spelling in
-        ["Tinzawatin", "Tinsauaten", "Tinzaouatène", "Tinzaouatine", "TINZAOUATENE", "tin-zaouatene", "Tinzawatene"]
-    {
+    for spelling in ["Tinzawatin", "Tinsauaten", "Tinzaouatène", "TINZAOUATENE", "tin-zaouatene", "Tinzawatene"] {
         assert_eq!(first_hit(spelling).as_deref(), Some("tinzaouatene"), "{spelling}");
     }
 }
@@ -65,4 +63,52 @@ fn nonsense_finds_nothing() {
 fn normalisation_drops_accents_case_and_punctuation() {
     assert_eq!(normalise("Ti-n-Zaouâtène"), "ti n zaouatene");
     assert_eq!(normalise("  I-n-GUEZZAM "), "i n guezzam");
+}
+
+/// What `query` names: a place id, or the ids tied for it.
+fn lookup(query: &str) -> Result<String, Vec<String>> {
+    let s = store();
+    match Gazetteer::new(&s.places).lookup(query) {
+        Lookup::Found(m) => Ok(s.places[m.place].id.clone()),
+        Lookup::Ambiguous(hits) => Err(hits.iter().map(|m| s.places[m.place].id.clone()).collect()),
+        Lookup::NotFound => Err(Vec::new()),
+    }
+}
+
+#[test]
+fn every_name_of_the_twin_towns_names_its_own_town_or_is_ambiguous_if_shared() {
+    let s = store();
+    let twins = ["tinzaouatene", "tin-zaouatine"];
+    for id in twins {
+        let place = s.place(id).unwrap();
+        assert_eq!(lookup(id), Ok(id.to_string()), "the id {id}");
+        assert_eq!(lookup(&id.to_uppercase()), Ok(id.to_string()), "the id {id}, upper case");
+        for name in place.all_names() {
+            let shared = place.shared_names.iter().any(|n| normalise(n) == normalise(name));
+            if shared {
+                assert_eq!(lookup(name), Err(twins.map(String::from).to_vec()), "{name:?} is shared by both towns");
+            } else {
+                assert_eq!(lookup(name), Ok(id.to_string()), "{name:?} is a name of {id}");
+            }
+        }
+    }
+    assert!(s.place("tinzaouatene").unwrap().shared_names.contains(&"Tinzaouatine".to_string()));
+}
+
+#[test]
+fn the_algerian_towns_own_name_beats_a_malian_alias_that_folds_to_it() {
+    let s = store();
+    let hits = Gazetteer::new(&s.places).search("Tin Zaouatine", 5);
+    assert_eq!(s.places[hits[0].place].id, "tin-zaouatine");
+    assert_eq!(hits[0].kind, MatchKind::Name);
+    assert!(hits[1..].iter().all(|h| h.kind > MatchKind::Name), "{hits:?}");
+    assert_eq!(Gazetteer::tied_best(&hits), 1);
+}
+
+#[test]
+fn an_exact_id_wins_over_any_name() {
+    let s = store();
+    let hits = Gazetteer::new(&s.places).search("tin-zaouatine", 5);
+    assert_eq!((s.places[hits[0].place].id.as_str(), hits[0].kind), ("tin-zaouatine", MatchKind::Id));
+    assert_eq!(lookup("Xyzzyplugh"), Err(Vec::new()));
 }

@@ -285,6 +285,13 @@ async fn the_border_and_place_endpoints_answer() {
     assert!(hits.windows(2).all(|w| w[0]["distance_m"].as_f64() <= w[1]["distance_m"].as_f64()));
     let found = ok_json("/api/places/search?q=Tinzawatin").await;
     assert_eq!(found["matches"][0]["id"], "tinzaouatene");
+    assert_eq!(found["ambiguous"], false);
+    let tie = ok_json("/api/places/search?q=Tinzaouatine").await;
+    assert_eq!(tie["ambiguous"], true, "{tie}");
+    let tied: Vec<_> = tie["matches"].as_array().unwrap().iter().filter(|m| m["tied"] == true).collect();
+    assert_eq!(tied.iter().map(|m| m["country"].as_str().unwrap()).collect::<Vec<_>>(), ["MLI", "DZA"]);
+    let own = ok_json("/api/places/search?q=Tin%20Zaouatine").await;
+    assert_eq!((own["matches"][0]["id"].as_str(), own["ambiguous"].as_bool()), (Some("tin-zaouatine"), Some(false)));
     let claims = ok_json("/api/claims").await;
     assert!(claims["claims"].as_array().unwrap().len() >= 5);
     let stats = ok_json("/api/stats").await;

@@ -139,3 +139,9 @@ fn a_missing_directory_is_an_io_error() {
     let e = Store::load(Some(&fixture("no-such-dir"))).unwrap_err();
     assert!(matches!(e, LoadError::Io { .. }), "{e}");
 }
+
+#[test]
+fn a_name_two_places_carry_must_be_declared_shared_by_both() {
+    let i = one("undeclared-shared-name", "places.geojson", None, Some("tin-zaouatine"), Some("shared_names"));
+    assert!(i.message.contains("\"Tinzaouatine\" is also a name of tinzaouatene"), "{i}");
+}

@@ -134,6 +134,23 @@ await check('place search finds Tinzaouatene by a variant spelling', async (page
   assert(Math.abs(lat - 19.95) < 0.2, 'the map did not fly to Tinzaouatene: ' + hash);
 });
 
+await check('a name both twin towns carry lists both, with their countries, and Enter picks neither', async (page) => {
+  await page.goto(base + '/');
+  await ready(page);
+  await page.fill('#search-input', 'Tinzaouatine');
+  await page.press('#search-input', 'Enter');
+  await page.locator('#search-results .search-note').waitFor({ timeout: 10000 });
+  const options = await page.locator('#search-results button').allTextContents();
+  assert(options.some((t) => t.includes('Tinzaouatene') && t.includes('MLI')), 'no Malian town: ' + options);
+  assert(options.some((t) => t.includes('Tin Zaouatine') && t.includes('DZA')), 'no Algerian town: ' + options);
+  assert(await page.locator('.leaflet-popup-content .place').count() === 0, 'Enter picked one of an ambiguous pair');
+  await page.fill('#search-input', 'Tin Zaouatine');
+  const first = page.locator('#search-results button').first();
+  await page.waitForFunction(() => !document.querySelector('#search-results .search-note') &&
+    /Tin Zaouatine/.test((document.querySelector('#search-results button') || {}).textContent || ''), null, { timeout: 10000 });
+  assert((await first.textContent()).includes('DZA'), 'first match for the Algerian name: ' + await first.textContent());
+});
+
 await check('a map click shows a distance and a side', async (page) => {
   await openAt(page, base, 'lat=24&lon=0&z=6&places=0');
   const box = await page.locator('#map').boundingBox();

@@ -426,6 +426,10 @@ def build_places(src_path, wc_path):
         props = {
             "name": p["name"],
             "alternate_names": names,
+        }
+        if "shared_names" in p:
+            props["shared_names"] = p["shared_names"]
+        props |= {
             "country": p["country"],
             "kind": p["kind"],
             "coordinates_from": provenance,
