@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::features;
-use super::params::{self, CRS84, FORMAT, INCIDENT_FILTERS, ITEMS, Kind, Param, Query};
+use super::params::{self, CRS84, FORMAT, INCIDENT_FILTERS, ITEMS, Kind, NEXT_PAGE_MIN_LIMIT, Param, Query};
 use super::{App, base_url, json_response};
 use crate::model::{BBox, EventType};
 use crate::store::IncidentFilter;
@@ -224,10 +224,15 @@ pub fn incident_filter(q: &Query) -> Result<IncidentFilter, ApiError> {
 }
 
 /// The URL of this items page with another offset.
-fn page_url(base: &str, id: &str, q: &Query, offset: usize) -> String {
+/// The items URL of the same request at `offset`, with `limit` when given.
+fn page_url(base: &str, id: &str, q: &Query, offset: usize, limit: Option<usize>) -> String {
     let mut url = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in q.pairs().iter().filter(|(n, _)| n != "offset") {
+    let replaced = |n: &str| n == "offset" || (limit.is_some() && n == "limit");
+    for (name, value) in q.pairs().iter().filter(|(n, _)| !replaced(n)) {
         url.append_pair(name, value);
+    }
+    if let Some(limit) = limit {
+        url.append_pair("limit", &limit.to_string());
     }
     url.append_pair("offset", &offset.to_string());
     format!("{base}/ogc/collections/{id}/items?{}", url.finish())
@@ -289,14 +294,18 @@ pub async fn items(
     };
     let base = base_url(&headers);
     let mut links = vec![
-        link(page_url(&base, &id, &q, offset), "self", GEOJSON, "This page"),
+        link(page_url(&base, &id, &q, offset, None), "self", GEOJSON, "This page"),
         link(format!("{base}/ogc/collections/{id}"), "collection", JSON, "The collection"),
     ];
     if offset + returned < matched {
-        links.push(link(page_url(&base, &id, &q, offset + limit), "next", GEOJSON, "Next page"));
+        // Pages after the first are at least NEXT_PAGE_MIN_LIMIT long: GDAL 3.6 asks for 10 features a page and
+        // then follows `next` exactly as given, so this link is what decides how fast it reads a layer.
+        let next_limit = limit.max(NEXT_PAGE_MIN_LIMIT);
+        links.push(link(page_url(&base, &id, &q, offset + returned, Some(next_limit)), "next", GEOJSON, "Next page"));
     }
     if offset > 0 {
-        links.push(link(page_url(&base, &id, &q, offset.saturating_sub(limit)), "prev", GEOJSON, "Previous page"));
+        let prev = page_url(&base, &id, &q, offset.saturating_sub(limit), None);
+        links.push(link(prev, "prev", GEOJSON, "Previous page"));
     }
     let size = features.len() + incidents.iter().map(|f| f.len() + 1).sum::<usize>();
     let mut head = String::new();

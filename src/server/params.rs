@@ -112,6 +112,10 @@ pub const DEFAULT_LIMIT: usize = 100;
 /// The largest page.
 pub const MAX_LIMIT: usize = 10_000;
 
+/// The least `limit` a `next` link asks for: a client that pages with small pages (GDAL 3.6's OAPIF driver asks
+/// for 10) and follows `next` reads the rest of the collection in pages this long.
+pub const NEXT_PAGE_MIN_LIMIT: usize = 1_000;
+
 /// One query parameter of an endpoint.
 #[derive(Clone, Copy, Debug)]
 pub struct Param {
