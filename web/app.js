@@ -269,13 +269,16 @@
   }
   map.on('click', (e) => askBorder(e.latlng));
 
+  // List properties come as one ';'-separated string in GIS layers (OGC API, exports) and as arrays from /api.
+  const listOf = (v) => (Array.isArray(v) ? v : (v ? String(v).split(';').map((s) => s.trim()).filter(Boolean) : []));
+
   async function showPlace(f) {
     const [x, y] = f.geometry.coordinates;
     const report = await getJSON(`api/distance?lon=${x}&lat=${y}`);
     drawAnswer([y, x], report);
     const p = f.properties;
     L.popup().setLatLng([y, x]).setContent(el('div', { class: 'details place' }, el('h3', {}, p.name),
-      definitions([['Also written', (p.alternate_names || []).join(', ')], ...borderRows(report)]))).openOn(map);
+      definitions([['Also written', listOf(p.alternate_names).join(', ')], ...borderRows(report)]))).openOn(map);
   }
 
   async function openIncident(id, latlng) {
@@ -291,7 +294,7 @@
     const fatalities = p.fatalities_low !== null && p.fatalities_high !== null && p.fatalities_low !== undefined
       ? `${p.fatalities_low}–${p.fatalities_high}` : p.fatalities;
     const side = report.side_certain ? report.side_of_line : `undetermined (the location may lie on either side)`;
-    const docs = (p.sources || []).map((s) => {
+    const docs = listOf(p.sources).map((s) => {
       const d = sources[s];
       return el('li', {}, d ? `${d.title} — ${d.outlet}${d.published ? ', ' + d.published : ''}` : s);
     });
@@ -303,12 +306,12 @@
         ['Actors', [p.actor1, p.actor2].filter(Boolean).join(' · ')],
         ['Fatalities', fatalities],
         ['Location', `${p.location}, ${p.country}`],
-        ['Place', place ? `${place.properties.name}${place.properties.alternate_names.length ? ' (also ' + place.properties.alternate_names.slice(0, 6).join(', ') + ')' : ''}` : null],
+        ['Place', place ? `${place.properties.name}${listOf(place.properties.alternate_names).length ? ' (also ' + listOf(place.properties.alternate_names).slice(0, 6).join(', ') + ')' : ''}` : null],
         ['Precision', `${GEO_PRECISION[p.geo_precision] || ''} — within ${km(report.uncertainty_radius_m)}`],
         ['Border', `${km(report.distance_m)} from the ${report.border} line (${km(report.distance_min_m)}–${km(report.distance_max_m)} given the location uncertainty)`],
         ['Side', side],
         ['Country', report.side ? report.side.name : null],
-        ['Event id', p.event_id],
+        ['Event id', p.event_id_cnty],
       ]),
       el('p', { class: 'notes' }, p.notes),
       (p.variants || []).length ? el('div', {}, el('strong', {}, 'Sources disagree: '), el('ul', {}, p.variants.map((v) => el('li', {}, `${v.field}: ${v.value} (${v.source})`)))) : null,

@@ -632,7 +632,7 @@ fn incidents(store: &Store, args: &IncidentsArgs, out: &mut dyn Write) -> Result
             writeln!(
                 out,
                 "{:<10} {:<10} {:<27} {:<22} {:<8} {:>6} {:>10} {:>10}",
-                "event_id", "date", "event_type", "location", "country", "fatal.", "lon", "lat"
+                "event_id_cnty", "date", "event_type", "location", "country", "fatal.", "lon", "lat"
             )?;
             let mut n = 0;
             for i in selected {
@@ -772,7 +772,7 @@ fn near_border(store: &Store, args: &NearBorderArgs, out: &mut dyn Write) -> Res
             writeln!(
                 out,
                 "{:<12} {:<10} {:<22} {:>10} {:<8} {:<5}",
-                "event_id", "date", "location", "km", "border", "side"
+                "event_id_cnty", "date", "location", "km", "border", "side"
             )?;
             for h in &hits {
                 let i = &store.incidents[h.index as usize];

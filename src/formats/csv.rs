@@ -1,29 +1,63 @@
 //! CSV output for spreadsheets and QGIS: ACLED's column names, in ACLED's order, for every field that has an
-//! ACLED counterpart; then borderline's own fields; then `WKT` (`POINT (lon lat)`), which GDAL and QGIS take as
-//! the geometry when the file is dragged in. UTF-8, ISO dates, RFC 4180 quoting. Two sidecar files, the GDAL
-//! convention QGIS follows, give the column types ([`csvt`], `.csvt`) and the CRS ([`PRJ`], `.prj`, WGS84).
+//! ACLED counterpart; then borderline's own fields. UTF-8, ISO dates, RFC 4180 quoting. Two sidecar files, the
+//! GDAL convention QGIS follows, give the column types ([`csvt`], `.csvt`) and the CRS ([`PRJ`], `.prj`, WGS84).
+//!
+//! Points are their `longitude` and `latitude` columns (ACLED's, or added after the fields for a point layer
+//! without them), typed `CoordX`/`CoordY`, so GDAL and QGIS read points when the file is dragged in. There is no
+//! `WKT` column beside them: GDAL 3.6 crashes on a `.csvt` geometry column when `X_POSSIBLE_NAMES`,
+//! `Y_POSSIBLE_NAMES` and `KEEP_GEOM_COLUMNS=NO` name the coordinate columns too (the usual way to open an ACLED
+//! CSV). Lines and polygons are a last `WKT` column.
 
 use std::io::{self, Write};
 
-use super::layer::{FieldKind, Layer, Value};
+use super::layer::{FieldKind, GeometryKind, Layer, Shape, Value};
 
 /// WGS84 longitude/latitude, the content of the `.prj` sidecar.
 pub const PRJ: &str = r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
 
-/// GDAL's column types for `layer` (its fields, then `WKT`): the content of the `.csvt` sidecar.
+/// How a layer's geometry goes into columns.
+enum Geometry {
+    /// The `longitude` and `latitude` fields at these positions are the point.
+    Fields { x: usize, y: usize },
+    /// The point is written in two columns added after the fields.
+    Added,
+    /// A last `WKT` column.
+    Wkt,
+}
+
+fn geometry(layer: &Layer<'_>) -> Geometry {
+    if layer.geometry != GeometryKind::Point {
+        return Geometry::Wkt;
+    }
+    let at = |name: &str| layer.fields.iter().position(|f| f.name == name && f.kind == FieldKind::Real);
+    match (at("longitude"), at("latitude")) {
+        (Some(x), Some(y)) => Geometry::Fields { x, y },
+        _ => Geometry::Added,
+    }
+}
+
+/// GDAL's column types for `layer`: the content of the `.csvt` sidecar.
 pub fn csvt(layer: &Layer<'_>) -> String {
+    let geometry = geometry(layer);
     let mut types: Vec<&str> = layer
         .fields
         .iter()
-        .map(|f| match f.kind {
-            FieldKind::Text | FieldKind::Json => "String",
-            FieldKind::Integer => "Integer64",
-            FieldKind::Real => "Real",
-            FieldKind::Date => "Date",
-            FieldKind::Boolean => "Integer(Boolean)",
+        .enumerate()
+        .map(|(k, f)| match (&geometry, f.kind) {
+            (Geometry::Fields { x, .. }, _) if k == *x => "CoordX",
+            (Geometry::Fields { y, .. }, _) if k == *y => "CoordY",
+            (_, FieldKind::Text | FieldKind::Json) => "String",
+            (_, FieldKind::Integer) => "Integer64",
+            (_, FieldKind::Real) => "Real",
+            (_, FieldKind::Date) => "Date",
+            (_, FieldKind::Boolean) => "Integer(Boolean)",
         })
         .collect();
-    types.push("WKT");
+    match geometry {
+        Geometry::Fields { .. } => {}
+        Geometry::Added => types.extend(["CoordX", "CoordY"]),
+        Geometry::Wkt => types.push("WKT"),
+    }
     types.join(",")
 }
 
@@ -36,14 +70,24 @@ fn field(w: &mut dyn Write, value: &str) -> io::Result<()> {
     }
 }
 
-/// Writes `layer`: a header of its field names and `WKT`, then one row per feature. Booleans are written
-/// `1`/`0` (what GDAL's `Integer(Boolean)` reads), dates `YYYY-MM-DD`, absent values as empty fields.
+/// Writes `layer`: a header of its field names (and of its geometry columns), then one row per feature.
+/// Booleans are written `1`/`0` (what GDAL's `Integer(Boolean)` reads), dates `YYYY-MM-DD`, absent values as
+/// empty fields.
 pub fn write_layer(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
-    let names: Vec<&str> = layer.fields.iter().map(|f| f.name).chain(["WKT"]).collect();
+    let geometry = geometry(layer);
+    let mut names: Vec<&str> = layer.fields.iter().map(|f| f.name).collect();
+    match geometry {
+        Geometry::Fields { .. } => {}
+        Geometry::Added => names.extend(["longitude", "latitude"]),
+        Geometry::Wkt => names.push("WKT"),
+    }
     writeln!(w, "{}", names.join(","))?;
     layer.write_text(w, progress, &|n, out| {
         let feature = layer.feature(n);
-        for value in &feature.values {
+        for (k, value) in feature.values.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
             match value {
                 Value::Boolean(b) => out.extend_from_slice(if *b { b"1" } else { b"0" }),
                 v => {
@@ -52,9 +96,16 @@ pub fn write_layer(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMu
                     }
                 }
             }
-            out.push(b',');
         }
-        field(out, &feature.shape.wkt())?;
+        match (&geometry, &feature.shape) {
+            (Geometry::Fields { .. }, _) => {}
+            (Geometry::Added, Shape::Point(p)) => write!(out, ",{},{}", p.x, p.y)?,
+            (Geometry::Added, _) => out.extend_from_slice(b",,"),
+            (Geometry::Wkt, shape) => {
+                out.push(b',');
+                field(out, &shape.wkt())?;
+            }
+        }
         out.push(b'\n');
         Ok(())
     })

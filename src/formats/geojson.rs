@@ -4,9 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::layer::{BLOCK, FieldKind, Layer, Shape, Value, in_order};
-use crate::geodesy::uncertainty_radius_m;
-use crate::model::{Background, BorderPair, Incident, IncidentFacts, Iso3, LonLat, Variant};
+use super::layer::{BLOCK, Field, FieldKind, Layer, Shape, Value, in_order};
+use crate::model::{Background, Incident, LonLat, Variant};
 
 /// A GeoJSON Point geometry.
 #[derive(Serialize)]
@@ -23,10 +22,11 @@ impl PointGeometry {
     }
 }
 
-/// The properties of an incident as written to GeoJSON (ACLED names where one fits).
+/// The properties of an incident as borderline stores it (ACLED names where one fits; list properties as one
+/// `;`-separated string, as in every export).
 #[derive(Serialize)]
 pub struct IncidentProperties<'a> {
-    event_id: &'a str,
+    event_id_cnty: &'a str,
     event_date: String,
     date_start: String,
     date_end: String,
@@ -47,7 +47,7 @@ pub struct IncidentProperties<'a> {
     admin1: Option<&'a str>,
     geo_precision: u8,
     notes: &'a str,
-    sources: Vec<&'a str>,
+    sources: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a str>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -62,7 +62,7 @@ impl<'a> IncidentProperties<'a> {
     /// The wire form of `i`.
     pub fn of(i: &'a Incident) -> Self {
         IncidentProperties {
-            event_id: &i.event_id,
+            event_id_cnty: &i.event_id,
             event_date: i.event_date.to_string(),
             date_start: i.dates.start.to_string(),
             date_end: i.dates.end.to_string(),
@@ -81,7 +81,7 @@ impl<'a> IncidentProperties<'a> {
             admin1: i.admin1.as_deref(),
             geo_precision: i.geo_precision.code(),
             notes: &i.notes,
-            sources: i.sources.iter().map(|s| &**s).collect(),
+            sources: i.sources_text(),
             source: i.source.as_deref(),
             variants: &i.variants,
             background: &i.background,
@@ -97,62 +97,6 @@ struct IncidentFeature<'a> {
     id: &'a str,
     properties: IncidentProperties<'a>,
     geometry: PointGeometry,
-}
-
-/// An incident's properties: its own, then what was measured of it.
-#[derive(Serialize)]
-struct IncidentFeatureProperties<'a> {
-    #[serde(flatten)]
-    own: IncidentProperties<'a>,
-    /// Exact WGS84 distance to the nearest border (OpenStreetMap line), metres.
-    border_distance_m: f64,
-    /// That border.
-    border: BorderPair,
-    /// The side of its line the incident is on.
-    border_side: Iso3,
-    /// The country whose polygon holds it.
-    country_side: Option<Iso3>,
-    /// Radius of the area the incident may lie in (from geo_precision), metres.
-    uncertainty_radius_m: f64,
-    /// Least distance to the border over that area, metres.
-    border_distance_min_m: f64,
-    /// Greatest distance to the border over that area, metres.
-    border_distance_max_m: f64,
-    /// False when that area straddles the border.
-    side_certain: bool,
-}
-
-#[derive(Serialize)]
-struct MeasuredIncidentFeature<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: &'a str,
-    geometry: PointGeometry,
-    properties: IncidentFeatureProperties<'a>,
-}
-
-/// Appends `incident` as a GeoJSON feature to `out`, with what was measured of it: distance to the nearest
-/// border, sides, and the distance range its location uncertainty allows (what the OGC API and exports serve).
-pub fn write_incident(out: &mut Vec<u8>, incident: &Incident, facts: &IncidentFacts) {
-    let r = uncertainty_radius_m(incident.geo_precision);
-    let d = facts.border_distance_m;
-    let feature = MeasuredIncidentFeature {
-        kind: "Feature",
-        id: &incident.event_id,
-        geometry: PointGeometry::new(incident.position),
-        properties: IncidentFeatureProperties {
-            own: IncidentProperties::of(incident),
-            border_distance_m: round_mm(d),
-            border: facts.border,
-            border_side: facts.side_of_line,
-            country_side: facts.country,
-            uncertainty_radius_m: r,
-            border_distance_min_m: round_mm((d - r).max(0.0)),
-            border_distance_max_m: round_mm(d + r),
-            side_certain: d > r,
-        },
-    };
-    serde_json::to_writer(out, &feature).expect("writing JSON to memory cannot fail");
 }
 
 /// Metres to the millimetre (the accuracy promised; more digits would only be noise).
@@ -221,15 +165,47 @@ fn shape_json(shape: &Shape<'_>) -> serde_json::Value {
     }
 }
 
-fn value_json(value: &Value<'_>) -> serde_json::Value {
-    match value {
-        Value::Null => serde_json::Value::Null,
-        Value::Text(s) => serde_json::Value::from(s.as_ref()),
-        Value::Integer(n) => serde_json::Value::from(*n),
-        Value::Real(x) => serde_json::Value::from(*x),
-        Value::Date(d) => serde_json::Value::from(d.to_string()),
-        Value::Boolean(b) => serde_json::Value::from(*b),
+fn json_into<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    serde_json::to_writer(out, value).expect("writing JSON to memory cannot fail");
+}
+
+/// Appends one feature to `out`: its id, geometry, and `values` as the properties named by `fields`, in their
+/// order (a `Json` field's text is written as the JSON value it holds). What the OGC API serves and the GeoJSON
+/// export writes, with the same names and values as every other format.
+pub fn write_feature(out: &mut Vec<u8>, id: &str, shape: &Shape<'_>, fields: &[Field], values: &[Value<'_>]) {
+    out.extend_from_slice(br#"{"type":"Feature","id":"#);
+    json_into(out, id);
+    out.extend_from_slice(br#","geometry":"#);
+    match shape {
+        Shape::Point(p) => {
+            out.extend_from_slice(br#"{"type":"Point","coordinates":"#);
+            json_into(out, &[p.x, p.y]);
+            out.push(b'}');
+        }
+        other => json_into(out, &shape_json(other)),
     }
+    out.extend_from_slice(br#","properties":{"#);
+    for (k, (field, value)) in fields.iter().zip(values).enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        json_into(out, field.name);
+        out.push(b':');
+        match value {
+            Value::Null => out.extend_from_slice(b"null"),
+            Value::Text(s) if field.kind == FieldKind::Json => out.extend_from_slice(s.as_bytes()),
+            Value::Text(s) => json_into(out, s.as_ref()),
+            Value::Integer(n) => json_into(out, n),
+            Value::Real(x) => json_into(out, x),
+            Value::Date(d) => {
+                out.push(b'"');
+                out.extend_from_slice(d.to_string().as_bytes());
+                out.push(b'"');
+            }
+            Value::Boolean(b) => json_into(out, b),
+        }
+    }
+    out.extend_from_slice(b"}}");
 }
 
 /// Writes `layer` as a GeoJSON FeatureCollection named after it, one feature per line, its fields as properties.
@@ -245,31 +221,8 @@ pub fn write_layer(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMu
     w.write_all(b"\n]}\n")
 }
 
-/// Appends feature `n` of `layer` as GeoJSON: its own form when it has one, else its fields as properties.
+/// Appends feature `n` of `layer` as GeoJSON.
 fn layer_feature(out: &mut Vec<u8>, layer: &Layer<'_>, n: usize) {
-    if let Some(write_feature) = &layer.geojson {
-        return write_feature(n, out);
-    }
     let feature = layer.feature(n);
-    let properties: serde_json::Map<String, serde_json::Value> = layer
-        .fields
-        .iter()
-        .zip(&feature.values)
-        .map(|(f, v)| {
-            let json = match v {
-                Value::Text(s) if f.kind == FieldKind::Json => {
-                    serde_json::from_str(s).unwrap_or_else(|_| value_json(v))
-                }
-                v => value_json(v),
-            };
-            (f.name.to_string(), json)
-        })
-        .collect();
-    let json = serde_json::json!({
-        "type": "Feature",
-        "id": feature.id,
-        "geometry": shape_json(&feature.shape),
-        "properties": properties,
-    });
-    serde_json::to_writer(out, &json).expect("writing JSON to memory cannot fail");
+    write_feature(out, &feature.id, &feature.shape, layer.fields, &feature.values);
 }

@@ -277,16 +277,10 @@ pub struct Layer<'a> {
     pub feature: FeatureFn<'a>,
     /// The bounding box of the `n`th feature without making it, when that is cheap (incidents: their point).
     pub envelope: Option<EnvelopeFn<'a>>,
-    /// Writes the `n`th feature as a GeoJSON feature, when the layer has a richer GeoJSON form than its fields
-    /// (incidents: nested variants and sources, as the OGC API serves them).
-    pub geojson: Option<GeoJsonFn<'a>>,
 }
 
 /// The bounding box (min x, min y, max x, max y) of the `n`th feature of a layer.
 pub type EnvelopeFn<'a> = Box<dyn Fn(usize) -> [f64; 4] + Sync + 'a>;
-
-/// Appends the `n`th feature of a layer as GeoJSON.
-pub type GeoJsonFn<'a> = Box<dyn Fn(usize, &mut Vec<u8>) + Sync + 'a>;
 
 impl<'a> Layer<'a> {
     /// The `n`th feature (0-based, `n < len`).

@@ -198,6 +198,11 @@ pub struct Incident {
 }
 
 impl Incident {
+    /// The ids of [`Incident::sources`] as one `;`-separated string, as every file format writes them.
+    pub fn sources_text(&self) -> String {
+        self.sources.iter().map(|s| &**s).collect::<Vec<_>>().join(";")
+    }
+
     /// The reported toll: the figure, or the low end of a range (what counts and sums use).
     pub fn fatalities_reported(&self) -> Option<u32> {
         self.fatalities.or(self.fatalities_low)

@@ -56,7 +56,7 @@ impl App {
     pub fn incident_json(&self, i: u32) -> &[u8] {
         self.rendered[i as usize].get_or_init(|| {
             let mut out = Vec::with_capacity(1024);
-            crate::formats::geojson::write_incident(
+            crate::store::write_incident_geojson(
                 &mut out,
                 &self.store.incidents[i as usize],
                 &self.store.incident_facts()[i as usize],

@@ -13,7 +13,8 @@ pub struct CorridorHit {
     /// Index into the store's incidents.
     #[serde(skip)]
     pub index: u32,
-    /// Its `event_id`.
+    /// Its event id (ACLED's `event_id_cnty`, the name it is served under).
+    #[serde(rename = "event_id_cnty")]
     pub event_id: String,
     /// Distance and side.
     #[serde(flatten)]

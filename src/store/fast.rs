@@ -268,7 +268,7 @@ fn properties<'a>(c: &mut Cursor<'a>) -> Option<Option<IncidentWire<'a>>> {
             }};
         }
         match key {
-            "event_id" => field!(0, w.event_id, c.opt_string()),
+            "event_id" | "event_id_cnty" => field!(0, w.event_id, c.opt_string()),
             "event_date" => field!(1, w.event_date, c.opt_string()),
             "date_start" => field!(2, w.date_start, c.opt_string()),
             "date_end" => field!(3, w.date_end, c.opt_string()),
@@ -288,6 +288,9 @@ fn properties<'a>(c: &mut Cursor<'a>) -> Option<Option<IncidentWire<'a>>> {
             "admin1" => field!(17, w.admin1, c.opt_string()),
             "geo_precision" => field!(18, w.geo_precision, c.opt_u64()),
             "notes" => field!(19, w.notes, c.opt_string()),
+            "sources" if c.peek() == Some(b'"') => {
+                field!(20, w.sources, c.opt_string().map(|s| s.map(super::parse::split_list)))
+            }
             "sources" => field!(20, w.sources, array(c, Cursor::string)),
             "source" => field!(21, w.source, c.opt_string()),
             "variants" => field!(22, w.variants, c.skip_value().and_then(|v| serde_json::from_str(v).ok())),

@@ -121,6 +121,7 @@ const PLACE_FIELDS: &[Field] = &[
     Field::new("id", K::Text),
     Field::new("name", K::Text),
     Field::new("alternate_names", K::Text),
+    Field::new("shared_names", K::Text),
     Field::new("country", K::Text),
     Field::new("kind", K::Text),
     Field::new("coordinates_from", K::Json),
@@ -169,6 +170,12 @@ fn mm(m: f64) -> Value<'static> {
     if m.is_finite() { Value::Real(crate::formats::geojson::round_mm(m)) } else { Value::Null }
 }
 
+/// A list as one `;`-separated text (GeoPackage, CSV and GDAL's GeoJSON reader have no list type), `Null` when
+/// empty.
+fn list(items: &[String]) -> Value<'static> {
+    if items.is_empty() { Value::Null } else { Value::Text(Cow::Owned(items.join(";"))) }
+}
+
 fn json_text<T: serde::Serialize + ?Sized>(value: &T, empty: bool) -> Value<'static> {
     if empty {
         Value::Null
@@ -177,11 +184,16 @@ fn json_text<T: serde::Serialize + ?Sized>(value: &T, empty: bool) -> Value<'sta
     }
 }
 
+/// Appends incident `i` as a GeoJSON feature (what the OGC API serves): [`INCIDENT_FIELDS`] as properties.
+pub fn write_incident_geojson(out: &mut Vec<u8>, i: &Incident, f: &IncidentFacts) {
+    crate::formats::geojson::write_feature(out, &i.event_id, &Shape::Point(i.position), INCIDENT_FIELDS, &incident_values(i, f));
+}
+
 /// An incident's values in [`INCIDENT_FIELDS`] order.
 pub fn incident_values<'a>(i: &'a Incident, f: &IncidentFacts) -> Vec<Value<'a>> {
     let r = uncertainty_radius_m(i.geo_precision);
     let d = f.border_distance_m;
-    let sources = i.sources.iter().map(|s| &**s).collect::<Vec<_>>().join(";");
+    let sources = i.sources_text();
     vec![
         Value::Text(Cow::Borrowed(&i.event_id)),
         Value::Date(i.event_date),
@@ -236,7 +248,6 @@ impl Store {
     /// The incidents numbered `ids` (indexes into `incidents`) as a layer.
     pub fn incident_layer(&self, ids: Vec<u32>) -> Layer<'_> {
         let ids = std::sync::Arc::new(ids);
-        let numbers = ids.clone();
         let points = ids.clone();
         let documents: Vec<&str> = self.register.documents.iter().map(|d| d.id.as_str()).collect();
         Layer {
@@ -267,10 +278,6 @@ impl Store {
                 let p = self.incidents[points[n] as usize].position;
                 [p.x, p.y, p.x, p.y]
             })),
-            geojson: Some(Box::new(move |n, out| {
-                let k = numbers[n] as usize;
-                crate::formats::geojson::write_incident(out, &self.incidents[k], &self.facts_of(k));
-            })),
         }
     }
 
@@ -298,7 +305,8 @@ impl Store {
                     values: vec![
                         Value::text(&p.id),
                         Value::text(&p.name),
-                        text(p.alternate_names.join(";")),
+                        list(&p.alternate_names),
+                        list(&p.shared_names),
                         text(p.country.to_string()),
                         Value::text(&p.kind),
                         json_text(&p.coordinates_from, p.coordinates_from.is_null()),
@@ -310,7 +318,6 @@ impl Store {
                 }
             }),
             envelope: None,
-            geojson: None,
         }
     }
 
@@ -347,7 +354,6 @@ impl Store {
                 }
             }),
             envelope: None,
-            geojson: None,
         }
     }
 
@@ -378,7 +384,6 @@ impl Store {
                 }
             }),
             envelope: None,
-            geojson: None,
         }
     }
 }

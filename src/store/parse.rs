@@ -455,7 +455,7 @@ pub(crate) struct PointWire<'a> {
 /// An incident's properties with their JSON types checked in one pass.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct IncidentWire<'a> {
-    #[serde(borrow)]
+    #[serde(borrow, alias = "event_id_cnty")]
     pub event_id: Option<Cow<'a, str>>,
     #[serde(borrow)]
     pub event_date: Option<Cow<'a, str>>,
@@ -489,7 +489,7 @@ pub(crate) struct IncidentWire<'a> {
     pub geo_precision: Option<u64>,
     #[serde(borrow)]
     pub notes: Option<Cow<'a, str>>,
-    #[serde(borrow)]
+    #[serde(borrow, default, deserialize_with = "source_list")]
     pub sources: Option<Vec<Cow<'a, str>>>,
     #[serde(borrow)]
     pub source: Option<Cow<'a, str>>,
@@ -500,6 +500,30 @@ pub(crate) struct IncidentWire<'a> {
     pub timestamp: Option<i64>,
 }
 
+/// The items of a list property written as one `;`-separated string (as every export writes it, since GDAL's
+/// GeoPackage and CSV drivers have no list type), or as a JSON array of strings (older data directories).
+pub(crate) fn split_list<'a>(text: Cow<'a, str>) -> Vec<Cow<'a, str>> {
+    match text {
+        Cow::Borrowed(s) => s.split(';').map(str::trim).filter(|t| !t.is_empty()).map(Cow::Borrowed).collect(),
+        Cow::Owned(s) => {
+            s.split(';').map(str::trim).filter(|t| !t.is_empty()).map(|t| Cow::Owned(t.to_string())).collect()
+        }
+    }
+}
+
+fn source_list<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Vec<Cow<'a, str>>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum List<'a> {
+        Text(#[serde(borrow)] Cow<'a, str>),
+        Items(#[serde(borrow)] Vec<Cow<'a, str>>),
+    }
+    Ok(Option::<List<'a>>::deserialize(d)?.map(|l| match l {
+        List::Text(t) => split_list(t),
+        List::Items(v) => v,
+    }))
+}
+
 /// What each incident property must be, for precise messages when the fast path fails.
 #[derive(Clone, Copy)]
 enum Expect {
@@ -507,12 +531,14 @@ enum Expect {
     UInt,
     Int,
     Num,
-    StrArray,
+    /// A `;`-separated string, or an array of strings.
+    StrList,
     ObjArray,
 }
 
 const INCIDENT_FIELDS: &[(&str, Expect)] = &[
     ("event_id", Expect::Str),
+    ("event_id_cnty", Expect::Str),
     ("event_date", Expect::Str),
     ("date_start", Expect::Str),
     ("date_end", Expect::Str),
@@ -532,7 +558,7 @@ const INCIDENT_FIELDS: &[(&str, Expect)] = &[
     ("admin1", Expect::Str),
     ("geo_precision", Expect::UInt),
     ("notes", Expect::Str),
-    ("sources", Expect::StrArray),
+    ("sources", Expect::StrList),
     ("source", Expect::Str),
     ("variants", Expect::ObjArray),
     ("background", Expect::ObjArray),
@@ -555,7 +581,7 @@ fn incident_type_errors<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a str) {
     };
     let Some(parts) = r.parts(raw) else { return };
     let Some(p) = Props::new(r, parts.properties) else { return };
-    if let Some(id) = p.opt_str(r, "event_id") {
+    if let Some(id) = p.opt_str(r, "event_id").or_else(|| p.opt_str(r, "event_id_cnty")) {
         r.set_id(&id);
     }
     let before = r.pending.len();
@@ -567,7 +593,11 @@ fn incident_type_errors<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a str) {
             Expect::UInt => (serde_json::from_str::<u64>(v.get()).is_ok(), "a whole number ≥ 0"),
             Expect::Int => (serde_json::from_str::<i64>(v.get()).is_ok(), "a whole number"),
             Expect::Num => (serde_json::from_str::<f64>(v.get()).is_ok(), "a number"),
-            Expect::StrArray => (serde_json::from_str::<Vec<Cow<str>>>(v.get()).is_ok(), "an array of strings"),
+            Expect::StrList => (
+                serde_json::from_str::<Cow<str>>(v.get()).is_ok()
+                    || serde_json::from_str::<Vec<Cow<str>>>(v.get()).is_ok(),
+                "a string of ids separated by ';', or an array of strings",
+            ),
             Expect::ObjArray => (
                 match key {
                     "variants" => serde_json::from_str::<Vec<Variant>>(v.get()).is_ok(),
@@ -642,7 +672,9 @@ pub(crate) fn incident_from_wire<'a>(
             r.problem(Some(key), "required property is missing");
         }
     };
-    required(r, "event_id", &p.event_id);
+    if p.event_id.is_none() {
+        r.problem(Some("event_id_cnty"), "required property is missing (the event id; event_id is read too)");
+    }
     required(r, "event_type", &p.event_type);
     required(r, "sub_event_type", &p.sub_event_type);
     required(r, "actor1", &p.actor1);

@@ -150,7 +150,7 @@ fn claims_near_border_and_between_run_as_documented() {
     assert_eq!(v.as_array().unwrap().len(), 5);
     let near = borderline(&["near-border", "--km", "50", "--border", "DZA-MLI", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&near.stdout).unwrap();
-    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|h| h["event_id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = v.as_array().unwrap().iter().map(|h| h["event_id_cnty"].as_str().unwrap()).collect();
     assert_eq!(ids, ["DZA0001", "MLI0001", "MLI0002"]);
     let mali = borderline(&["near-border", "--km", "50", "--border", "DZA-MLI", "--side", "MLI"]);
     assert!(text(&mali.stdout).contains("2 incident(s) within 50 km"), "{}", text(&mali.stdout));

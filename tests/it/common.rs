@@ -54,7 +54,7 @@ pub fn random_incidents_dir(n: usize) -> tempfile::TempDir {
         let sep = if i + 1 < n { "," } else { "" };
         writeln!(
             f,
-            r#"{{"type":"Feature","properties":{{"event_id":"R{i}","event_date":"{year}-06-01","event_type":"{}","sub_event_type":"{}","actor1":"Actor {k}","location":"x","country":"Mali","geo_precision":1,"fatalities":{fatalities},"source":"test"}},"geometry":{{"type":"Point","coordinates":[{lon},{lat}]}}}}{sep}"#,
+            r#"{{"type":"Feature","properties":{{"event_id_cnty":"R{i}","event_date":"{year}-06-01","event_type":"{}","sub_event_type":"{}","actor1":"Actor {k}","location":"x","country":"Mali","geo_precision":1,"fatalities":{fatalities},"source":"test"}},"geometry":{{"type":"Point","coordinates":[{lon},{lat}]}}}}{sep}"#,
             types[k], subs[k]
         )
         .unwrap();
