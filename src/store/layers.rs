@@ -186,7 +186,13 @@ fn json_text<T: serde::Serialize + ?Sized>(value: &T, empty: bool) -> Value<'sta
 
 /// Appends incident `i` as a GeoJSON feature (what the OGC API serves): [`INCIDENT_FIELDS`] as properties.
 pub fn write_incident_geojson(out: &mut Vec<u8>, i: &Incident, f: &IncidentFacts) {
-    crate::formats::geojson::write_feature(out, &i.event_id, &Shape::Point(i.position), INCIDENT_FIELDS, &incident_values(i, f));
+    crate::formats::geojson::write_feature(
+        out,
+        &i.event_id,
+        &Shape::Point(i.position),
+        INCIDENT_FIELDS,
+        &incident_values(i, f),
+    );
 }
 
 /// An incident's values in [`INCIDENT_FIELDS`] order.

@@ -38,7 +38,9 @@ pub use distance::{
 };
 pub use import::{ImportFormat, ImportReport, detect_format, save_incidents};
 pub use issue::{Issue, LoadError};
-pub use layers::{EVENT_TYPE_SYMBOLS, INCIDENT_FIELDS, LayerName, export_layers, incident_values, write_incident_geojson};
+pub use layers::{
+    EVENT_TYPE_SYMBOLS, INCIDENT_FIELDS, LayerName, export_layers, incident_values, write_incident_geojson,
+};
 pub use query::IncidentFilter;
 
 use crate::index::{CountryIndex, GridIndex, IdIndex, PointIndex, SegmentIndex};

@@ -8,6 +8,7 @@ mod countries;
 mod data;
 mod export;
 mod gazetteer;
+mod gdal_clean;
 mod geodesy;
 mod gnomonic;
 mod import;
