@@ -4,14 +4,20 @@
 
 For each layer of each file: whether QGIS loads it, its feature count, CRS, field types, and the renderer QGIS
 applied (GeoPackages carry their styles in layer_styles). CSV files are opened with the delimited-text provider,
-as QGIS does for a dropped .csv, which takes the WKT column as geometry. Exits non-zero when a layer fails.
+and with the OGR provider, which takes the CoordX/CoordY columns of the .csvt as the point. Exits non-zero when a layer fails.
 Needs python3-qgis (Debian); not part of the test suite.
 """
 import os
 import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-from qgis.core import QgsApplication, QgsProviderRegistry, QgsVectorLayer  # noqa: E402
+from qgis.core import (  # noqa: E402
+    QgsApplication,
+    QgsProviderRegistry,
+    QgsRenderContext,
+    QgsSymbolLayer,
+    QgsVectorLayer,
+)
 
 app = QgsApplication([], False)
 app.initQgis()
@@ -32,6 +38,12 @@ def report(layer, label):
         style += f" by {renderer.classAttribute()}: " + ", ".join(f"{v}={c}" for v, c in cats)
     elif style == "singleSymbol":
         style += f" {renderer.symbol().color().name()}"
+    symbols = renderer.symbols(QgsRenderContext()) if renderer else []
+    sized = [s.symbolLayer(0).dataDefinedProperties().property(QgsSymbolLayer.PropertySize) for s in symbols]
+    if any(p.isActive() for p in sized):
+        style += f", size by {sized[0].expressionString()}"
+    if layer.labelsEnabled() and layer.labeling():
+        style += f", labelled by {layer.labeling().settings().fieldName}"
     print(f"{label}: valid, {count} features, {layer.wkbType()}, {layer.crs().authid()}, style {style}")
     types = ", ".join(f"{f.name()}:{f.typeName()}" for f in layer.fields())
     print(f"  fields: {types}")
@@ -48,7 +60,7 @@ for path in sys.argv[1:]:
         # Dropped onto the map, a .csv opens with the OGR provider (which reads the .csvt and .prj beside it);
         # Layer > Add Delimited Text Layer uses the delimited-text provider.
         report(QgsVectorLayer(path, os.path.basename(path), "ogr"), f"{path} (ogr)")
-        uri = f"file://{path}?type=csv&wktField=WKT&crs=EPSG:4326&detectTypes=yes&geomType=point"
+        uri = f"file://{path}?type=csv&xField=longitude&yField=latitude&crs=EPSG:4326&detectTypes=yes"
         report(QgsVectorLayer(uri, os.path.basename(path), "delimitedtext"), f"{path} (delimited text)")
         continue
     probe = QgsVectorLayer(path, "probe", "ogr")

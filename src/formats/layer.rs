@@ -269,6 +269,11 @@ pub struct Layer<'a> {
     pub label: &'static str,
     /// How it is drawn (QGIS styles, KML styles).
     pub style: Style,
+    /// A QGIS expression for the diameter of a point's symbol in millimetres, when it depends on the feature
+    /// (incidents: by fatalities, as on the web map).
+    pub size_expression: Option<&'static str>,
+    /// Whether QGIS shows the `label` field as map labels (places, as on the web map).
+    pub labelled: bool,
     /// The fields giving each feature's first and last day, when it has a time (KML `TimeSpan`).
     pub time: Option<(&'static str, &'static str)>,
     /// Number of features.

@@ -1,6 +1,7 @@
 //! QGIS layer styles (QML) built from a [`Layer`]'s [`Style`]: a categorised renderer (incidents by event type in
-//! the web map's colours, borders by source, the Natural Earth line dashed) or a single symbol. GeoPackage
-//! exports store them in `layer_styles`, where QGIS finds them and applies them when the layer is added.
+//! the web map's colours and sized by fatalities, borders by source, the Natural Earth line dashed) or a single
+//! symbol, and labels where the map shows names (places). GeoPackage exports store them in `layer_styles`, where
+//! QGIS finds them and applies them when the layer is added.
 
 use std::fmt::Write;
 
@@ -34,7 +35,35 @@ fn props(out: &mut String, pairs: &[(&str, String)]) {
     }
 }
 
-fn symbol(out: &mut String, name: &str, geometry: GeometryKind, s: &Symbol) {
+/// A data-defined symbol size: `expression` (millimetres) in place of the fixed size.
+fn data_defined_size(out: &mut String, expression: &str) {
+    out.push_str("      <data_defined_properties>\n       <Option type=\"Map\">\n");
+    out.push_str("        <Option type=\"QString\" name=\"name\" value=\"\"/>\n");
+    out.push_str("        <Option type=\"Map\" name=\"properties\">\n         <Option type=\"Map\" name=\"size\">\n");
+    out.push_str("          <Option type=\"bool\" name=\"active\" value=\"true\"/>\n");
+    let _ = writeln!(out, r#"          <Option type="QString" name="expression" value="{}"/>"#, escape(expression));
+    out.push_str("          <Option type=\"int\" name=\"type\" value=\"3\"/>\n");
+    out.push_str("         </Option>\n        </Option>\n");
+    out.push_str("        <Option type=\"QString\" name=\"type\" value=\"collection\"/>\n");
+    out.push_str("       </Option>\n      </data_defined_properties>\n");
+}
+
+/// Labels from `field`: dark text with a white buffer, beside the point, as the web map's place names.
+fn labeling(out: &mut String, field: &str) {
+    out.push_str(" <labeling type=\"simple\">\n  <settings calloutType=\"simple\">\n");
+    let _ = writeln!(
+        out,
+        r#"   <text-style fieldName="{}" isExpression="0" fontSize="9" fontSizeUnit="Point" textColor="35,35,35,255" textOpacity="1" fontWeight="50" fontFamily="Sans Serif" namedStyle="Regular">"#,
+        escape(field)
+    );
+    out.push_str("    <text-buffer bufferDraw=\"1\" bufferSize=\"1\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"0.8\"/>\n");
+    out.push_str("   </text-style>\n");
+    out.push_str("   <placement placement=\"6\" dist=\"1\" distUnits=\"MM\" priority=\"5\"/>\n");
+    out.push_str("   <rendering obstacle=\"1\" scaleVisibility=\"0\" drawLabels=\"1\"/>\n");
+    out.push_str("  </settings>\n </labeling>\n");
+}
+
+fn symbol(out: &mut String, name: &str, geometry: GeometryKind, s: &Symbol, size_expression: Option<&str>) {
     let (kind, class) = match geometry {
         GeometryKind::Point => ("marker", "SimpleMarker"),
         GeometryKind::MultiLineString => ("line", "SimpleLine"),
@@ -79,20 +108,27 @@ fn symbol(out: &mut String, name: &str, geometry: GeometryKind, s: &Symbol) {
             ],
         ),
     }
+    if let (GeometryKind::Point, Some(expression)) = (geometry, size_expression) {
+        data_defined_size(out, expression);
+    }
     out.push_str("    </layer>\n   </symbol>\n");
 }
 
 /// The QML document styling `layer` in QGIS.
 pub fn style(layer: &Layer<'_>) -> String {
     let mut out = String::from("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
-    out.push_str("<qgis version=\"3.22.0\" styleCategories=\"Symbology|Labeling\">\n");
+    let _ = writeln!(
+        out,
+        r#"<qgis version="3.22.0" styleCategories="Symbology|Labeling" labelsEnabled="{}">"#,
+        u8::from(layer.labelled)
+    );
     match &layer.style {
         Style::Single(s) => {
             out.push_str(
                 " <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n",
             );
             out.push_str("  <symbols>\n");
-            symbol(&mut out, "0", layer.geometry, s);
+            symbol(&mut out, "0", layer.geometry, s, layer.size_expression);
             out.push_str("  </symbols>\n </renderer-v2>\n");
         }
         Style::Categorized { field, classes, other } => {
@@ -113,11 +149,14 @@ pub fn style(layer: &Layer<'_>) -> String {
             let _ = writeln!(out, r#"   <category symbol="{}" value="" label="other" render="true"/>"#, classes.len());
             out.push_str("  </categories>\n  <symbols>\n");
             for (n, (_, _, s)) in classes.iter().enumerate() {
-                symbol(&mut out, &n.to_string(), layer.geometry, s);
+                symbol(&mut out, &n.to_string(), layer.geometry, s, layer.size_expression);
             }
-            symbol(&mut out, &classes.len().to_string(), layer.geometry, other);
+            symbol(&mut out, &classes.len().to_string(), layer.geometry, other, layer.size_expression);
             out.push_str("  </symbols>\n </renderer-v2>\n");
         }
+    }
+    if layer.labelled {
+        labeling(&mut out, layer.label);
     }
     out.push_str("</qgis>\n");
     out

@@ -269,6 +269,9 @@ impl Store {
             fields: INCIDENT_FIELDS,
             label: "location",
             style: Style::Categorized { field: "event_type", classes: EVENT_TYPE_SYMBOLS, other: marker(0x777777) },
+            // The web map's radius, min(16, 4 + 2·√fatalities) px, as a diameter in mm at 96 dpi.
+            size_expression: Some(r#"min(8.5, 2.1 + 1.06 * sqrt(coalesce("fatalities", 0)))"#),
+            labelled: false,
             time: Some(("date_start", "date_end")),
             len: ids.len(),
             feature: Box::new(move |n| {
@@ -299,6 +302,8 @@ impl Store {
             fields: PLACE_FIELDS,
             label: "name",
             style: Style::Single(Symbol { color: Rgb::hex(0x3A3A3A), outline: Rgb::hex(0xFFFFFF), dashed: false }),
+            size_expression: None,
+            labelled: true,
             time: None,
             len: self.places.len(),
             feature: Box::new(move |n| {
@@ -339,6 +344,8 @@ impl Store {
             fields: BORDER_FIELDS,
             label: "name",
             style: Style::Categorized { field: "source", classes: BORDER_SYMBOLS, other: marker(0x555555) },
+            size_expression: None,
+            labelled: false,
             time: None,
             len: self.borders.len(),
             feature: Box::new(move |n| {
@@ -375,6 +382,8 @@ impl Store {
             fields: COUNTRY_FIELDS,
             label: "name",
             style: Style::Single(Symbol { color: Rgb::hex(0xF4F1E8), outline: Rgb::hex(0x9A9488), dashed: false }),
+            size_expression: None,
+            labelled: false,
             time: None,
             len: self.countries.len(),
             feature: Box::new(move |n| {

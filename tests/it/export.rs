@@ -134,6 +134,11 @@ fn a_geopackage_holds_every_layer_typed_indexed_and_styled() {
         .unwrap();
     assert!(qml.contains(r#"type="categorizedSymbol" attr="event_type""#), "{qml}");
     assert!(qml.contains(r#"value="Battles""#) && qml.contains("213,94,0,255"), "the web map's Battles colour: {qml}");
+    assert!(qml.contains(r#"name="size""#) && qml.contains("sqrt(coalesce(&quot;fatalities&quot;, 0))"), "{qml}");
+    let places: String = db
+        .query_row("SELECT styleQML FROM layer_styles WHERE f_table_name = 'places' AND useAsDefault", [], |r| r.get(0))
+        .unwrap();
+    assert!(places.contains(r#"labelsEnabled="1""#) && places.contains(r#"fieldName="name""#), "{places}");
 
     // GDAL's spatial filter goes through the R-tree and finds exactly the incidents in the box.
     let inside = s
