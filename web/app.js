@@ -195,8 +195,8 @@
     // The same selection as the map, as files (`/api/export/{format}`: every incident, no page limit).
     const download = new URLSearchParams(params);
     download.set('bbox', viewBox());
-    for (const format of ['gpkg', 'geojson', 'csv', 'kml']) {
-      $('download-' + format).href = `api/export/${format}?` + download.toString();
+    for (const [id, format] of [['gpkg', 'gpkg'], ['geojson', 'geojson'], ['csv', 'csv.zip'], ['kml', 'kml']]) {
+      $('download-' + id).href = `api/export/${format}?` + download.toString();
     }
     document.body.dataset.ready = '1';
     document.body.dataset.markers = String(answer.items.length);

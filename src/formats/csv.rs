@@ -8,7 +8,7 @@
 //! `Y_POSSIBLE_NAMES` and `KEEP_GEOM_COLUMNS=NO` name the coordinate columns too (the usual way to open an ACLED
 //! CSV). Lines and polygons are a last `WKT` column.
 
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 
 use super::layer::{FieldKind, GeometryKind, Layer, Shape, Value};
 
@@ -109,4 +109,18 @@ pub fn write_layer(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMu
         out.push(b'\n');
         Ok(())
     })
+}
+
+/// Writes `layer` as a zip of `NAME.csv` with its `.csvt` and `.prj` beside it: one download from which GDAL
+/// (`/vsizip/`) and QGIS (drag the zip in) read typed points in WGS84, as from the three files.
+pub fn write_package<W: Write + Seek>(w: W, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut zip = zip::ZipWriter::new(w);
+    zip.start_file(format!("{}.csv", layer.name), options).map_err(io::Error::other)?;
+    write_layer(&mut zip, layer, progress)?;
+    for (extension, text) in [("csvt", csvt(layer)), ("prj", PRJ.to_string())] {
+        zip.start_file(format!("{}.{extension}", layer.name), options).map_err(io::Error::other)?;
+        zip.write_all(text.as_bytes())?;
+    }
+    zip.finish().map_err(io::Error::other)?.flush()
 }

@@ -69,20 +69,23 @@ pub async fn export(
     Path(format): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
-    let format: ExportFormat =
-        format.parse().map_err(|e| ApiError::bad_value("format", e, "gpkg, geojson, csv, kml or fgb"))?;
+    // `csv.zip`: the CSV with its .csvt and .prj sidecars, so the one file a browser downloads opens typed.
+    let zipped = format.eq_ignore_ascii_case("csv.zip");
+    let format: ExportFormat = if zipped { Ok(ExportFormat::Csv) } else { format.parse() }
+        .map_err(|e| ApiError::bad_value("format", e, "gpkg, geojson, csv, csv.zip, kml or fgb"))?;
     let q = Query::parse(q.as_deref(), &[STATS_SELECTION, INCIDENT_FILTERS, EXPORT])?;
     let filter = incident_filter(&q)?;
     let asked: Vec<LayerName> = q.list("layers", Kind::Layers)?;
     let names = export_layers(format, &asked).map_err(|m| ApiError::bad_value("layers", m, Kind::Layers.valid()))?;
     let stem = if names.len() == 1 { names[0].as_str() } else { "borderline" };
-    let disposition = format!("attachment; filename=\"{stem}.{}\"", format.extension());
-    let response = Response::builder()
-        .header(header::CONTENT_TYPE, format.media_type())
-        .header(header::CONTENT_DISPOSITION, disposition);
+    let extension = if zipped { "csv.zip" } else { format.extension() };
+    let disposition = format!("attachment; filename=\"{stem}.{extension}\"");
+    let media_type = if zipped { "application/zip" } else { format.media_type() };
+    let response =
+        Response::builder().header(header::CONTENT_TYPE, media_type).header(header::CONTENT_DISPOSITION, disposition);
     let store = app.store.clone();
 
-    if format.streams() {
+    if format.streams() && !zipped {
         let (tx, rx) = mpsc::channel(8);
         tokio::task::spawn_blocking(move || {
             let layers: Vec<_> = names.iter().map(|&n| store.layer(n, &filter)).collect();
@@ -99,17 +102,22 @@ pub async fn export(
         return response.body(body_from(rx)).map_err(|e| internal(e.to_string()));
     }
 
-    // GeoPackage: write it whole, then send the file.
+    // A GeoPackage or a zip: written whole to a file it can seek in, then sent.
     let dir = tempfile::tempdir().map_err(|e| internal(e.to_string()))?;
-    let path = dir.path().join("export.gpkg");
+    let path = dir.path().join(format!("export.{extension}"));
     let file_path = path.clone();
     let written = tokio::task::spawn_blocking(move || {
         let layers: Vec<_> = names.iter().map(|&n| store.layer(n, &filter)).collect();
-        crate::formats::write_file(format, &file_path, &layers, &mut |_| {})
+        if zipped {
+            let file = std::fs::File::create_new(&file_path)?;
+            crate::formats::csv::write_package(io::BufWriter::new(file), &layers[0], &mut |_| {})
+        } else {
+            crate::formats::write_file(format, &file_path, &layers, &mut |_| {})
+        }
     })
     .await
     .map_err(|e| internal(e.to_string()))?;
-    written.map_err(|e| internal(format!("the GeoPackage could not be written: {e}")))?;
+    written.map_err(|e| internal(format!("the {extension} file could not be written: {e}")))?;
     let mut file = std::fs::File::open(&path).map_err(|e| internal(e.to_string()))?;
     let length = file.metadata().map_err(|e| internal(e.to_string()))?.len();
     let (tx, rx) = mpsc::channel(8);

@@ -144,7 +144,7 @@ fn path_parameter(name: &str) -> Value {
         "featureId" => {
             "The feature's id (an incident's event_id, a place id, a border id such as DZA-MLI/osm URL-encoded, an ISO3 code)"
         }
-        "format" => "gpkg, geojson, csv, kml or fgb",
+        "format" => "gpkg, geojson, csv, csv.zip (the CSV with its .csvt and .prj), kml or fgb",
         _ => "An incident's event_id",
     };
     json!({"name": name, "in": "path", "required": true, "description": description, "schema": {"type": "string"}})

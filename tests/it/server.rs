@@ -448,6 +448,29 @@ async fn exports_come_over_http_with_the_items_filters_and_open_in_gdal() {
 }
 
 #[tokio::test]
+async fn the_csv_download_is_a_zip_with_its_sidecars_that_gdal_reads_as_typed_points() {
+    let a = get("/api/export/csv.zip?event_type=Battles").await;
+    assert_eq!((a.status, a.content_type()), (StatusCode::OK, "application/zip"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("incidents.csv.zip");
+    std::fs::write(&path, &a.body).unwrap();
+    let inside = format!("/vsizip/{}/incidents.csv", path.display());
+    let out = std::process::Command::new("ogrinfo").args(["-ro", "-al", "-so", &inside]).output().expect("ogrinfo");
+    let (summary, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success() && stderr.trim().is_empty(), "{stderr}");
+    let battles = store().incidents.iter().filter(|i| i.event_type == borderline::model::EventType::Battles).count();
+    for want in [
+        format!("Feature Count: {battles}"),
+        "Geometry: Point".into(),
+        "GEOGCRS[\"WGS 84\"".into(),
+        "event_date: Date".into(),
+        "fatalities: Integer".into(),
+    ] {
+        assert!(summary.contains(&want), "{want} missing: {summary}");
+    }
+}
+
+#[tokio::test]
 async fn bad_export_requests_are_refused_with_the_parameter_named() {
     for (path, parameter) in [
         ("/api/export/shp", "format"),

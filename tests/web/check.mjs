@@ -101,9 +101,9 @@ await check('filters change the visible count', async (page) => {
 
 await check('the download links give the filtered view as files QGIS reads', async (page) => {
   await openAt(page, base, 'types=Battles');
-  for (const [id, type] of [['gpkg', 'application/geopackage+sqlite3'], ['csv', 'text/csv'], ['kml', 'kml'], ['geojson', 'geo+json']]) {
+  for (const [id, format, type] of [['gpkg', 'gpkg', 'application/geopackage+sqlite3'], ['csv', 'csv.zip', 'application/zip'], ['kml', 'kml', 'kml'], ['geojson', 'geojson', 'geo+json']]) {
     const href = await page.getAttribute('#download-' + id, 'href');
-    assert(href.startsWith(`api/export/${id}?`) && href.includes('bbox=') && href.includes('event_type=Battles'), id + ': ' + href);
+    assert(href.startsWith(`api/export/${format}?`) && href.includes('bbox=') && href.includes('event_type=Battles'), id + ': ' + href);
     const answer = await page.request.get(base + '/' + href);
     assert(answer.ok(), `${id}: HTTP ${answer.status()}: ${await answer.text()}`);
     assert((answer.headers()['content-type'] || '').includes(type), id + ': ' + answer.headers()['content-type']);
