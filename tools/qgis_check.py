@@ -26,7 +26,7 @@ for name in ["incidents", "places", "borders", "countries"]:
     if name == "incidents":
         print("  fields:", ", ".join(f.name() for f in layer.fields()))
         feature = next(layer.getFeatures())
-        print("  first:", feature["event_id"], feature["event_date"], feature["border_distance_m"], feature["border_side"])
+        print("  first:", feature["event_id_cnty"], feature["event_date"], feature["border_distance_m"], feature["border_side"])
         box = QgsRectangle(0, 18, 4, 21)
         inside = sum(1 for _ in layer.getFeatures(QgsFeatureRequest().setFilterRect(box)))
         print(f"  in 0,18,4,21: {inside}")

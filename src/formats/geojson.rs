@@ -215,14 +215,14 @@ pub fn write_layer(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMu
         if n > 0 {
             out.extend_from_slice(b",\n");
         }
-        layer_feature(out, layer, n);
+        write_layer_feature(out, layer, n);
         Ok(())
     })?;
     w.write_all(b"\n]}\n")
 }
 
 /// Appends feature `n` of `layer` as GeoJSON.
-fn layer_feature(out: &mut Vec<u8>, layer: &Layer<'_>, n: usize) {
+pub fn write_layer_feature(out: &mut Vec<u8>, layer: &Layer<'_>, n: usize) {
     let feature = layer.feature(n);
     write_feature(out, &feature.id, &feature.shape, layer.fields, &feature.values);
 }

@@ -7,7 +7,6 @@
 pub mod api;
 mod error;
 pub mod export;
-pub mod features;
 pub mod ogc;
 pub mod openapi;
 pub mod params;

@@ -8,11 +8,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::error::ApiError;
-use super::features;
 use super::params::{self, CRS84, FORMAT, INCIDENT_FILTERS, ITEMS, Kind, NEXT_PAGE_MIN_LIMIT, Param, Query};
 use super::{App, base_url, json_response};
+use crate::formats::geojson::write_layer_feature;
 use crate::model::{BBox, EventType};
-use crate::store::IncidentFilter;
+use crate::store::{IncidentFilter, LayerName};
 
 /// Media types.
 pub const GEOJSON: &str = "application/geo+json";
@@ -55,6 +55,16 @@ impl Collection {
             Collection::Places => "places",
             Collection::Borders => "borders",
             Collection::Countries => "countries",
+        }
+    }
+
+    /// The export layer it serves: the OGC API and every export share one vocabulary.
+    fn layer(self) -> LayerName {
+        match self {
+            Collection::Incidents => LayerName::Incidents,
+            Collection::Places => LayerName::Places,
+            Collection::Borders => LayerName::Borders,
+            Collection::Countries => LayerName::Countries,
         }
     }
 
@@ -262,34 +272,20 @@ pub async fn items(
         other => {
             let bbox = q.bbox()?;
             q.datetime()?;
-            let meets = |extent: Option<BBox>| bbox.is_none_or(|q| extent.is_some_and(|e| e.intersects(&q)));
-            let all: Vec<Value> = match other {
-                Collection::Places => store
-                    .places
-                    .iter()
-                    .filter(|p| bbox.is_none_or(|b| b.contains(p.position.x, p.position.y)))
-                    .map(|p| features::place(store, p))
-                    .collect(),
-                Collection::Borders => store
-                    .borders
-                    .iter()
-                    .filter(|b| meets(BBox::around(b.parts.iter().flatten().copied())))
-                    .map(features::border)
-                    .collect(),
-                _ => {
-                    store.countries.iter().filter(|c| meets(BBox::around(c.outline()))).map(features::country).collect()
-                }
+            let layer = store.layer(other.layer(), &IncidentFilter::default());
+            let meets = |n: usize| {
+                let [west, south, east, north] = layer.envelope(n);
+                bbox.is_none_or(|q| BBox { west, south, east, north }.intersects(&q))
             };
-            let page = all.iter().skip(offset).take(limit);
-            let mut returned = 0;
-            for (n, f) in page.enumerate() {
-                if n > 0 {
+            let selected: Vec<usize> = (0..layer.len).filter(|&n| meets(n)).collect();
+            let page: Vec<usize> = selected.iter().copied().skip(offset).take(limit).collect();
+            for (k, &n) in page.iter().enumerate() {
+                if k > 0 {
                     features.push(b',');
                 }
-                serde_json::to_writer(&mut features, f).expect("writing JSON to memory cannot fail");
-                returned += 1;
+                write_layer_feature(&mut features, &layer, n);
             }
-            (all.len(), returned)
+            (selected.len(), page.len())
         }
     };
     let base = base_url(&headers);
@@ -344,10 +340,16 @@ pub async fn item(
             let index = store.incident_number(&fid).ok_or_else(missing)?;
             serde_json::from_slice(app.incident_json(index)).expect("features are written as JSON")
         }
-        Collection::Places => features::place(store, store.places.iter().find(|p| p.id == fid).ok_or_else(missing)?),
-        Collection::Borders => features::border(store.borders.iter().find(|b| b.id == fid).ok_or_else(missing)?),
-        Collection::Countries => {
-            features::country(store.countries.iter().find(|c| c.iso3.as_str() == fid).ok_or_else(missing)?)
+        other => {
+            let n = match other {
+                Collection::Places => store.places.iter().position(|p| p.id == fid),
+                Collection::Borders => store.borders.iter().position(|b| b.id == fid),
+                _ => store.countries.iter().position(|c| c.iso3.as_str() == fid),
+            }
+            .ok_or_else(missing)?;
+            let mut out = Vec::new();
+            write_layer_feature(&mut out, &store.layer(other.layer(), &IncidentFilter::default()), n);
+            serde_json::from_slice(&out).expect("features are written as JSON")
         }
     };
     let base = base_url(&headers);

@@ -7,6 +7,7 @@ mod corridor;
 mod countries;
 mod data;
 mod export;
+mod fields;
 mod gazetteer;
 mod gdal_clean;
 mod geodesy;
