@@ -32,5 +32,8 @@ for name in ["incidents", "places", "borders", "countries"]:
         print(f"  in 0,18,4,21: {inside}")
         near = layer.materialize(QgsFeatureRequest().setFilterExpression('"border_distance_m" < 50000'))
         print(f"  filter border_distance_m < 50 km: {near.featureCount()}")
+        del near
+    del layer
+# Every layer must be gone before exitQgis(), or QGIS crashes on the way out (exit 139).
 app.exitQgis()
 sys.exit(1 if failed else 0)

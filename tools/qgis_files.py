@@ -72,5 +72,7 @@ for path in sys.argv[1:]:
         if name == "layer_styles":
             continue
         report(QgsVectorLayer(f"{path}|layername={name}", name, "ogr"), f"{path} {name}")
+    del probe
+# Every layer must be gone before exitQgis(), or QGIS crashes on the way out (exit 139).
 app.exitQgis()
 sys.exit(1 if failed else 0)

@@ -324,12 +324,14 @@
   const searchInput = $('search-input');
   const results = $('search-results');
   let searchTimer = 0;
+  let searchSeq = 0; // the latest search; an older answer arriving late is dropped
   async function search(pickFirst) {
+    const seq = ++searchSeq;
     const q = searchInput.value.trim();
     results.replaceChildren();
     if (!q) { results.hidden = true; return; }
     const answer = await getJSON('api/places/search?q=' + encodeURIComponent(q) + '&limit=6').catch(() => ({ matches: [] }));
-    if (searchInput.value.trim() !== q) return;
+    if (seq !== searchSeq || searchInput.value.trim() !== q) return;
     if (answer.ambiguous) {
       const tied = answer.matches.filter((m) => m.tied).length;
       results.append(el('li', { class: 'search-note', role: 'presentation' }, `${tied} places match “${q}” equally well: choose one`));
@@ -345,13 +347,15 @@
     else if (pickFirst && answer.ambiguous) results.querySelector('button').focus();
   }
   function pick(m) {
+    clearTimeout(searchTimer);
+    searchSeq += 1;
     results.hidden = true;
     searchInput.value = m.name;
     map.flyTo([m.lat, m.lon], Math.max(map.getZoom(), 10));
     map.once('moveend', () => showPlace({ geometry: { coordinates: [m.lon, m.lat] }, properties: m }).catch(showError));
   }
   searchInput.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(() => search(false), 150); });
-  $('search').addEventListener('submit', (e) => { e.preventDefault(); search(true); });
+  $('search').addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(searchTimer); search(true); });
   searchInput.addEventListener('keydown', (e) => { if (e.key === 'Escape') results.hidden = true; });
 
   // --- filters ---

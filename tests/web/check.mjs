@@ -149,6 +149,25 @@ await check('a name both twin towns carry lists both, with their countries, and 
   await page.waitForFunction(() => !document.querySelector('#search-results .search-note') &&
     /Tin Zaouatine/.test((document.querySelector('#search-results button') || {}).textContent || ''), null, { timeout: 10000 });
   assert((await first.textContent()).includes('DZA'), 'first match for the Algerian name: ' + await first.textContent());
+  // The list is drawn above the map's controls.
+  const covered = await page.evaluate(() => {
+    const r = document.querySelector('#search-results').getBoundingClientRect();
+    const zoom = document.querySelector('.leaflet-control-zoom').getBoundingClientRect();
+    const x = Math.max(r.left, zoom.left) + 2, y = Math.max(r.top, zoom.top) + 2;
+    if (x > Math.min(r.right, zoom.right) || y > Math.min(r.bottom, zoom.bottom)) return null; // no overlap
+    return document.elementFromPoint(x, y).closest('#search-results') !== null;
+  });
+  assert(covered !== false, 'the zoom control is drawn over the search list');
+});
+
+await check('Enter right after typing picks the place and the list stays closed', async (page) => {
+  await page.goto(base + '/');
+  await ready(page);
+  await page.fill('#search-input', 'Tin Zaouatine');
+  await page.press('#search-input', 'Enter');
+  await page.locator('.leaflet-popup-content .place').waitFor({ timeout: 10000 });
+  await page.waitForTimeout(600);
+  assert(await page.locator('#search-results').isHidden(), 'the list came back after the pick');
 });
 
 await check('a map click shows a distance and a side', async (page) => {
