@@ -20,8 +20,8 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${need_pkgs[@]}"
 fi
 
-if [ ! -d tests/web/node_modules/playwright-core ]; then
-  log "npm ci (playwright-core, pinned in tests/web/package-lock.json; it drives the system Chromium)"
+if [ ! -d tests/web/node_modules/playwright-core ] || [ ! -d tests/web/node_modules/axe-core ]; then
+  log "npm ci (playwright-core and axe-core, pinned in tests/web/package-lock.json; it drives the system Chromium)"
   npm ci --prefix tests/web --no-audit --no-fund
 fi
 

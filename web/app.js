@@ -332,14 +332,14 @@
     if (!q) { results.hidden = true; return; }
     const answer = await getJSON('api/places/search?q=' + encodeURIComponent(q) + '&limit=6').catch(() => ({ matches: [] }));
     if (seq !== searchSeq || searchInput.value.trim() !== q) return;
-    if (answer.ambiguous) {
-      const tied = answer.matches.filter((m) => m.tied).length;
-      results.append(el('li', { class: 'search-note', role: 'presentation' }, `${tied} places match “${q}” equally well: choose one`));
-    }
+    const tied = answer.matches.filter((m) => m.tied).length;
+    const note = `${tied} places match “${q}” equally well: choose one`;
+    results.setAttribute('aria-label', answer.ambiguous ? note : 'Places found');
+    if (answer.ambiguous) results.append(el('li', { class: 'search-note', role: 'none' }, note));
     for (const m of answer.matches) {
       const button = el('button', { type: 'button', role: 'option' }, m.name, ' ', el('small', {}, `${m.country}${m.matched_name !== m.name ? ' — ' + m.matched_name : ''}`));
       button.addEventListener('click', () => pick(m));
-      results.append(el('li', {}, button));
+      results.append(el('li', { role: 'none' }, button));
     }
     results.hidden = answer.matches.length === 0;
     // Enter picks the best match, unless several match equally well: then the user chooses.

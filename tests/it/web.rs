@@ -20,10 +20,12 @@ fn hostile_data() -> tempfile::TempDir {
 fn the_map_works_in_a_real_browser() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let web_tests = root.join("tests/web");
-    assert!(
-        web_tests.join("node_modules/playwright-core").is_dir(),
-        "run `npm ci --prefix tests/web` first (bash tools/test.sh does, and installs Chromium)"
-    );
+    for package in ["playwright-core", "axe-core"] {
+        assert!(
+            web_tests.join("node_modules").join(package).is_dir(),
+            "{package} is missing: run `npm ci --prefix tests/web` first (bash tools/test.sh does, and installs Chromium)"
+        );
+    }
     let hostile = hostile_data();
     let (server, xss) = (Server::start(None), Server::start(Some(hostile.path())));
     let artifacts = root.join("target/web-artifacts");

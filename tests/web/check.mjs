@@ -4,10 +4,22 @@
 //
 // BASE_URL serves the embedded data; XSS_BASE_URL serves incidents whose text is HTML and script. Exits non-zero
 // on the first failed check; screenshots of each step go to ARTIFACTS_DIR.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+
+// axe-core (pinned in package-lock.json), evaluated in the page: the CSP forbids inline script tags.
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/// axe-core's violations inside `selector`, as "rule: targets" lines; asserts that it checked something.
+async function axeViolations(page, selector) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate((s) => window.axe.run(document.querySelector(s)), selector);
+  assert(result.passes.length > 0, 'axe-core checked nothing');
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 const [base, xssBase, artifacts] = process.argv.slice(2);
 if (!base || !xssBase || !artifacts) {
@@ -144,6 +156,8 @@ await check('a name both twin towns carry lists both, with their countries, and 
   assert(options.some((t) => t.includes('Tinzaouatene') && t.includes('MLI')), 'no Malian town: ' + options);
   assert(options.some((t) => t.includes('Tin Zaouatine') && t.includes('DZA')), 'no Algerian town: ' + options);
   assert(await page.locator('.leaflet-popup-content .place').count() === 0, 'Enter picked one of an ambiguous pair');
+  const violations = await axeViolations(page, '#search');
+  assert(violations.length === 0, 'axe-core on the search list:\n' + violations.join('\n'));
   await page.fill('#search-input', 'Tin Zaouatine');
   const first = page.locator('#search-results button').first();
   await page.waitForFunction(() => !document.querySelector('#search-results .search-note') &&
