@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -14,7 +15,8 @@ use crate::formats::ExportFormat;
 use crate::gazetteer::{Gazetteer, Lookup};
 use crate::model::{BBox, BorderPair, BorderSource, EventType, Iso3, parse_iso_date};
 use crate::store::{
-    BorderChoice, DistanceError, ImportFormat, IncidentFilter, LayerName, LoadError, PointReport, Store, check_point,
+    BorderChoice, DataLock, DistanceError, Holder, ImportFormat, IncidentFilter, LayerName, LoadError, LockError,
+    PointReport, Store, check_point,
 };
 
 /// borderline — border incidents of the Algeria–Mali region, measured on the WGS84 ellipsoid.
@@ -329,7 +331,7 @@ pub fn main() -> ExitCode {
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = prepare(&cli).and_then(|()| {
+    let result = prepare(&cli).and_then(|_lock| {
         Store::load(cli.data.as_deref()).map_err(Failure::from).and_then(|store| {
             let result = execute(&cli, &store, &mut out).and_then(|()| out.flush().map_err(Failure::from));
             // The process is about to exit: freeing a million incidents one by one would only delay it.
@@ -348,12 +350,27 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// What a command needs before the data is loaded: `import` makes its data directory (that is how one starts).
-fn prepare(cli: &Cli) -> Result<(), Failure> {
-    if let (Command::Import(_), Some(dir)) = (&cli.command, &cli.data) {
-        std::fs::create_dir_all(dir).map_err(|e| Failure::new(3, format!("cannot create {}: {e}", dir.display())))?;
+/// What a command needs before the data is loaded: `import` makes its data directory (that is how one starts)
+/// and locks it, so that no other writer changes it between reading and writing; the lock is held until the
+/// returned value is dropped.
+fn prepare(cli: &Cli) -> Result<Option<DataLock>, Failure> {
+    let (Command::Import(_), Some(dir)) = (&cli.command, &cli.data) else { return Ok(None) };
+    std::fs::create_dir_all(dir).map_err(|e| Failure::new(3, format!("cannot create {}: {e}", dir.display())))?;
+    lock_data(dir, Holder::Import).map(Some)
+}
+
+/// Locks `dir` for `holder`; an import waits for another import (up to two minutes), never for a server.
+fn lock_data(dir: &std::path::Path, holder: Holder) -> Result<DataLock, Failure> {
+    let held = |e: LockError| Failure::new(3, e.to_string());
+    match DataLock::acquire(dir, holder, Duration::ZERO) {
+        Err(LockError::Held { holder: other, .. })
+            if holder == Holder::Import && !other.starts_with("borderline serve") =>
+        {
+            eprintln!("borderline: waiting for {} ({other})", dir.display());
+            DataLock::acquire(dir, holder, Duration::from_secs(120)).map_err(held)
+        }
+        result => result.map_err(held),
     }
-    Ok(())
 }
 
 /// `borderline serve`: logs to stderr (`RUST_LOG` overrides the level), loads, serves until a signal.
@@ -363,6 +380,21 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
     use std::io::IsTerminal;
     let colour = io::stderr().is_terminal();
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).with_ansi(colour).init();
+    // The served directory is held for as long as the server runs: nothing may change under it.
+    // A directory this process may not write to cannot be written by an import either: it is served unlocked.
+    let _lock = match data.filter(|d| d.is_dir()).map(|d| DataLock::acquire(d, Holder::Server, Duration::ZERO)) {
+        Some(Err(LockError::Io { source, .. }))
+            if matches!(source.kind(), io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem) =>
+        {
+            None
+        }
+        Some(Err(e)) => {
+            eprintln!("borderline: {e}");
+            return ExitCode::from(3);
+        }
+        Some(Ok(lock)) => Some(lock),
+        None => None,
+    };
     let store = match Store::load(data) {
         Ok(store) => store,
         Err(e) => {
@@ -390,7 +422,7 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
 
 /// Loads the data and runs one parsed command, writing its output to `out`.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Failure> {
-    prepare(cli)?;
+    let _lock = prepare(cli)?;
     let store = Store::load(cli.data.as_deref())?;
     execute(cli, &store, out)
 }
@@ -502,6 +534,16 @@ fn import(
         report.unchanged,
         report.refused_rows
     )?;
+    if report.added + report.updated + report.unchanged == 0 {
+        let why = match report.problems.first() {
+            Some(first) => format!("{} problem(s), the first: {first}", report.problems.len()),
+            None => "it holds no rows".to_string(),
+        };
+        return Err(Failure::new(
+            1,
+            format!("import refused: no row of {} could be used ({why}); nothing was written", args.file.display()),
+        ));
+    }
     if args.strict && !report.problems.is_empty() {
         return Err(Failure::new(
             1,

@@ -110,9 +110,9 @@ impl Store {
         let mut report = ImportReport { format: Some(format), ..Default::default() };
         let place_ids: HashSet<&str> = self.places.iter().map(|p| p.id.as_str()).collect();
         let source_ids: HashSet<&str> = self.register.documents.iter().map(|d| d.id.as_str()).collect();
+        let ctx = IncidentContext { place_ids: &place_ids, source_ids: &source_ids };
         let incoming: Box<dyn Iterator<Item = (Option<u64>, Incident)>> = match format {
             ImportFormat::Geojson => {
-                let ctx = IncidentContext { place_ids: &place_ids, source_ids: &source_ids };
                 let mut issues = Vec::new();
                 let source = super::IncidentSource::File(PathBuf::from(path));
                 let incidents = super::parse_incidents(&label, &source, &ctx, &mut issues)?;
@@ -158,13 +158,14 @@ impl Store {
                 refuse("this event id appears earlier in the file; the first row is kept".into(), "event_id");
                 continue;
             }
-            if let Some(p) = incident.place_id.as_deref().filter(|p| !place_ids.contains(p)) {
-                refuse(format!("{p:?} is not a place of the gazetteer"), "place_id");
-                continue;
-            }
-            if let Some(s) = incident.sources.iter().find(|s| !source_ids.contains(&***s)) {
-                refuse(format!("{s:?} is not a document of the source register"), "sources");
-                continue;
+            // CSV rows meet the loader's rules here (GeoJSON features met them in the loader itself): a row the
+            // loader would refuse is a bad row, never a data directory that no longer loads.
+            if line.is_some() {
+                let problems = super::rules::incident_problems(&incident, &ctx);
+                if let Some((field, message)) = problems.into_iter().next() {
+                    refuse(message, field);
+                    continue;
+                }
             }
             match self.incident_number(&incident.event_id) {
                 Some(k) if merged[k as usize] == incident => report.unchanged += 1,

@@ -19,8 +19,10 @@ mod fast;
 mod import;
 mod issue;
 mod layers;
+mod lock;
 mod parse;
 mod query;
+mod rules;
 mod scan;
 mod stream;
 
@@ -41,6 +43,7 @@ pub use issue::{Issue, LoadError};
 pub use layers::{
     EVENT_TYPE_SYMBOLS, INCIDENT_FIELDS, LayerName, export_layers, incident_values, write_incident_geojson,
 };
+pub use lock::{DataLock, Holder, LOCK_FILE, LockError};
 pub use query::IncidentFilter;
 
 use crate::index::{CountryIndex, GridIndex, IdIndex, PointIndex, SegmentIndex};

@@ -703,14 +703,6 @@ pub(crate) fn incident_from_wire<'a>(
         }
     };
     let dates = match (event_date, time_precision, start, end) {
-        (_, _, Some(s), Some(e)) if s > e => {
-            r.problem(Some("date_start"), format!("{s} is after date_end {e}"));
-            None
-        }
-        (Some(d), _, Some(s), Some(e)) if d < s || d > e => {
-            r.problem(Some("event_date"), format!("{d} is outside date_start..date_end ({s}..{e})"));
-            None
-        }
         (_, _, Some(s), Some(e)) => Some(DateInterval { start: s, end: e }),
         (Some(d), Some(tp), None, None) => Some(tp.implied_interval(d)),
         (_, _, Some(_), None) | (_, _, None, Some(_)) => {
@@ -733,21 +725,6 @@ pub(crate) fn incident_from_wire<'a>(
     let fatalities = count(r, "fatalities", p.fatalities);
     let fatalities_low = count(r, "fatalities_low", p.fatalities_low);
     let fatalities_high = count(r, "fatalities_high", p.fatalities_high);
-    if let (Some(lo), Some(hi)) = (fatalities_low, fatalities_high)
-        && lo > hi
-    {
-        r.problem(Some("fatalities_low"), format!("{lo} is above fatalities_high {hi}"));
-    }
-    if let Some(best) = fatalities
-        && (fatalities_low.is_some_and(|lo| best < lo) || fatalities_high.is_some_and(|hi| best > hi))
-    {
-        r.problem(Some("fatalities"), format!("{best} is outside fatalities_low..fatalities_high"));
-    }
-    if let Some(pid) = &p.place_id
-        && !ctx.place_ids.contains(pid.as_ref())
-    {
-        r.problem(Some("place_id"), format!("{pid:?} is not a place in places.geojson"));
-    }
     let iso3 = p.iso3.as_ref().and_then(|s| s.parse::<Iso3>().map_err(|m| r.problem(Some("iso3"), m)).ok());
     let geo_precision = match p.geo_precision {
         None => {
@@ -766,27 +743,6 @@ pub(crate) fn incident_from_wire<'a>(
         }
     };
     let sources = p.sources.unwrap_or_default();
-    for s in &sources {
-        if !ctx.source_ids.contains(s.as_ref()) {
-            r.problem(Some("sources"), format!("{s:?} is not a document in the source register (seeds/register.json)"));
-        }
-    }
-    if sources.is_empty() && p.source.as_deref().is_none_or(str::is_empty) {
-        r.problem(
-            Some("sources"),
-            "an incident must cite at least one source: `sources` (register ids) or `source` (outlet names)",
-        );
-    }
-    let variants = p.variants.unwrap_or_default();
-    for v in &variants {
-        if v.source != "background" && !ctx.source_ids.contains(v.source.as_str()) {
-            r.problem(Some("variants"), format!("source {:?} is not in the register (or \"background\")", v.source));
-        }
-    }
-    let background = p.background.unwrap_or_default();
-    if background.iter().any(|b| b.citation.trim().is_empty()) {
-        r.problem(Some("background"), "a background fact needs a citation");
-    }
     if let Some(pos) = position {
         for (key, given, actual) in [("longitude", p.longitude, pos.x), ("latitude", p.latitude, pos.y)] {
             if let Some(v) = given
@@ -799,7 +755,7 @@ pub(crate) fn incident_from_wire<'a>(
     if r.pending.len() > before {
         return None;
     }
-    Some(Incident {
+    let incident = Incident {
         event_id: p.event_id?.as_ref().into(),
         position: position?,
         event_date: event_date?,
@@ -821,10 +777,15 @@ pub(crate) fn incident_from_wire<'a>(
         notes: p.notes.as_deref().unwrap_or("").into(),
         sources: sources.iter().map(|s| interner.get(s)).collect(),
         source: p.source.map(|s| interner.get(&s)),
-        variants,
-        background,
+        variants: p.variants.unwrap_or_default(),
+        background: p.background.unwrap_or_default(),
         timestamp: p.timestamp,
-    })
+    };
+    let problems = super::rules::incident_problems(&incident, ctx);
+    for (field, message) in &problems {
+        r.problem(Some(field), message.as_str());
+    }
+    problems.is_empty().then_some(incident)
 }
 
 /// Parses one place feature.

@@ -91,7 +91,11 @@ fn strict_refuses_the_whole_file_and_dry_run_writes_nothing() {
     assert!(dry.status.success());
     assert!(stdout(&dry).contains("2 new") && stdout(&dry).contains("dry run: nothing written"), "{}", stdout(&dry));
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n != borderline::store::LOCK_FILE)
+        .collect();
     assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
 }
 
@@ -155,4 +159,115 @@ fn import_needs_a_data_directory_and_a_known_layout() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// An ACLED CSV of `n` valid rows with ids `PREFIX0` … (points near Kidal).
+fn acled_rows(dir: &Path, prefix: &str, n: usize) -> std::path::PathBuf {
+    let path = dir.join(format!("{prefix}.csv"));
+    let mut text = String::from(
+        "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,country,location,latitude,longitude,geo_precision,source,fatalities\n",
+    );
+    for k in 0..n {
+        let lat = 18.0 + k as f64 * 1e-4;
+        text +=
+            &format!("{prefix}{k},2024-07-26,1,Battles,Armed clash,Actor,Mali,Kidal,{lat:.4},1.41,1,Test Outlet,1\n");
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn two_imports_racing_into_one_directory_both_land() {
+    for round in 0..3 {
+        let dir = empty_data_dir();
+        let (a, b) = (acled_rows(dir.path(), "RACEA", 3_000), acled_rows(dir.path(), "RACEB", 3_000));
+        let spawn = |file: &Path| {
+            Command::new(env!("CARGO_BIN_EXE_borderline"))
+                .args(["--data", dir.path().to_str().unwrap(), "import", file.to_str().unwrap()])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (first, second) = (spawn(&a), spawn(&b));
+        for child in [first, second] {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "round {round}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let store = Store::load(Some(dir.path())).unwrap();
+        for prefix in ["RACEA", "RACEB"] {
+            let landed = store.incidents.iter().filter(|i| i.event_id.starts_with(prefix)).count();
+            assert_eq!(landed, 3_000, "round {round}: {prefix} rows lost");
+        }
+    }
+}
+
+#[test]
+fn an_import_into_a_directory_a_server_holds_is_refused_naming_the_server() {
+    let dir = empty_data_dir();
+    let file = acled_rows(dir.path(), "HELD", 2);
+    let server = crate::common::Server::start(Some(dir.path()));
+    let out = import(dir.path(), &file, &[]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("in use by borderline serve, pid") && err.contains("stop it"), "{err}");
+    drop(server);
+    let out = import(dir.path(), &file, &[]);
+    assert!(out.status.success(), "the lock outlived the server: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_row_the_loader_would_refuse_is_refused_by_the_import_and_the_directory_still_loads() {
+    let dir = empty_data_dir();
+    let ucdp = dir.path().join("ucdp.csv");
+    std::fs::write(
+        &ucdp,
+        "id,date_start,date_end,date_prec,where_prec,type_of_violence,latitude,longitude,country,source_office,best,low,high\n\
+         1,2012-01-17,2012-01-17,1,1,1,18.45,1.11,Mali,Office,25,50,10\n\
+         2,2012-01-17,2012-01-17,1,1,1,18.45,1.11,Mali,Office,60,10,50\n\
+         3,2012-01-17,2012-01-17,1,1,1,18.45,1.11,Mali,Office,20,10,50\n",
+    )
+    .unwrap();
+    let out = import(dir.path(), &ucdp, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = stdout(&out);
+    assert!(report.contains("ucdp.csv:2: feature GED1: fatalities_low: 50 is above fatalities_high 10"), "{report}");
+    assert!(report.contains("ucdp.csv:3: feature GED2: fatalities: 60 is outside"), "{report}");
+    let acled = dir.path().join("acled.csv");
+    std::fs::write(
+        &acled,
+        "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,country,location,latitude,longitude,geo_precision,source,fatalities,fatalities_low,fatalities_high,variants,background\n\
+         V1,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,Outlet,5,10,20,,\n\
+         V2,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,Outlet,5,,,\"[{\"\"field\"\":\"\"fatalities\"\",\"\"value\"\":\"\"3\"\",\"\"source\"\":\"\"nowhere\"\"}]\",\n\
+         V3,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,Outlet,5,,,,\"[{\"\"fields\"\":[\"\"fatalities\"\"],\"\"citation\"\":\"\" \"\"}]\"\n\
+         V4,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,Outlet,5,,,,\n",
+    )
+    .unwrap();
+    let out = import(dir.path(), &acled, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = stdout(&out);
+    for want in ["feature V1: fatalities:", "feature V2: variants:", "feature V3: background:", "1 new"] {
+        assert!(report.contains(want), "{want:?} missing: {report}");
+    }
+    let store = Store::load(Some(dir.path())).expect("the directory must still load");
+    assert!(store.incident("GED3").is_some() && store.incident("V4").is_some());
+}
+
+#[test]
+fn a_file_with_no_usable_row_is_refused() {
+    let dir = empty_data_dir();
+    let before = std::fs::read(dir.path().join("incidents.geojson")).unwrap();
+    for (name, bytes) in [
+        ("not.geojson", b"not json".to_vec()),
+        ("empty.geojson", Vec::new()),
+        ("utf16.geojson", [0xFF, 0xFE, b'{', 0, b'}', 0].to_vec()),
+        ("none.geojson", br#"{"type":"FeatureCollection","features":[]}"#.to_vec()),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let out = import(dir.path(), &file, &[]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stdout(&out));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("no row of"), "{name}");
+    }
+    assert_eq!(std::fs::read(dir.path().join("incidents.geojson")).unwrap(), before, "a refused import wrote");
 }
