@@ -356,7 +356,9 @@ pub fn main() -> ExitCode {
 fn prepare(cli: &Cli) -> Result<Option<DataLock>, Failure> {
     let (Command::Import(_), Some(dir)) = (&cli.command, &cli.data) else { return Ok(None) };
     std::fs::create_dir_all(dir).map_err(|e| Failure::new(3, format!("cannot create {}: {e}", dir.display())))?;
-    lock_data(dir, Holder::Import).map(Some)
+    let lock = lock_data(dir, Holder::Import)?;
+    crate::store::remove_leftovers(dir, crate::store::files::INCIDENTS);
+    Ok(Some(lock))
 }
 
 /// Locks `dir` for `holder`; an import waits for another import (up to two minutes), never for a server.
@@ -382,7 +384,7 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(io::stderr).with_ansi(colour).init();
     // The served directory is held for as long as the server runs: nothing may change under it.
     // A directory this process may not write to cannot be written by an import either: it is served unlocked.
-    let _lock = match data.filter(|d| d.is_dir()).map(|d| DataLock::acquire(d, Holder::Server, Duration::ZERO)) {
+    let lock = match data.filter(|d| d.is_dir()).map(|d| DataLock::acquire(d, Holder::Server, Duration::ZERO)) {
         Some(Err(LockError::Io { source, .. }))
             if matches!(source.kind(), io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem) =>
         {
@@ -395,6 +397,9 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
         Some(Ok(lock)) => Some(lock),
         None => None,
     };
+    if let (Some(dir), Some(_)) = (data, &lock) {
+        crate::store::remove_leftovers(dir, crate::store::files::INCIDENTS);
+    }
     let store = match Store::load(data) {
         Ok(store) => store,
         Err(e) => {

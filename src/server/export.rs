@@ -1,14 +1,19 @@
 //! `GET /api/export/{format}`: the layers of the data as a file, with the same incident filters as the items
 //! endpoint. The file is written on a blocking thread and sent as it is made, in 64 KB chunks through a bounded
 //! channel, so memory stays flat whatever the size; a GeoPackage, which SQLite must be able to seek in, is
-//! written to a temporary file first and then sent with its length.
+//! written to a temporary file first and then sent with its length. At most [`MAX_AT_ONCE`] exports run at once;
+//! a request that finds no room within [`WAIT`] is answered 503 with `Retry-After`. Temporary files live in
+//! [`export_dir`], named after the server's pid, so that those of a killed server are removed by the next.
 
 use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{StatusCode, header};
-use axum::response::Response;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use tokio::sync::mpsc;
 
@@ -28,6 +33,59 @@ pub const EXPORT: &[Param] = &[param(
 )];
 
 const CHUNK: usize = 64 * 1024;
+
+/// Exports written at once; more would only share the two cores and multiply the memory in flight.
+pub const MAX_AT_ONCE: usize = 2;
+
+/// How long a request waits for a running export to finish before it is told to come back.
+pub const WAIT: Duration = Duration::from_secs(2);
+
+/// Where GeoPackages and zips are written before they are sent: `$TMPDIR/borderline-exports/PID-N.EXT`.
+pub fn export_dir() -> PathBuf {
+    std::env::temp_dir().join("borderline-exports")
+}
+
+/// Removes the files a killed server left in [`export_dir`] (those whose pid is no longer running).
+pub fn remove_dead_exports() {
+    let Ok(entries) = std::fs::read_dir(export_dir()) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name.to_str().and_then(|n| n.split('-').next()).and_then(|p| p.parse::<u32>().ok());
+        if pid.is_some_and(|pid| pid != std::process::id() && !crate::store::process_alive(pid)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A file in [`export_dir`], removed when dropped.
+struct ExportFile(PathBuf);
+
+impl ExportFile {
+    fn new(extension: &str) -> io::Result<ExportFile> {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let dir = export_dir();
+        std::fs::create_dir_all(&dir)?;
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        Ok(ExportFile(dir.join(format!("{}-{n}.{extension}", std::process::id()))))
+    }
+}
+
+impl Drop for ExportFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn busy() -> Response {
+    let mut response = ApiError::other(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Busy",
+        format!("{MAX_AT_ONCE} exports are being written; try again in a few seconds"),
+    )
+    .into_response();
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    response
+}
 
 /// Sends what is written through the channel, a chunk at a time; fails with `BrokenPipe` once the client is gone.
 struct ChannelWriter {
@@ -84,10 +142,14 @@ pub async fn export(
     let response =
         Response::builder().header(header::CONTENT_TYPE, media_type).header(header::CONTENT_DISPOSITION, disposition);
     let store = app.store.clone();
+    let Ok(Ok(permit)) = tokio::time::timeout(WAIT, app.exports.clone().acquire_owned()).await else {
+        return Ok(busy());
+    };
 
     if format.streams() && !zipped {
         let (tx, rx) = mpsc::channel(8);
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let layers: Vec<_> = names.iter().map(|&n| store.layer(n, &filter)).collect();
             let mut out = ChannelWriter { tx: tx.clone(), buffer: Vec::with_capacity(CHUNK) };
             let result = format.write(&mut out, &layers, &mut |_| {}).and_then(|()| out.flush());
@@ -103,9 +165,8 @@ pub async fn export(
     }
 
     // A GeoPackage or a zip: written whole to a file it can seek in, then sent.
-    let dir = tempfile::tempdir().map_err(|e| internal(e.to_string()))?;
-    let path = dir.path().join(format!("export.{extension}"));
-    let file_path = path.clone();
+    let export = ExportFile::new(extension).map_err(|e| internal(e.to_string()))?;
+    let file_path = export.0.clone();
     let written = tokio::task::spawn_blocking(move || {
         let layers: Vec<_> = names.iter().map(|&n| store.layer(n, &filter)).collect();
         if zipped {
@@ -117,12 +178,14 @@ pub async fn export(
     })
     .await
     .map_err(|e| internal(e.to_string()))?;
+    drop(permit);
     written.map_err(|e| internal(format!("the {extension} file could not be written: {e}")))?;
-    let mut file = std::fs::File::open(&path).map_err(|e| internal(e.to_string()))?;
+    let mut file = std::fs::File::open(&export.0).map_err(|e| internal(e.to_string()))?;
+    // Unlinked at once: the open file is sent, and nothing is left behind whatever happens next.
+    drop(export);
     let length = file.metadata().map_err(|e| internal(e.to_string()))?.len();
     let (tx, rx) = mpsc::channel(8);
     tokio::task::spawn_blocking(move || {
-        let _dir = dir; // removed once the file has been sent
         let mut chunk = vec![0u8; CHUNK];
         loop {
             match file.read(&mut chunk) {

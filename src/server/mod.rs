@@ -43,12 +43,14 @@ pub struct App {
     /// The loaded data.
     pub store: Arc<Store>,
     rendered: Arc<[OnceLock<Box<[u8]>>]>,
+    /// Exports running at once are bounded: each holds a layer's worth of features in flight.
+    exports: Arc<tokio::sync::Semaphore>,
 }
 
 impl App {
     fn new(store: Arc<Store>) -> App {
         let rendered = (0..store.incidents.len()).map(|_| OnceLock::new()).collect();
-        App { store, rendered }
+        App { store, rendered, exports: Arc::new(tokio::sync::Semaphore::new(export::MAX_AT_ONCE)) }
     }
 
     /// Incident `i` as a GeoJSON feature.
@@ -197,6 +199,7 @@ pub async fn serve(store: Store, addr: SocketAddr, options: Options) -> std::io:
         seconds = started.elapsed().as_secs_f64(),
         "measured every incident"
     );
+    export::remove_dead_exports();
     // Listen for SIGINT and SIGTERM before saying we are up, so a signal that follows at once is not lost.
     let stop = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(addr).await?;

@@ -1,3 +1,6 @@
+//! Atomic writes (a temporary file beside the target, fsynced and renamed over it) and the removal of the
+//! temporary files that writers killed mid-write leave behind.
+
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
@@ -31,7 +34,8 @@ where
     if !dir.is_dir() {
         return Err(io::Error::new(io::ErrorKind::NotFound, format!("no directory {}", dir.display())));
     }
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    remove_leftovers(dir, &name.to_string_lossy());
+    let tmp = dir.join(temp_name(&name.to_string_lossy(), std::process::id()));
     let _ = fs::remove_file(&tmp);
     let result = (|| {
         write(&tmp)?;
@@ -47,4 +51,38 @@ where
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// The temporary file [`atomic_write`] uses for `name` in process `pid`: `.NAME.PID.tmp`.
+fn temp_name(name: &str, pid: u32) -> String {
+    format!(".{name}.{pid}.tmp")
+}
+
+/// Whether process `pid` is still running (on systems without `/proc`, every process is assumed to be).
+pub fn process_alive(pid: u32) -> bool {
+    !cfg!(target_os = "linux") || Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Removes the temporary files that writers of `dir/name` left when they were killed mid-write (those of
+/// processes no longer running); returns how many bytes that freed.
+pub fn remove_leftovers(dir: &Path, name: &str) -> u64 {
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let mut freed = 0;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix('.')?.strip_prefix(name)?.strip_prefix('.')?.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let size = entry.metadata().map_or(0, |m| m.len());
+            if fs::remove_file(entry.path()).is_ok() {
+                freed += size;
+            }
+        }
+    }
+    freed
 }

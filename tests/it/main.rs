@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod corridor;
 mod countries;
+mod crash;
 mod data;
 mod export;
 mod fields;
