@@ -79,3 +79,32 @@ fn sigterm_stops_the_server_cleanly() {
     let status = server.child.wait().unwrap();
     assert!(status.success(), "exit status {status}");
 }
+
+/// `GET path` over a new connection; the status code and the response head.
+fn raw_get(addr: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer);
+    let head = text.split("\r\n\r\n").next().unwrap_or("").to_string();
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head)
+}
+
+#[test]
+fn exports_at_once_are_bounded_and_the_rest_are_told_when_to_come_back() {
+    let dir = crate::common::random_incidents_dir(100_000);
+    let server = Server::start(Some(dir.path()));
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let answers: Vec<(u16, String)> = std::thread::scope(|s| {
+        let handles: Vec<_> =
+            (0..8).map(|_| s.spawn(|| raw_get(&addr, "/api/export/gpkg?layers=incidents"))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let ok = answers.iter().filter(|(status, _)| *status == 200).count();
+    let busy: Vec<&String> = answers.iter().filter(|(status, _)| *status == 503).map(|(_, head)| head).collect();
+    assert_eq!(ok + busy.len(), 8, "{answers:?}");
+    assert!(ok >= 1 && !busy.is_empty(), "{ok} exports and {} refusals: {answers:?}", busy.len());
+    assert!(busy.iter().all(|h| h.to_ascii_lowercase().contains("retry-after: 5")), "{busy:?}");
+}
