@@ -1,5 +1,6 @@
 //! CSV output for spreadsheets and QGIS: ACLED's column names, in ACLED's order, for every field that has an
-//! ACLED counterpart; then borderline's own fields. UTF-8, ISO dates, RFC 4180 quoting. Two sidecar files, the
+//! ACLED counterpart; then borderline's own fields. UTF-8, ISO dates, RFC 4180 quoting; a text cell that a
+//! spreadsheet would run as a formula gets a leading `'` ([`formula_safe`]), which the import takes off again. Two sidecar files, the
 //! GDAL convention QGIS follows, give the column types ([`csvt`], `.csvt`) and the CRS ([`PRJ`], `.prj`, WGS84).
 //!
 //! Points are their `longitude` and `latitude` columns (ACLED's, or added after the fields for a point layer
@@ -8,6 +9,7 @@
 //! `Y_POSSIBLE_NAMES` and `KEEP_GEOM_COLUMNS=NO` name the coordinate columns too (the usual way to open an ACLED
 //! CSV). Lines and polygons are a last `WKT` column.
 
+use std::borrow::Cow;
 use std::io::{self, Seek, Write};
 
 use super::layer::{FieldKind, GeometryKind, Layer, Shape, Value};
@@ -61,6 +63,30 @@ pub fn csvt(layer: &Layer<'_>) -> String {
     types.join(",")
 }
 
+/// Whether a spreadsheet would take `text` as a formula (OWASP's CSV-injection rule: a cell that starts with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return), or it starts with the `'` that [`formula_safe`] adds before one.
+fn needs_quote_mark(text: &str) -> bool {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => true,
+        Some('\'') => needs_quote_mark(&text[1..]),
+        _ => false,
+    }
+}
+
+/// `text` as a spreadsheet shows it and never runs it: a leading `'` before a cell a spreadsheet would take for
+/// a formula (`=HYPERLINK(…)`, `+cmd|…`, `@SUM(…)`). Text cells only; numbers stay numbers.
+pub fn formula_safe(text: &str) -> Cow<'_, str> {
+    if needs_quote_mark(text) { Cow::Owned(format!("'{text}")) } else { Cow::Borrowed(text) }
+}
+
+/// The text [`formula_safe`] was given: the import reads borderline's own CSV exports back unchanged.
+pub fn undo_formula_safe(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_quote_mark(rest) => rest,
+        _ => cell,
+    }
+}
+
 /// Writes one field, quoted when it holds a comma, a quote or a line break.
 fn field(w: &mut dyn Write, value: &str) -> io::Result<()> {
     if value.contains([',', '"', '\n', '\r']) {
@@ -84,12 +110,15 @@ pub fn write_layer(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMu
     writeln!(w, "{}", names.join(","))?;
     layer.write_text(w, progress, &|n, out| {
         let feature = layer.feature(n);
-        for (k, value) in feature.values.iter().enumerate() {
+        for (k, (value, f)) in feature.values.iter().zip(layer.fields).enumerate() {
             if k > 0 {
                 out.push(b',');
             }
             match value {
                 Value::Boolean(b) => out.extend_from_slice(if *b { b"1" } else { b"0" }),
+                Value::Text(text) if matches!(f.kind, FieldKind::Text | FieldKind::Json) => {
+                    field(out, &formula_safe(text))?
+                }
                 v => {
                     if let Some(text) = v.to_text() {
                         field(out, &text)?;

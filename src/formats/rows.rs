@@ -91,9 +91,14 @@ impl<'r> Row<'r> {
         });
     }
 
-    /// The trimmed text of `column`; empty when the column is absent or blank.
+    /// The trimmed text of `column`; empty when the column is absent or blank. The `'` that borderline's CSV
+    /// export puts before a cell a spreadsheet would run as a formula is taken off.
     pub fn text(&self, column: &str) -> &'r str {
-        self.header.columns.get(column).and_then(|&i| self.record.get(i)).map_or("", str::trim)
+        self.header
+            .columns
+            .get(column)
+            .and_then(|&i| self.record.get(i))
+            .map_or("", |cell| super::csv::undo_formula_safe(cell.trim()))
     }
 
     /// The text of `column`, which must not be empty.

@@ -271,3 +271,46 @@ fn a_file_with_no_usable_row_is_refused() {
     }
     assert_eq!(std::fs::read(dir.path().join("incidents.geojson")).unwrap(), before, "a refused import wrote");
 }
+
+#[test]
+fn csv_cells_a_spreadsheet_would_run_are_defused_and_read_back_unchanged() {
+    let payloads = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "'=quoted"];
+    let data = tempfile::tempdir().unwrap();
+    let features: Vec<String> = payloads
+        .iter()
+        .enumerate()
+        .map(|(k, p)| {
+            let text = serde_json::to_string(p).unwrap();
+            format!(
+                r#"{{"type":"Feature","properties":{{"event_id_cnty":"F{k}","event_date":"2024-07-26","event_type":"Battles","sub_event_type":{text},"actor1":{text},"location":{text},"country":"Mali","admin1":{text},"geo_precision":1,"notes":{text},"source":{text},"fatalities":3}},"geometry":{{"type":"Point","coordinates":[-2.5,18.4]}}}}"#
+            )
+        })
+        .collect();
+    let collection = format!("{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}\n", features.join(",\n"));
+    std::fs::write(data.path().join("incidents.geojson"), collection).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let csv = work.path().join("out.csv");
+    let out = borderline(&["--data", data.path().to_str().unwrap(), "export", "-o", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut reader = csv_reader(&text);
+    for row in reader.records() {
+        let row = row.unwrap();
+        for cell in row.iter() {
+            assert!(!cell.starts_with(['=', '+', '@']), "a spreadsheet would run {cell:?}");
+            if cell.starts_with('-') {
+                assert!(cell.parse::<f64>().is_ok(), "{cell:?} is text a spreadsheet would run");
+            }
+        }
+    }
+    let back = empty_data_dir();
+    let out = import(back.path(), &csv, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (a, b) = (Store::load(Some(data.path())).unwrap(), Store::load(Some(back.path())).unwrap());
+    assert_eq!(a.incidents, b.incidents);
+    assert_eq!(&*b.incident("F4").unwrap().notes, "'=quoted");
+}
+
+fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().from_reader(text.as_bytes())
+}

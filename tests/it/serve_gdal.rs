@@ -98,8 +98,7 @@ fn exports_at_once_are_bounded_and_the_rest_are_told_when_to_come_back() {
     let server = Server::start(Some(dir.path()));
     let addr = server.base.trim_start_matches("http://").to_string();
     let answers: Vec<(u16, String)> = std::thread::scope(|s| {
-        let handles: Vec<_> =
-            (0..8).map(|_| s.spawn(|| raw_get(&addr, "/api/export/gpkg?layers=incidents"))).collect();
+        let handles: Vec<_> = (0..8).map(|_| s.spawn(|| raw_get(&addr, "/api/export/gpkg?layers=incidents"))).collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let ok = answers.iter().filter(|(status, _)| *status == 200).count();
