@@ -18,6 +18,9 @@
   const $ = (id) => document.getElementById(id);
 
   // --- small DOM helpers: elements with text children only ---
+  // Leaflet puts a string tooltip into innerHTML: tooltips get an element holding the text instead.
+  const textTip = (text) => el('span', {}, String(text));
+
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs || {})) {
@@ -162,12 +165,12 @@
       if (osm) borderLines.push(...lines);
       L.polyline(lines, {
         pane: 'borders', color: osm ? '#b30000' : '#1f5fbf', weight: osm ? 2.2 : 1.8, dashArray: osm ? null : '6 5', opacity: 0.9,
-      }).bindTooltip(`${f.properties.name} — ${osm ? 'OpenStreetMap' : 'Natural Earth'}`, { sticky: true }).addTo(osm ? layers.osm : layers.ne);
+      }).bindTooltip(textTip(`${f.properties.name} — ${osm ? 'OpenStreetMap' : 'Natural Earth'}`), { sticky: true }).addTo(osm ? layers.osm : layers.ne);
     }
     for (const f of places.features) {
       const [x, y] = f.geometry.coordinates;
       const marker = L.circleMarker([y, x], { pane: 'labels', radius: 3, color: '#333', weight: 1, fillColor: '#fff', fillOpacity: 1 })
-        .bindTooltip(f.properties.name, { permanent: true, direction: 'right', className: 'place-label', offset: [4, 0] });
+        .bindTooltip(textTip(f.properties.name), { permanent: true, direction: 'right', className: 'place-label', offset: [4, 0] });
       marker.on('click', (e) => { L.DomEvent.stopPropagation(e); showPlace(f).catch(showError); });
       marker.addTo(layers.places);
     }
@@ -225,7 +228,7 @@
         // A coarse location gets a faint centre: the disc around it is the information, not the point.
         const coarse = item.geo_precision > 1;
         const marker = L.circleMarker([item.lat, item.lon], { pane: 'incidents', radius, color: coarse ? colour : '#fff', weight: coarse ? 1.5 : 1.2, fillColor: colour, fillOpacity: coarse ? 0.35 : 0.9, className: 'incident' })
-          .bindTooltip(`${item.event_type}, ${item.event_date}`)
+          .bindTooltip(textTip(`${item.event_type}, ${item.event_date}`))
           .on('click', (e) => { L.DomEvent.stopPropagation(e); open().catch(showError); })
           .addTo(layers.incidents);
         // Reachable with the keyboard: Tab to it, Enter or Space opens it.

@@ -13,6 +13,14 @@ fn hostile_data() -> tempfile::TempDir {
 {"type":"Feature","id":"XSS1","properties":{"event_id":"XSS1","event_date":"2024-07-25","time_precision":1,"event_type":"Battles","sub_event_type":"Armed clash","actor1":"<script>window.hacked=1</script>","actor2":"","fatalities":3,"location":"<b>bold</b>","country":"Mali","geo_precision":1,"notes":"<img src=x onerror=alert(1)>","sources":["000_608ed6d42e3f7f25"]},"geometry":{"type":"Point","coordinates":[1.0,20.0]}}
 ]}"#;
     std::fs::write(dir.path().join("incidents.geojson"), incidents).unwrap();
+    // Markup in a place name and in a border name, which the page shows in tooltips.
+    use borderline::store::embedded::{BORDERS, PLACES};
+    let places = PLACES.replacen(r#""name":"Kidal""#, r#""name":"<img src=x id=injected-place>Kidal""#, 1);
+    let borders =
+        BORDERS.replacen(r#""name":"Algeria – Mali""#, r#""name":"<b id=injected-border>Algeria – Mali</b>""#, 1);
+    assert!(places != PLACES && borders != BORDERS, "the payloads found nothing to replace");
+    std::fs::write(dir.path().join("places.geojson"), places).unwrap();
+    std::fs::write(dir.path().join("borders.geojson"), borders).unwrap();
     dir
 }
 

@@ -245,6 +245,22 @@ await check('html in the data is shown as text and runs nothing', async (page) =
   await page.waitForTimeout(300);
 });
 
+await check('html in place and border names is shown as text in their tooltips', async (page) => {
+  await openAt(page, xssBase, 'lat=19.5&lon=1.5&z=7');
+  await page.waitForFunction(() => document.querySelectorAll('.place-label').length > 0, null, { timeout: 10000 });
+  // Open every border line's tooltip, as a pointer passing over it does.
+  await page.evaluate(() => {
+    for (const path of document.querySelectorAll('.leaflet-borders-pane path')) {
+      const r = path.getBoundingClientRect();
+      path.dispatchEvent(new MouseEvent('mouseover', { bubbles: true, clientX: r.x + r.width / 2, clientY: r.y + r.height / 2 }));
+    }
+  });
+  const tips = await page.locator('.leaflet-tooltip').allTextContents();
+  assert(tips.some((t) => t.includes('<img src=x id=injected-place>Kidal')), 'the place name is not shown as text');
+  assert(tips.some((t) => t.includes('<b id=injected-border>')), 'the border name is not shown as text: ' + tips.slice(0, 8));
+  assert(await page.locator('#injected-place, #injected-border').count() === 0, 'markup from the data became elements');
+});
+
 await browser.close();
 if (failures) {
   console.log(`${failures} check(s) failed; screenshots in ${artifacts}`);
