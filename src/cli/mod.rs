@@ -81,6 +81,11 @@ pub struct ServeArgs {
     /// Do not log each request.
     #[arg(long)]
     pub quiet: bool,
+    /// The URL clients reach the server by (behind a proxy, or when listening on 0.0.0.0), e.g.
+    /// `https://borderline.example.org`: links in answers use it. Without it, links name the address the server
+    /// listens on, never a host a client made up.
+    #[arg(long, value_name = "URL", value_parser = crate::server::links::parse_public_url)]
+    pub public_url: Option<String>,
 }
 
 /// Arguments of `export`.
@@ -408,7 +413,11 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
             return ExitCode::from(f.code);
         }
     };
-    let options = crate::server::Options { cors_origins: args.cors.clone(), log_requests: !args.quiet };
+    let options = crate::server::Options {
+        cors_origins: args.cors.clone(),
+        log_requests: !args.quiet,
+        links: crate::server::links::Links { public: args.public_url.clone(), listen: None },
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {

@@ -7,6 +7,7 @@
 pub mod api;
 mod error;
 pub mod export;
+pub mod links;
 pub mod ogc;
 pub mod openapi;
 pub mod params;
@@ -45,12 +46,19 @@ pub struct App {
     rendered: Arc<[OnceLock<Box<[u8]>>]>,
     /// Exports running at once are bounded: each holds a layer's worth of features in flight.
     exports: Arc<tokio::sync::Semaphore>,
+    links: Arc<links::Links>,
 }
 
 impl App {
-    fn new(store: Arc<Store>) -> App {
+    fn new(store: Arc<Store>, links: links::Links) -> App {
         let rendered = (0..store.incidents.len()).map(|_| OnceLock::new()).collect();
-        App { store, rendered, exports: Arc::new(tokio::sync::Semaphore::new(export::MAX_AT_ONCE)) }
+        let exports = Arc::new(tokio::sync::Semaphore::new(export::MAX_AT_ONCE));
+        App { store, rendered, exports, links: Arc::new(links) }
+    }
+
+    /// The base URL of links in the answer to a request with `headers` (see [`links::Links::base`]).
+    pub fn base_url(&self, headers: &HeaderMap) -> String {
+        self.links.base(headers)
     }
 
     /// Incident `i` as a GeoJSON feature.
@@ -75,13 +83,15 @@ pub struct Options {
     pub cors_origins: Vec<String>,
     /// Log every request (method, path, status, time) at INFO level.
     pub log_requests: bool,
+    /// How links name the server (`--public-url`, the address it listens on).
+    pub links: links::Links,
 }
 
 /// The whole application. Measures every incident first (their distances and sides are features'
 /// properties), unless that was already done.
 pub fn router(store: Arc<Store>, options: &Options) -> Router {
     store.incident_facts();
-    let app = App::new(store);
+    let app = App::new(store, options.links.clone());
     let mut router = Router::new()
         .route("/", get(web::index))
         .route("/ogc", get(ogc::landing))
@@ -165,19 +175,6 @@ async fn log_request(request: Request, next: Next) -> Response {
     response
 }
 
-/// `http://host` as the client addressed this server (links in answers are absolute).
-pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)));
-    let scheme = match headers.get("x-forwarded-proto").and_then(|h| h.to_str().ok()) {
-        Some("https") => "https",
-        _ => "http",
-    };
-    format!("{scheme}://{}", host.unwrap_or("localhost"))
-}
-
 /// A JSON answer with this content type.
 pub fn json_response(content_type: &'static str, value: &impl Serialize) -> Response {
     let body = serde_json::to_vec(value).expect("serialising a value to memory cannot fail");
@@ -215,6 +212,7 @@ pub async fn serve(store: Store, addr: SocketAddr, options: Options) -> std::io:
         println!("  note: listening on {} — reachable from other machines", local.ip());
     }
     println!("Stop with Ctrl-C.");
+    let options = Options { links: links::Links { listen: Some(local), ..options.links }, ..options };
     let app = router(store, &options);
     axum::serve(listener, app).with_graceful_shutdown(stop).await?;
     println!("borderline stopped");

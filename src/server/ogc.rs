@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::error::ApiError;
 use super::params::{self, CRS84, FORMAT, INCIDENT_FILTERS, ITEMS, Kind, NEXT_PAGE_MIN_LIMIT, Param, Query};
-use super::{App, base_url, json_response};
+use super::{App, json_response};
 use crate::formats::geojson::write_layer_feature;
 use crate::model::{BBox, EventType};
 use crate::store::{IncidentFilter, LayerName};
@@ -116,7 +116,7 @@ fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
 /// `GET /ogc`: the landing page.
 pub async fn landing(State(app): State<App>, headers: HeaderMap, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
-    let base = base_url(&headers);
+    let base = app.base_url(&headers);
     Ok(json_response(
         JSON,
         &json!({
@@ -143,9 +143,9 @@ pub async fn conformance(RawQuery(q): RawQuery) -> Result<Response, ApiError> {
 }
 
 /// `GET /ogc/api`: the OpenAPI document.
-pub async fn api(headers: HeaderMap, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+pub async fn api(State(app): State<App>, headers: HeaderMap, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
-    Ok(json_response(OPENAPI, &super::openapi::document(&base_url(&headers))))
+    Ok(json_response(OPENAPI, &super::openapi::document(&app.base_url(&headers))))
 }
 
 fn collection_json(app: &App, base: &str, c: Collection) -> Value {
@@ -191,7 +191,7 @@ pub async fn collections(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
-    let base = base_url(&headers);
+    let base = app.base_url(&headers);
     let list: Vec<Value> = Collection::ALL.iter().map(|&c| collection_json(&app, &base, c)).collect();
     Ok(json_response(
         JSON,
@@ -211,7 +211,7 @@ pub async fn collection(
 ) -> Result<Response, ApiError> {
     let c = Collection::from_id(&id)?;
     Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
-    Ok(json_response(JSON, &collection_json(&app, &base_url(&headers), c)))
+    Ok(json_response(JSON, &collection_json(&app, &app.base_url(&headers), c)))
 }
 
 /// The incident filter a query asks for.
@@ -288,7 +288,7 @@ pub async fn items(
             (selected.len(), page.len())
         }
     };
-    let base = base_url(&headers);
+    let base = app.base_url(&headers);
     let mut links = vec![
         link(page_url(&base, &id, &q, offset, None), "self", GEOJSON, "This page"),
         link(format!("{base}/ogc/collections/{id}"), "collection", JSON, "The collection"),
@@ -352,7 +352,7 @@ pub async fn item(
             serde_json::from_slice(&out).expect("features are written as JSON")
         }
     };
-    let base = base_url(&headers);
+    let base = app.base_url(&headers);
     let encoded: String = form_urlencoded::byte_serialize(fid.as_bytes()).collect();
     feature["links"] = json!([
         link(format!("{base}/ogc/collections/{id}/items/{encoded}"), "self", GEOJSON, "This feature"),
@@ -363,13 +363,14 @@ pub async fn item(
 
 /// `GET /ogc/collections/{id}/queryables`: the properties the items endpoint filters on.
 pub async fn queryables(
+    State(app): State<App>,
     Path(id): Path<String>,
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let c = Collection::from_id(&id)?;
     Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
-    let base = base_url(&headers);
+    let base = app.base_url(&headers);
     let mut properties = serde_json::Map::new();
     properties.insert("geometry".into(), json!({"$ref": "https://geojson.org/schema/Geometry.json"}));
     if c == Collection::Incidents {

@@ -16,7 +16,41 @@ use crate::common::store;
 fn app() -> Router {
     static STORE: OnceLock<Arc<Store>> = OnceLock::new();
     let store = STORE.get_or_init(|| Arc::new(Store::embedded().unwrap()));
-    router(store.clone(), &Options::default())
+    router(store.clone(), &public("http://example.test:8080"))
+}
+
+/// Server options with `--public-url URL`.
+fn public(url: &str) -> Options {
+    Options { links: borderline::server::links::Links { public: Some(url.into()), listen: None }, ..Default::default() }
+}
+
+#[tokio::test]
+async fn links_never_name_a_host_the_client_made_up() {
+    let store = Arc::new(Store::embedded().unwrap());
+    let listen = "127.0.0.1:8123".parse().unwrap();
+    let options = Options {
+        links: borderline::server::links::Links { public: None, listen: Some(listen) },
+        ..Default::default()
+    };
+    let landing = |host: &'static str| {
+        let app = router(store.clone(), &options);
+        async move {
+            let request = Request::get("/ogc").header(header::HOST, host).body(Body::empty()).unwrap();
+            let doc = send(app, request).await.json();
+            link(&doc, "data").unwrap()["href"].as_str().unwrap().to_string()
+        }
+    };
+    assert_eq!(landing("evil.example.com").await, "http://127.0.0.1:8123/ogc/collections");
+    assert_eq!(landing("127.0.0.1:9999").await, "http://127.0.0.1:8123/ogc/collections", "another port");
+    assert_eq!(landing("localhost:8123").await, "http://localhost:8123/ogc/collections");
+    assert_eq!(landing("127.0.0.1:8123").await, "http://127.0.0.1:8123/ogc/collections");
+    let behind_proxy = router(store.clone(), &public("https://borderline.example.org/"));
+    let request = Request::get("/ogc").header(header::HOST, "evil.example.com").body(Body::empty()).unwrap();
+    let doc = send(behind_proxy, request).await.json();
+    assert_eq!(link(&doc, "data").unwrap()["href"], "https://borderline.example.org/ogc/collections");
+    for bad in ["ftp://x", "https://", "borderline.example.org", "https://x/?q=1"] {
+        assert!(borderline::server::links::parse_public_url(bad).is_err(), "{bad}");
+    }
 }
 
 /// A response: status, headers, body.
@@ -375,7 +409,7 @@ async fn cors_is_off_unless_configured() {
     let request = || Request::get("/ogc").header(header::ORIGIN, "https://example.org").body(Body::empty()).unwrap();
     let plain = send(app(), request()).await;
     assert!(plain.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
-    let options = Options { cors_origins: vec!["https://example.org".into()], ..Default::default() };
+    let options = Options { cors_origins: vec!["https://example.org".into()], ..public("http://example.test:8080") };
     let open = send(router(Arc::new(Store::embedded().unwrap()), &options), request()).await;
     assert_eq!(open.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://example.org");
 }
