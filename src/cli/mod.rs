@@ -425,7 +425,10 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    match runtime.block_on(crate::server::serve(store, args.addr, options)) {
+    let served = runtime.block_on(crate::server::serve(store, args.addr, options));
+    // An export still being written on a blocking thread is abandoned, not waited for.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("borderline: cannot serve on {}: {e}", args.addr);

@@ -5,6 +5,7 @@
 //! logs requests and stops cleanly on SIGINT or SIGTERM.
 
 pub mod api;
+pub mod connections;
 mod error;
 pub mod export;
 pub mod links;
@@ -214,7 +215,7 @@ pub async fn serve(store: Store, addr: SocketAddr, options: Options) -> std::io:
     println!("Stop with Ctrl-C.");
     let options = Options { links: links::Links { listen: Some(local), ..options.links }, ..options };
     let app = router(store, &options);
-    axum::serve(listener, app).with_graceful_shutdown(stop).await?;
+    connections::serve(listener, app, stop).await?;
     println!("borderline stopped");
     Ok(())
 }

@@ -77,8 +77,13 @@ impl Server {
         if let Some(dir) = data {
             cmd.arg("--data").arg(dir);
         }
+        cmd.args(["serve", "--addr", "127.0.0.1:0", "--quiet"]);
+        Server::spawn(cmd)
+    }
+
+    /// Runs `cmd`, which must start a `borderline serve` on `127.0.0.1:0`, and waits until it listens.
+    pub fn spawn(mut cmd: std::process::Command) -> Server {
         let mut child = cmd
-            .args(["serve", "--addr", "127.0.0.1:0", "--quiet"])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()

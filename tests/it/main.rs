@@ -16,6 +16,7 @@ mod gnomonic;
 mod import;
 mod index;
 mod serve_gdal;
+mod serve_limits;
 mod server;
 mod validation;
 mod web;
