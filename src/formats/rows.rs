@@ -173,7 +173,48 @@ pub fn parse_date(v: &str) -> Option<NaiveDate> {
         .or_else(|| NaiveDate::parse_from_str(v, "%d %b %Y").ok())
 }
 
-/// A CSV reader over `input` with the settings both downloads need (a header, ragged rows reported, not fatal).
-pub fn reader<R: Read>(input: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new().has_headers(true).flexible(true).buffer_capacity(1 << 20).from_reader(input)
+/// The longest line a CSV file may have, bytes: ACLED's rows run to a few hundred bytes, its longest notes to a
+/// few thousand; a longer line means the file is not CSV (or has lost its line breaks).
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// A CSV reader over `input` with the settings both downloads need (a header, ragged rows reported, not fatal),
+/// refusing any line over [`MAX_LINE_BYTES`] rather than reading it whole.
+pub fn reader<R: Read>(input: R) -> csv::Reader<BoundedLines<R>> {
+    csv::ReaderBuilder::new().has_headers(true).flexible(true).buffer_capacity(1 << 20).from_reader(BoundedLines {
+        inner: input,
+        line: 1,
+        since_newline: 0,
+    })
+}
+
+/// Reads `inner`, failing once a line grows past [`MAX_LINE_BYTES`].
+pub struct BoundedLines<R> {
+    inner: R,
+    line: u64,
+    since_newline: usize,
+}
+
+impl<R: Read> Read for BoundedLines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.line += 1;
+                self.since_newline = 0;
+            } else {
+                self.since_newline += 1;
+                if self.since_newline > MAX_LINE_BYTES {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "line {} is longer than {} MiB: this is not a CSV file, or it has lost its line breaks",
+                            self.line,
+                            MAX_LINE_BYTES >> 20
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(n)
+    }
 }

@@ -3,7 +3,7 @@
 //! rest merged by event id so that importing the same file twice changes nothing.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use super::parse::IncidentContext;
@@ -84,7 +84,10 @@ pub fn detect_format(path: &Path) -> Result<ImportFormat, String> {
     }
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut first = String::new();
-    BufReader::new(file).read_line(&mut first).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // The header, at most 64 KB of it: a file without line breaks is not read whole.
+    BufReader::new(file.take(64 * 1024))
+        .read_line(&mut first)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     match acled::sniff(first.trim_start_matches('\u{feff}')) {
         Some(Layout::Acled) => Ok(ImportFormat::Acled),
         Some(Layout::Ucdp) => Ok(ImportFormat::Ucdp),

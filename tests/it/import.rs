@@ -314,3 +314,17 @@ fn csv_cells_a_spreadsheet_would_run_are_defused_and_read_back_unchanged() {
 fn csv_reader(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new().from_reader(text.as_bytes())
 }
+
+#[test]
+fn a_csv_line_without_end_is_refused_not_read_whole() {
+    let dir = empty_data_dir();
+    let file = dir.path().join("no-newline.csv");
+    let header = "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,country,location,latitude,longitude,geo_precision,source\n";
+    let mut text = header.to_string();
+    text.push_str(&"x".repeat(3 << 20));
+    std::fs::write(&file, text).unwrap();
+    let out = import(dir.path(), &file, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("no-newline.csv:2") && said.contains("longer than 1 MiB"), "{said}");
+}
