@@ -26,7 +26,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 
 pub use error::ApiError;
 pub use web::CSP;
@@ -119,9 +118,10 @@ pub fn router(store: Arc<Store>, options: &Options) -> Router {
             ApiError::other(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "only GET and HEAD are served")
         })
         .with_state(app)
+        .layer(middleware::from_fn(errors_as_json))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(limit_query))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+        .layer(middleware::from_fn(limit_body));
     if !options.cors_origins.is_empty() {
         router = router.layer(cors(&options.cors_origins));
     }
@@ -151,6 +151,63 @@ async fn limit_query(request: Request, next: Next) -> Response {
         .into_response();
     }
     next.run(request).await
+}
+
+/// Reads a request's body, at most [`MAX_BODY_BYTES`] of it (chunked or not) and within the header timeout;
+/// more is answered 413, a body that does not arrive 408, both as JSON.
+async fn limit_body(request: Request, next: Next) -> Response {
+    let too_large = || {
+        ApiError::other(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "BodyTooLarge",
+            format!("request bodies are limited to {MAX_BODY_BYTES} bytes (every endpoint reads only its query)"),
+        )
+        .into_response()
+    };
+    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return too_large();
+    }
+    let (parts, body) = request.into_parts();
+    let read = axum::body::to_bytes(body, MAX_BODY_BYTES);
+    match tokio::time::timeout(connections::HEADER_READ_TIMEOUT, read).await {
+        Ok(Ok(bytes)) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Ok(Err(_)) => too_large(),
+        Err(_) => ApiError::other(StatusCode::REQUEST_TIMEOUT, "RequestTimeout", "the request body did not arrive")
+            .into_response(),
+    }
+}
+
+/// Every error answer in the JSON shape of [`ApiError`], also those the framework makes itself (a path that
+/// is not UTF-8, a body over the limit); headers such as `Retry-After` and `Allow` are kept.
+async fn errors_as_json(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let json = response.headers().get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().ends_with(b"json"));
+    if !(status.is_client_error() || status.is_server_error()) || json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let reason = status.canonical_reason().unwrap_or("Error");
+    let description = match String::from_utf8_lossy(&text).trim() {
+        "" => reason.to_lowercase(),
+        said => said.to_string(),
+    };
+    let code: &'static str = match status {
+        StatusCode::BAD_REQUEST => "BadRequest",
+        StatusCode::NOT_FOUND => "NotFound",
+        StatusCode::METHOD_NOT_ALLOWED => "MethodNotAllowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "BodyTooLarge",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "UnsupportedMediaType",
+        _ if status.is_server_error() => "InternalError",
+        _ => "InvalidRequest",
+    };
+    let mut answer = ApiError::other(status, code, description).into_response();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    answer.headers_mut().extend(parts.headers);
+    answer
 }
 
 /// `nosniff` everywhere; on pages, a Content-Security-Policy without inline script, no framing and no

@@ -518,3 +518,19 @@ async fn bad_export_requests_are_refused_with_the_parameter_named() {
         assert_eq!(a.json()["parameter"], parameter, "{path}");
     }
 }
+
+#[tokio::test]
+async fn every_error_is_json_even_those_the_framework_makes() {
+    let not_utf8 = get("/api/incidents/%FF/distance").await;
+    assert_eq!((not_utf8.status, not_utf8.content_type()), (StatusCode::BAD_REQUEST, "application/json"));
+    assert_eq!(not_utf8.json()["code"], "BadRequest");
+    // A body over the limit, with no length announced (as a chunked upload sends it).
+    let stream = futures_util::stream::iter((0..5).map(|_| Ok::<_, std::io::Error>(vec![b'x'; 8 * 1024])));
+    let request = Request::get("/ogc").body(Body::from_stream(stream)).unwrap();
+    let big = send(app(), request).await;
+    assert_eq!((big.status, big.content_type()), (StatusCode::PAYLOAD_TOO_LARGE, "application/json"));
+    assert_eq!(big.json()["code"], "BodyTooLarge");
+    let post = send(app(), Request::post("/ogc").body(Body::empty()).unwrap()).await;
+    assert_eq!((post.status, post.content_type()), (StatusCode::METHOD_NOT_ALLOWED, "application/json"));
+    assert!(post.headers.contains_key(header::ALLOW));
+}
