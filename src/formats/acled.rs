@@ -75,7 +75,8 @@ pub fn read(
 ) -> Result<ReadResult, RowProblem> {
     let mut csv = super::rows::reader(input);
     let header_problem = |message: String| RowProblem { line: 1, id: None, column: None, message };
-    let header = Header::new(csv.headers().map_err(|e| header_problem(format!("cannot read the header: {e}")))?);
+    let header = Header::new(csv.headers().map_err(|e| header_problem(format!("cannot read the header: {e}")))?)
+        .map_err(header_problem)?;
     let required = match layout {
         Layout::Acled => ACLED_REQUIRED,
         Layout::Ucdp => UCDP_REQUIRED,
@@ -135,6 +136,19 @@ pub fn read(
                     }
                 };
                 let line = record.position().map_or(0, |p| p.line());
+                if record.len() > header.len {
+                    out.problems.push(RowProblem {
+                        line,
+                        id: None,
+                        column: None,
+                        message: format!(
+                            "this row has {} fields and the header {}: is a comma missing its quotes?",
+                            record.len(),
+                            header.len
+                        ),
+                    });
+                    continue;
+                }
                 let mut row = Row::new(&header, &record, line);
                 let incident = match layout {
                     Layout::Acled => acled_row(&mut row, &mut interner),

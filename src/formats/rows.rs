@@ -39,17 +39,25 @@ impl Interner {
 /// A CSV file's header: where each named column is.
 pub struct Header {
     columns: rustc_hash::FxHashMap<String, usize>,
+    /// How many columns it has.
+    pub len: usize,
 }
 
 impl Header {
-    /// Reads the header of `reader`; names compared without case or surrounding spaces.
-    pub fn new(record: &csv::StringRecord) -> Header {
-        let columns = record
-            .iter()
-            .enumerate()
-            .map(|(i, name)| (name.trim().trim_start_matches('\u{feff}').to_ascii_lowercase(), i))
-            .collect();
-        Header { columns }
+    /// Reads the header of `reader`; names compared without case or surrounding spaces. A name that appears
+    /// twice is refused: which of the two columns holds the value would be a guess.
+    pub fn new(record: &csv::StringRecord) -> Result<Header, String> {
+        let mut columns = rustc_hash::FxHashMap::default();
+        for (i, name) in record.iter().enumerate() {
+            let key = name.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(first) = columns.insert(key, i) {
+                return Err(format!("column {name:?} appears twice (columns {} and {})", first + 1, i + 1));
+            }
+        }
+        Ok(Header { columns, len: record.len() })
     }
 
     /// Whether the header has column `name`.

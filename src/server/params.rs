@@ -315,12 +315,24 @@ impl Query {
                 return Ok(None);
             }
             let date = if s.len() > 10 {
-                chrono::DateTime::parse_from_rfc3339(s).map(|t| t.naive_utc().date()).map_err(|e| e.to_string())
+                chrono::DateTime::parse_from_rfc3339(s).map(|t| t.naive_utc().date()).map_err(|_| timestamp_hint(s))
             } else {
                 parse_iso_date(s)
             };
             date.map(Some).map_err(|e| ApiError::bad_value("datetime", format!("datetime {s:?}: {e}"), valid))
         };
+        // `2024/01/01` would read as an interval from "2024" to "01/01".
+        if v.split('/').count() > 2
+            || v.split('/').any(|part| part.trim().len() == 4 && part.trim().bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(ApiError::bad_value(
+                "datetime",
+                format!(
+                    "datetime {v:?}: dates are YYYY-MM-DD; `/` separates the two ends of an interval (2024-01-01/2024-12-31)"
+                ),
+                valid,
+            ));
+        }
         match v.split_once('/') {
             None if v.trim() == ".." || v.trim().is_empty() => {
                 Err(ApiError::bad_value("datetime", "an instant cannot be open", valid))
@@ -343,5 +355,17 @@ impl Query {
                 Ok((from, to))
             }
         }
+    }
+}
+
+/// Why a timestamp is not RFC 3339, in the words a user needs.
+fn timestamp_hint(s: &str) -> String {
+    let time = s.split_once('T').map_or("", |(_, t)| t);
+    if time.contains(' ') {
+        "a `+` in a query string reads as a space: write the offset as %2B01:00, or use Z (UTC)".to_string()
+    } else if !time.ends_with(['Z', 'z']) && !time.contains(['+', '-']) {
+        format!("a date-time needs a time zone: {s}Z (UTC), or an offset such as {s}%2B01:00, or just the date")
+    } else {
+        "not an RFC 3339 date-time: YYYY-MM-DDTHH:MM:SSZ (or with an offset), or a date YYYY-MM-DD".to_string()
     }
 }

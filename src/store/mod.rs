@@ -137,8 +137,27 @@ fn read_layer(dir: Option<&Path>, name: &'static str, embedded: &'static str) ->
     if let Some(dir) = dir {
         let path = dir.join(name);
         if path.exists() {
-            let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
-            return Ok(Layer { label: path.display().to_string(), origin: Origin::File(path), text });
+            let bytes = std::fs::read(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+            let label = path.display().to_string();
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let bytes = e.as_bytes();
+                let at = e.utf8_error().valid_up_to();
+                let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+                let column = 1 + at - bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+                LoadError::Invalid(vec![Issue {
+                    file: label.clone(),
+                    line: Some(line),
+                    feature: None,
+                    field: None,
+                    message: format!("byte {} (column {column}) is not UTF-8: the file must be UTF-8", at + 1),
+                }])
+            })?;
+            // A byte-order mark, as some editors write, is not part of the JSON.
+            let text = match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            };
+            return Ok(Layer { label, origin: Origin::File(path), text });
         }
     }
     Ok(Layer { label: format!("<embedded>/{name}"), origin: Origin::Embedded, text: embedded.to_string() })

@@ -611,7 +611,9 @@ fn incident_type_errors<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a str) {
         }
     }
     if r.pending.len() == before {
-        r.problem(None, "not a valid incident feature (check member types)");
+        // What serde itself says, e.g. a duplicate key.
+        let why = serde_json::from_str::<IncidentFeatureWire<'_>>(raw.get()).err().map(|e| e.to_string());
+        r.problem(None, format!("not a valid incident feature: {}", why.as_deref().unwrap_or("check member types")));
     }
 }
 

@@ -328,3 +328,29 @@ fn a_csv_line_without_end_is_refused_not_read_whole() {
     let said = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
     assert!(said.contains("no-newline.csv:2") && said.contains("longer than 1 MiB"), "{said}");
 }
+
+#[test]
+fn a_csv_header_that_names_a_column_twice_and_rows_longer_than_the_header_are_refused() {
+    let dir = empty_data_dir();
+    let header = "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,country,location,latitude,longitude,geo_precision,source";
+    let twice = dir.path().join("twice.csv");
+    std::fs::write(
+        &twice,
+        format!("{header},location\nA1,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,S,Gao\n"),
+    )
+    .unwrap();
+    let out = import(dir.path(), &twice, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("column \"location\" appears twice (columns 8 and 13)"), "{said}");
+    let long = dir.path().join("long.csv");
+    std::fs::write(
+        &long,
+        format!("{header}\nA1,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,S,extra\nA2,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,S\n"),
+    )
+    .unwrap();
+    let out = import(dir.path(), &long, &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout(&out).contains("long.csv:2: this row has 13 fields and the header 12"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("1 new"), "{}", stdout(&out));
+}

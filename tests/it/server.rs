@@ -534,3 +534,25 @@ async fn every_error_is_json_even_those_the_framework_makes() {
     assert_eq!((post.status, post.content_type()), (StatusCode::METHOD_NOT_ALLOWED, "application/json"));
     assert!(post.headers.contains_key(header::ALLOW));
 }
+
+#[tokio::test]
+async fn a_datetime_that_cannot_be_read_says_what_would_be_right() {
+    for (value, want) in [
+        ("2024-01-01T00:00:00", "needs a time zone"),
+        ("2024-01-01T00:00:00+01:00", "%2B01:00"),
+        ("2024/01/01", "dates are YYYY-MM-DD"),
+    ] {
+        let encoded: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+        // A literal `+` as a client that does not encode it sends.
+        let path = format!("/ogc/collections/incidents/items?datetime={}", encoded.replace("%2B", "+"));
+        let a = get(&path).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{value}");
+        let description = a.json()["description"].as_str().unwrap().to_string();
+        assert!(description.contains(want), "{value}: {description}");
+    }
+    assert_eq!(get("/ogc/collections/incidents/items?datetime=2024-01-01T00:00:00Z").await.status, StatusCode::OK);
+    assert_eq!(
+        get("/ogc/collections/incidents/items?datetime=2024-01-01T00:00:00%2B01:00").await.status,
+        StatusCode::OK
+    );
+}

@@ -145,3 +145,25 @@ fn a_name_two_places_carry_must_be_declared_shared_by_both() {
     let i = one("undeclared-shared-name", "places.geojson", None, Some("tin-zaouatine"), Some("shared_names"));
     assert!(i.message.contains("\"Tinzaouatine\" is also a name of tinzaouatene"), "{i}");
 }
+
+#[test]
+fn a_duplicate_key_a_byte_order_mark_and_invalid_utf8_get_clear_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("incidents.geojson"),
+        "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{\"event_id_cnty\":\"D1\",\"event_date\":\"2024-07-26\",\"event_date\":\"2024-07-27\",\"event_type\":\"Battles\",\"sub_event_type\":\"x\",\"actor1\":\"a\",\"location\":\"l\",\"country\":\"Mali\",\"geo_precision\":1,\"source\":\"s\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,18]}}\n]}\n",
+    )
+    .unwrap();
+    let Err(LoadError::Invalid(issues)) = Store::load(Some(dir.path())) else { panic!("a duplicate key loaded") };
+    assert!(issues[0].to_string().contains("duplicate field `event_date`"), "{}", issues[0]);
+    std::fs::remove_file(dir.path().join("incidents.geojson")).unwrap();
+    let places = borderline::store::embedded::PLACES;
+    std::fs::write(dir.path().join("places.geojson"), format!("\u{feff}{places}")).unwrap();
+    assert!(Store::load(Some(dir.path())).is_ok(), "a byte-order mark is refused");
+    let mut bytes = places.as_bytes().to_vec();
+    bytes.insert(300, 0xFF);
+    std::fs::write(dir.path().join("places.geojson"), bytes).unwrap();
+    let Err(LoadError::Invalid(issues)) = Store::load(Some(dir.path())) else { panic!("invalid UTF-8 loaded") };
+    assert_eq!(issues[0].line, Some(1));
+    assert!(issues[0].message.contains("byte 301") && issues[0].message.contains("UTF-8"), "{}", issues[0]);
+}
