@@ -354,3 +354,43 @@ fn a_csv_header_that_names_a_column_twice_and_rows_longer_than_the_header_are_re
     assert!(stdout(&out).contains("long.csv:2: this row has 13 fields and the header 12"), "{}", stdout(&out));
     assert!(stdout(&out).contains("1 new"), "{}", stdout(&out));
 }
+
+#[test]
+fn importing_every_fixture_and_every_row_kind_leaves_a_directory_that_loads() {
+    let dir = empty_data_dir();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(fixture("invalid"))
+        .unwrap()
+        .filter_map(|e| Some(e.ok()?.path().join("incidents.geojson")))
+        .filter(|p| p.exists())
+        .collect();
+    files.sort();
+    files.extend([fixture("import/acled.csv"), fixture("import/ucdp.csv")]);
+    // Every kind of row the corpus holds: good, bad values, bad ranges, bad references, broken quoting.
+    let kinds = dir.path().join("kinds.csv");
+    std::fs::write(
+        &kinds,
+        "event_id_cnty,event_date,time_precision,event_type,sub_event_type,actor1,country,location,latitude,longitude,geo_precision,source,sources,fatalities,fatalities_low,fatalities_high,place_id,date_start,date_end\n\
+         K1,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,S,,1,,,,,\n\
+         K2,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,NaN,1.4,1,S,,1,,,,,\n\
+         K3,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,S,nowhere,1,,,,,\n\
+         K4,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,S,,1,,,atlantis,,\n\
+         K5,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,S,,9,1,3,,,\n\
+         K6,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,S,,1,,,,2024-07-27,2024-07-20\n\
+         K7,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,,,1,,,,,\n\
+         K8,2024-07-26,1,Battles,Armed clash,A,Mali,\"Kidal,18.4,1.4,1,S,,1,,,,,\n",
+    )
+    .unwrap();
+    files.push(kinds);
+    for file in &files {
+        // Each import loads the directory first: one that an earlier import broke fails here.
+        let out = import(dir.path(), file, &[]);
+        let said = String::from_utf8_lossy(&out.stderr);
+        let ours = dir.path().join("incidents.geojson").display().to_string();
+        assert!(!said.contains(&ours), "the directory no longer loads, before {}: {said}", file.display());
+    }
+    let store = Store::load(Some(dir.path())).expect("the directory must still load");
+    assert!(store.incident("K1").is_some(), "the good row was lost");
+    for refused in ["K2", "K3", "K4", "K5", "K6", "K7", "K8"] {
+        assert!(store.incident(refused).is_none(), "{refused} got in");
+    }
+}
