@@ -9,6 +9,7 @@ mod crash;
 mod data;
 mod export;
 mod fields;
+mod fuzz;
 mod gazetteer;
 mod gdal_clean;
 mod geodesy;
