@@ -35,6 +35,12 @@ fn run_and_kill(args: &[&str], after: Duration) -> bool {
     finished
 }
 
+/// A moment to kill a run that takes `whole` when left alone: anywhere from its first third to just past its end,
+/// so that kills land while it reads, while it writes, and around the rename.
+fn kill_time(rng: &mut Rng, whole: Duration) -> Duration {
+    whole.mul_f64(rng.range(0.3, 1.1))
+}
+
 /// An ACLED CSV of `n` rows.
 fn acled(path: &Path, n: usize) {
     let mut text = String::from(
@@ -59,16 +65,18 @@ fn killed_imports_leave_the_old_or_the_new_incidents_and_the_next_run_removes_th
     let done = work.path().join("done");
     std::fs::create_dir(&done).unwrap();
     std::fs::write(done.join("incidents.geojson"), &old).unwrap();
+    let started = std::time::Instant::now();
     assert!(borderline(&["--data", done.to_str().unwrap(), "import", csv.to_str().unwrap()]).status.success());
+    let whole = started.elapsed();
     let new = std::fs::read(done.join("incidents.geojson")).unwrap();
 
     let mut rng = Rng::new(14);
     let mut killed_mid_way = 0;
-    for round in 0..10 {
+    for round in 0..6 {
         let dir = work.path().join(format!("r{round}"));
         std::fs::create_dir(&dir).unwrap();
         std::fs::write(dir.join("incidents.geojson"), &old).unwrap();
-        let after = Duration::from_millis(50 + rng.next_u64() % 1_500);
+        let after = kill_time(&mut rng, whole);
         let finished = run_and_kill(&["--data", dir.to_str().unwrap(), "import", csv.to_str().unwrap()], after);
         let now = std::fs::read(dir.join("incidents.geojson")).unwrap();
         assert!(now == old || now == new, "round {round} (killed after {after:?}): a half-written incidents.geojson");
@@ -87,12 +95,18 @@ fn killed_exports_leave_the_old_file_or_a_whole_new_one_and_the_next_export_remo
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("out.gpkg");
     std::fs::write(&out, b"the old file").unwrap();
+    let args =
+        ["--data", data.path().to_str().unwrap(), "export", "--layers", "incidents", "-o", out.to_str().unwrap()];
+    let scratch = work.path().join("whole.gpkg");
+    let full =
+        ["--data", data.path().to_str().unwrap(), "export", "--layers", "incidents", "-o", scratch.to_str().unwrap()];
+    let started = std::time::Instant::now();
+    assert!(borderline(&full).status.success());
+    let whole = started.elapsed();
     let mut rng = Rng::new(41);
     let mut killed_mid_way = 0;
-    for round in 0..8 {
-        let after = Duration::from_millis(50 + rng.next_u64() % 2_500);
-        let args =
-            ["--data", data.path().to_str().unwrap(), "export", "--layers", "incidents", "-o", out.to_str().unwrap()];
+    for round in 0..6 {
+        let after = kill_time(&mut rng, whole);
         killed_mid_way += usize::from(!run_and_kill(&args, after));
         let now = std::fs::read(&out).unwrap();
         if now != b"the old file" {
@@ -103,8 +117,6 @@ fn killed_exports_leave_the_old_file_or_a_whole_new_one_and_the_next_export_remo
         }
     }
     assert!(killed_mid_way > 0, "no export was killed before it finished: the test proves nothing");
-    let full =
-        ["--data", data.path().to_str().unwrap(), "export", "--layers", "incidents", "-o", out.to_str().unwrap()];
-    assert!(borderline(&full).status.success());
+    assert!(borderline(&args).status.success());
     assert_eq!(leftovers(work.path(), "out.gpkg"), Vec::<String>::new());
 }
