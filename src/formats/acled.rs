@@ -212,8 +212,8 @@ fn acled_row(row: &mut Row<'_>, interner: &mut Interner) -> Option<Incident> {
     let lat = row.number_in("latitude", -90.0, 90.0);
     let lon = row.number_in("longitude", -180.0, 180.0);
     let geo_precision = code(row, "geo_precision", GeoPrecision::new, "1, 2 or 3 (ACLED's geo_precision)");
-    let country = row.required("country");
-    let location = row.required("location");
+    let country = row.required("country").map(|_| row.free_text("country"));
+    let location = row.required("location").map(|_| row.free_text("location"));
     let fatalities = row.count("fatalities");
     let fatalities_low = row.count("fatalities_low");
     let fatalities_high = row.count("fatalities_high");
@@ -230,7 +230,7 @@ fn acled_row(row: &mut Row<'_>, interner: &mut Interner) -> Option<Incident> {
     };
     let sources: Vec<Arc<str>> =
         row.text("sources").split(';').map(str::trim).filter(|s| !s.is_empty()).map(|s| interner.get(s)).collect();
-    let source = row.text("source");
+    let source = row.free_text("source");
     if sources.is_empty() && source.is_empty() {
         row.problem("source", "missing; an incident must cite its source");
     }
@@ -252,7 +252,7 @@ fn acled_row(row: &mut Row<'_>, interner: &mut Interner) -> Option<Incident> {
     {
         row.problem("fatalities_low", format!("{lo} is more than fatalities_high {hi}"));
     }
-    let admin1 = row.text("admin1");
+    let admin1 = row.free_text("admin1");
     let place_id = row.text("place_id");
     Some(Incident {
         event_id: id?.into(),
@@ -261,9 +261,9 @@ fn acled_row(row: &mut Row<'_>, interner: &mut Interner) -> Option<Incident> {
         dates,
         time_precision,
         event_type: event_type?,
-        sub_event_type: text(interner, row.text("sub_event_type")),
-        actor1: text(interner, row.text("actor1")),
-        actor2: text(interner, row.text("actor2")),
+        sub_event_type: text(interner, row.free_text("sub_event_type")),
+        actor1: text(interner, row.free_text("actor1")),
+        actor2: text(interner, row.free_text("actor2")),
         fatalities,
         fatalities_low,
         fatalities_high,
@@ -273,7 +273,7 @@ fn acled_row(row: &mut Row<'_>, interner: &mut Interner) -> Option<Incident> {
         iso3,
         admin1: (!admin1.is_empty()).then(|| interner.get(admin1)),
         geo_precision: geo_precision?,
-        notes: row.text("notes").into(),
+        notes: row.free_text("notes").into(),
         sources,
         source: (!source.is_empty()).then(|| interner.get(source)),
         variants,

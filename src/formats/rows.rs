@@ -109,6 +109,13 @@ impl<'r> Row<'r> {
             .map_or("", |cell| super::csv::undo_formula_safe(cell.trim()))
     }
 
+    /// The text of `column` as written (not trimmed: notes and names keep their spaces, so an export reads back
+    /// unchanged), with the export's formula mark taken off; empty when the column is absent or blank.
+    pub fn free_text(&self, column: &str) -> &'r str {
+        let cell = self.header.columns.get(column).and_then(|&i| self.record.get(i)).unwrap_or("");
+        if cell.trim().is_empty() { "" } else { super::csv::undo_formula_safe(cell) }
+    }
+
     /// The text of `column`, which must not be empty.
     pub fn required(&mut self, column: &str) -> Option<&'r str> {
         let v = self.text(column);
@@ -181,46 +188,59 @@ pub fn parse_date(v: &str) -> Option<NaiveDate> {
         .or_else(|| NaiveDate::parse_from_str(v, "%d %b %Y").ok())
 }
 
-/// The longest line a CSV file may have, bytes: ACLED's rows run to a few hundred bytes, its longest notes to a
-/// few thousand; a longer line means the file is not CSV (or has lost its line breaks).
-pub const MAX_LINE_BYTES: usize = 1 << 20;
+/// The longest record a CSV file may have, bytes: ACLED's rows run to a few hundred bytes, its longest notes to
+/// a few thousand; a longer record means the file is not CSV, has lost its line breaks, or has an unclosed quote.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
 /// A CSV reader over `input` with the settings both downloads need (a header, ragged rows reported, not fatal),
-/// refusing any line over [`MAX_LINE_BYTES`] rather than reading it whole.
-pub fn reader<R: Read>(input: R) -> csv::Reader<BoundedLines<R>> {
-    csv::ReaderBuilder::new().has_headers(true).flexible(true).buffer_capacity(1 << 20).from_reader(BoundedLines {
+/// refusing any record over [`MAX_RECORD_BYTES`] rather than reading it whole.
+pub fn reader<R: Read>(input: R) -> csv::Reader<BoundedRecords<R>> {
+    csv::ReaderBuilder::new().has_headers(true).flexible(true).buffer_capacity(1 << 20).from_reader(BoundedRecords {
         inner: input,
         line: 1,
-        since_newline: 0,
+        record_line: 1,
+        in_quotes: false,
+        in_record: 0,
     })
 }
 
-/// Reads `inner`, failing once a line grows past [`MAX_LINE_BYTES`].
-pub struct BoundedLines<R> {
+/// Reads `inner`, failing once a record (its lines, quoted line breaks included) grows past
+/// [`MAX_RECORD_BYTES`]. Quotes are followed as CSV has them: `""` inside a quoted field toggles twice.
+pub struct BoundedRecords<R> {
     inner: R,
     line: u64,
-    since_newline: usize,
+    record_line: u64,
+    in_quotes: bool,
+    in_record: usize,
 }
 
-impl<R: Read> Read for BoundedLines<R> {
+impl<R: Read> Read for BoundedRecords<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         for &b in &buf[..n] {
-            if b == b'\n' {
-                self.line += 1;
-                self.since_newline = 0;
-            } else {
-                self.since_newline += 1;
-                if self.since_newline > MAX_LINE_BYTES {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        format!(
-                            "line {} is longer than {} MiB: this is not a CSV file, or it has lost its line breaks",
-                            self.line,
-                            MAX_LINE_BYTES >> 20
-                        ),
-                    ));
+            match b {
+                b'"' => self.in_quotes = !self.in_quotes,
+                b'\n' => {
+                    self.line += 1;
+                    if !self.in_quotes {
+                        self.in_record = 0;
+                        self.record_line = self.line;
+                        continue;
+                    }
                 }
+                _ => {}
+            }
+            self.in_record += 1;
+            if self.in_record > MAX_RECORD_BYTES {
+                let why = if self.in_quotes { "a quote that is never closed?" } else { "is it CSV, with line breaks?" };
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "the record from line {} is longer than {} MiB ({why})",
+                        self.record_line,
+                        MAX_RECORD_BYTES >> 20
+                    ),
+                ));
             }
         }
         Ok(n)

@@ -44,7 +44,7 @@ pub async fn serve(listener: TcpListener, app: Router, stop: impl Future<Output 
     let open = Arc::new(Semaphore::new(cap));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT).max_buf_size(MAX_HEAD_BYTES);
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT).max_header_size(MAX_HEAD_BYTES);
     tracing::debug!(max_connections = cap, "accepting connections");
     tokio::pin!(stop);
     loop {

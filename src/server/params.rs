@@ -198,6 +198,14 @@ impl Query {
             if pairs.iter().any(|(n, _)| *n == name) {
                 return Err(ApiError::bad_value(&name, format!("{name} is given more than once"), spec.kind.valid()));
             }
+            // Percent-encoded bytes that are not UTF-8 decode to U+FFFD: refused rather than matched against nothing.
+            if value.contains('\u{FFFD}') {
+                return Err(ApiError::bad_value(
+                    &name,
+                    format!("{name} is not UTF-8 text (its percent-encoded bytes must form UTF-8)"),
+                    spec.kind.valid(),
+                ));
+            }
             pairs.push((name.into_owned(), value.into_owned()));
         }
         for spec in specs.iter().flat_map(|s| s.iter()).filter(|p| p.required) {

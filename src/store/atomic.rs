@@ -58,9 +58,20 @@ fn temp_name(name: &str, pid: u32) -> String {
     format!(".{name}.{pid}.tmp")
 }
 
-/// Whether process `pid` is still running (on systems without `/proc`, every process is assumed to be).
+/// Whether process `pid` is still running: a killed process waiting to be reaped (a zombie) is not. On systems
+/// without `/proc`, every process is assumed to be running.
 pub fn process_alive(pid: u32) -> bool {
-    !cfg!(target_os = "linux") || Path::new("/proc").join(pid.to_string()).exists()
+    if !cfg!(target_os = "linux") {
+        return true;
+    }
+    match fs::read_to_string(Path::new("/proc").join(pid.to_string()).join("stat")) {
+        // The state follows the command name, which is in parentheses and may itself hold any character.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| !matches!(state, "Z" | "X")),
+        Err(_) => false,
+    }
 }
 
 /// Removes the temporary files that writers of `dir/name` left when they were killed mid-write (those of

@@ -2,6 +2,8 @@
 //! directory, and `import` to each row of an ACLED, UCDP or GeoJSON file before accepting it. One validation in
 //! one place, so that nothing an import accepts can stop the data directory from loading.
 
+use chrono::Datelike;
+
 use super::parse::IncidentContext;
 use crate::model::Incident;
 
@@ -16,7 +18,14 @@ pub(crate) fn incident_problems(i: &Incident, ctx: &IncidentContext<'_>) -> Vec<
         ));
     }
     let (start, end, day) = (i.dates.start, i.dates.end, i.event_date);
-    if start > end {
+    // Files write dates as YYYY-MM-DD: a year outside 0000–9999 (9999-12-31 known only to the week, say) could
+    // not be read back.
+    if let Some((field, date)) = [("event_date", day), ("date_start", start), ("date_end", end)]
+        .into_iter()
+        .find(|(_, d)| !(0..=9999).contains(&d.year()))
+    {
+        problems.push((field, format!("{date} is outside the years 0000–9999 that YYYY-MM-DD can write")));
+    } else if start > end {
         problems.push(("date_start", format!("{start} is after date_end {end}")));
     } else if day < start || day > end {
         problems.push(("event_date", format!("{day} is outside date_start..date_end ({start}..{end})")));

@@ -31,3 +31,15 @@ fn saved_incidents_load_back_identical() {
     store().save_incidents(dir.path()).unwrap();
     assert_eq!(std::fs::read(dir.path().join("incidents.geojson")).unwrap(), first);
 }
+
+#[test]
+fn a_killed_process_waiting_to_be_reaped_counts_as_dead() {
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    // Not reaped yet: a zombie, whose /proc entry still exists.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(std::path::Path::new(&format!("/proc/{pid}")).exists());
+    assert!(!borderline::store::process_alive(pid), "a zombie counted as running");
+    child.wait().unwrap();
+    assert!(borderline::store::process_alive(std::process::id()));
+}

@@ -274,7 +274,18 @@ fn a_file_with_no_usable_row_is_refused() {
 
 #[test]
 fn csv_cells_a_spreadsheet_would_run_are_defused_and_read_back_unchanged() {
-    let payloads = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "'=quoted"];
+    let payloads = [
+        "=HYPERLINK(\"http://evil.example\",\"x\")",
+        "+cmd|' /C calc'!A0",
+        "@SUM(1+1)",
+        "-2+3",
+        "'=quoted",
+        "trail ",
+        "  lead",
+        "\u{a0}=nbsp",
+        " =x",
+        "'\t",
+    ];
     let data = tempfile::tempdir().unwrap();
     let features: Vec<String> = payloads
         .iter()
@@ -327,6 +338,15 @@ fn a_csv_line_without_end_is_refused_not_read_whole() {
     assert_eq!(out.status.code(), Some(1));
     let said = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
     assert!(said.contains("no-newline.csv:2") && said.contains("longer than 1 MiB"), "{said}");
+    // A quoted cell spread over many short lines is one record, bounded the same way.
+    let many = dir.path().join("many-lines.csv");
+    let cell = "a line of notes\n".repeat(100_000);
+    std::fs::write(&many, format!("{header}A1,2024-07-26,1,Battles,Armed clash,A,Mali,\"{cell}\",18.4,1.4,1,S\n"))
+        .unwrap();
+    let out = import(dir.path(), &many, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = format!("{}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("the record from line 2 is longer than 1 MiB"), "{said}");
 }
 
 #[test]
@@ -377,6 +397,8 @@ fn importing_every_fixture_and_every_row_kind_leaves_a_directory_that_loads() {
          K5,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,S,,9,1,3,,,\n\
          K6,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,S,,1,,,,2024-07-27,2024-07-20\n\
          K7,2024-07-26,1,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,,,1,,,,,\n\
+         K9,9999-12-31,2,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,S,,1,,,,,\n\
+         K10,0000-01-01,2,Battles,Armed clash,A,Mali,Kidal,18.4,1.4,1,S,,1,,,,,\n\
          K8,2024-07-26,1,Battles,Armed clash,A,Mali,\"Kidal,18.4,1.4,1,S,,1,,,,,\n",
     )
     .unwrap();
@@ -390,7 +412,7 @@ fn importing_every_fixture_and_every_row_kind_leaves_a_directory_that_loads() {
     }
     let store = Store::load(Some(dir.path())).expect("the directory must still load");
     assert!(store.incident("K1").is_some(), "the good row was lost");
-    for refused in ["K2", "K3", "K4", "K5", "K6", "K7", "K8"] {
+    for refused in ["K2", "K3", "K4", "K5", "K6", "K7", "K8", "K9", "K10"] {
         assert!(store.incident(refused).is_none(), "{refused} got in");
     }
 }

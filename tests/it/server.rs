@@ -521,6 +521,9 @@ async fn bad_export_requests_are_refused_with_the_parameter_named() {
 
 #[tokio::test]
 async fn every_error_is_json_even_those_the_framework_makes() {
+    let param = get("/api/stats?country=%FF").await;
+    assert_eq!(param.status, StatusCode::BAD_REQUEST);
+    assert_eq!(param.json()["parameter"], "country");
     let not_utf8 = get("/api/incidents/%FF/distance").await;
     assert_eq!((not_utf8.status, not_utf8.content_type()), (StatusCode::BAD_REQUEST, "application/json"));
     assert_eq!(not_utf8.json()["code"], "BadRequest");
