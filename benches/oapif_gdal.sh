@@ -7,10 +7,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100k}
-peers=../shared/peers data=/tmp/peers-data
-case $n in 10k) count=10000 ;; 100k) count=100000 ;; 1m) count=1000000 ;; *) echo "N is 10k, 100k or 1m" >&2; exit 2 ;; esac
+. benches/peers.sh
 command -v ogr2ogr >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gdal-bin; }
-[ -f "$data/incidents_$n.geojson" ] || python3 "$peers/gen_incidents.py" "$count" -o "$data/incidents_$n.geojson"
+peers_incidents "$n"
 dir=$(mktemp -d) && ln -s "$data/incidents_$n.geojson" "$dir/incidents.geojson"
 cargo build --release --quiet
 

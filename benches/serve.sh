@@ -8,11 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100k} secs=${2:-60} conns=${3:-32}
-peers=../shared/peers data=/tmp/peers-data
-case $n in 10k) count=10000 ;; 100k) count=100000 ;; 1m) count=1000000 ;; *) echo "N is 10k, 100k or 1m" >&2; exit 2 ;; esac
+. benches/peers.sh
 
 command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; }
-[ -f "$data/incidents_$n.geojson" ] || python3 "$peers/gen_incidents.py" "$count" -o "$data/incidents_$n.geojson"
+peers_incidents "$n"
 [ -f "$data/queries_boxes.csv" ] || (cd "$data" && python3 "$OLDPWD/$peers/gen_queries.py")
 dir=$(mktemp -d) && ln -s "$data/incidents_$n.geojson" "$dir/incidents.geojson"
 cargo build --release --quiet
