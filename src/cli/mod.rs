@@ -371,7 +371,7 @@ fn lock_data(dir: &std::path::Path, holder: Holder) -> Result<DataLock, Failure>
     let held = |e: LockError| Failure::new(3, e.to_string());
     match DataLock::acquire(dir, holder, Duration::ZERO) {
         Err(LockError::Held { holder: other, .. })
-            if holder == Holder::Import && !other.starts_with("borderline serve") =>
+            if holder == Holder::Import && Holder::of_note(&other) != Some(Holder::Server) =>
         {
             eprintln!("borderline: waiting for {} ({other})", dir.display());
             DataLock::acquire(dir, holder, Duration::from_secs(120)).map_err(held)

@@ -1,4 +1,6 @@
-//! ACLED and UCDP GED CSV downloads read into incidents, their precision codes mapped onto borderline's.
+//! ACLED and UCDP GED CSV downloads read into incidents, their precision codes mapped onto borderline's. This
+//! reads each row's cells; the rules an incident must obey across its fields (dates in order, fatality ranges,
+//! references) are the loader's, applied by the import to every row (`store::rules`).
 //!
 //! * **ACLED** (codebook columns `event_id_cnty, event_date, year, time_precision, disorder_type, event_type,
 //!   sub_event_type, actor1, assoc_actor_1, inter1, actor2, …, iso, region, country, admin1–3, location, latitude,
@@ -241,17 +243,6 @@ fn acled_row(row: &mut Row<'_>, interner: &mut Interner) -> Option<Incident> {
         ("", "") => time_precision.implied_interval(event_date),
         _ => DateInterval { start: row.date("date_start")?, end: row.date("date_end")? },
     };
-    if dates.start > dates.end || event_date < dates.start || event_date > dates.end {
-        row.problem(
-            "date_start",
-            format!("{} to {} must run forward and hold event_date {event_date}", dates.start, dates.end),
-        );
-    }
-    if let (Some(lo), Some(hi)) = (fatalities_low, fatalities_high)
-        && lo > hi
-    {
-        row.problem("fatalities_low", format!("{lo} is more than fatalities_high {hi}"));
-    }
     let admin1 = row.free_text("admin1");
     let place_id = row.text("place_id");
     Some(Incident {
@@ -335,9 +326,6 @@ fn ucdp_row(
     let high = row.count("high");
     let country = row.required("country");
     let (start, end) = (start?, end?);
-    if start > end {
-        row.problem("date_end", format!("{end} is before date_start {start}"));
-    }
     let location = [row.text("where_coordinates"), row.text("where_description")]
         .into_iter()
         .find(|s| !s.is_empty())

@@ -27,6 +27,11 @@ impl Holder {
             Holder::Server => "borderline serve",
         }
     }
+
+    /// The holder a lock file's note (`borderline serve, pid 1234, since …`) names, if any.
+    pub fn of_note(note: &str) -> Option<Holder> {
+        [Holder::Import, Holder::Server].into_iter().find(|h| note.starts_with(h.as_str()))
+    }
 }
 
 /// The held lock; dropping it (or the process ending) releases it.
@@ -42,7 +47,7 @@ pub enum LockError {
     #[error(
         "{dir} is in use by {holder}; {advice}",
         dir = .dir.display(),
-        advice = if .holder.starts_with(Holder::Server.as_str()) {
+        advice = if held_by_server(.holder) {
             "a server holds its data directory for as long as it runs, so that nothing changes under it: stop it \
              (Ctrl-C or SIGTERM), then import"
         } else {
@@ -79,7 +84,7 @@ impl DataLock {
                 Ok(()) => break,
                 Err(TryLockError::WouldBlock) => {
                     let held_by = read_holder(&mut file);
-                    if held_by.starts_with(Holder::Server.as_str()) || Instant::now() >= deadline {
+                    if held_by_server(&held_by) || Instant::now() >= deadline {
                         return Err(LockError::Held { dir: dir.to_path_buf(), holder: held_by });
                     }
                     std::thread::sleep(Duration::from_millis(50));
@@ -92,6 +97,11 @@ impl DataLock {
         file.set_len(0).and_then(|()| file.rewind()).and_then(|()| file.write_all(note.as_bytes())).map_err(io)?;
         Ok(DataLock { _file: file })
     }
+}
+
+/// Whether a lock file's note names a server (which does not finish by itself, so it is never waited for).
+fn held_by_server(note: &str) -> bool {
+    Holder::of_note(note) == Some(Holder::Server)
 }
 
 fn read_holder(file: &mut File) -> String {
