@@ -18,7 +18,7 @@ mod common;
 fn benches(c: &mut Criterion) {
     let store = Store::load(Some(&common::data_dir("1m"))).unwrap();
     let choice = BorderChoice { pair: Some("DZA-MLI".parse().unwrap()), ..Default::default() };
-    let points: Vec<LonLat> = store.incidents.iter().map(|i| i.position).collect();
+    let points: Vec<LonLat> = store.incidents().map(|i| i.position).collect();
 
     let mut g = c.benchmark_group("border_distance");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
@@ -38,7 +38,7 @@ fn benches(c: &mut Criterion) {
     });
     g.finish();
     let n = store.incidents_within(50.0, choice, &all).unwrap().len();
-    println!("within 50 km of DZA-MLI: {n} of {} incidents", store.incidents.len());
+    println!("within 50 km of DZA-MLI: {n} of {} incidents", store.incidents().count());
 }
 
 criterion_group!(geodesy_benches, benches);

@@ -63,7 +63,7 @@ fn benches(c: &mut Criterion) {
         per_box[per_box.len() / 2] * 1e6,
         per_box[per_box.len() * 9 / 10] * 1e6,
         per_box[per_box.len() - 1] * 1e6,
-        store.incidents.len()
+        store.incidents().count()
     );
 }
 

@@ -6,7 +6,8 @@
 //! Every position is **longitude first**, then latitude, in degrees (GeoJSON order, RFC 7946);
 //! every distance is in metres.
 //!
-//! Layers: [`model`] (plain data) ← [`geodesy`] ← [`index`] ← [`store`] ← [`cli`];
+//! Layers: [`model`] (plain data) ← [`geodesy`] ← [`index`] ← [`store`] (queries on a state) ← [`record`]
+//! (persistence and changes) ← [`server`], [`cli`];
 //! [`formats`] and [`gazetteer`] depend on [`model`] only.
 
 #![forbid(unsafe_code)]
@@ -18,6 +19,7 @@ pub mod gazetteer;
 pub mod geodesy;
 pub mod index;
 pub mod model;
+pub mod record;
 pub mod server;
 pub mod store;
 

@@ -3,6 +3,8 @@
 //! Exit codes: 0 success; 1 the data has problems; 2 bad arguments; 3 a file could not be read or
 //! written; 4 nothing matched (e.g. an unknown place).
 
+mod record;
+
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,7 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::formats::ExportFormat;
 use crate::gazetteer::{Gazetteer, Lookup};
-use crate::model::{BBox, BorderPair, BorderSource, EventType, Iso3, parse_iso_date};
+use crate::model::{BBox, BorderPair, BorderSource, EventType, Iso3, Status, parse_iso_date};
 use crate::store::{
     BorderChoice, DataLock, DistanceError, Holder, ImportFormat, IncidentFilter, LayerName, LoadError, LockError,
     PointReport, Store, check_point,
@@ -39,8 +41,27 @@ pub enum Command {
     /// The gazetteer.
     #[command(subcommand)]
     Places(PlacesCommand),
-    /// List incidents, filtered.
+    /// List incidents, filtered; or record, correct, publish, reject or retire one (`incidents add|edit|…`).
     Incidents(IncidentsArgs),
+    /// Users and their tokens (editor, reviewer, admin).
+    #[command(subcommand)]
+    Users(record::UsersCommand),
+    /// The source register.
+    #[command(subcommand)]
+    Sources(record::SourcesCommand),
+    /// Every recorded version of an incident: who, when, why and what changed.
+    History {
+        /// The incident's event_id_cnty.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Prove the history unbroken: every journal entry hash-chained to the one before, the snapshot the one
+    /// the journal names, and every entry after it replayable.
+    Verify,
+    /// Fold the journal into the snapshot (atomically), keeping the folded entries in history/.
+    Compact,
     /// Distance to the border (exact, WGS84) and side, for a point, a place or an incident.
     Distance(DistanceArgs),
     /// Incidents within a distance of a border, or counts by distance band, side and year (--bands).
@@ -86,6 +107,9 @@ pub struct ServeArgs {
     /// listens on, never a host a client made up.
     #[arg(long, value_name = "URL", value_parser = crate::server::links::parse_public_url)]
     pub public_url: Option<String>,
+    /// Reads need a token too (writes always do).
+    #[arg(long)]
+    pub private: bool,
 }
 
 /// Arguments of `export`.
@@ -134,6 +158,12 @@ pub struct ImportArgs {
     /// Refuse the whole import when any row has a problem (by default bad rows are reported and left out).
     #[arg(long)]
     pub strict: bool,
+    /// Record the import as this user (default: local:$USER).
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// New incidents start as drafts for review (by default they keep the file's status, published if none).
+    #[arg(long)]
+    pub as_draft: bool,
 }
 
 fn parse_import_format(s: &str) -> Result<ImportFormat, String> {
@@ -248,7 +278,11 @@ pub enum IncidentFormat {
 
 /// Arguments of `incidents`.
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct IncidentsArgs {
+    /// Change the record instead of listing.
+    #[command(subcommand)]
+    pub action: Option<record::IncidentAction>,
     /// Only incidents inside west,south,east,north (degrees; west > east crosses the antimeridian).
     #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true, value_parser = parse_bbox)]
     pub bbox: Option<BBox>,
@@ -272,6 +306,13 @@ pub struct FilterArgs {
     /// Only this ACLED event type, e.g. "Battles" (case-insensitive).
     #[arg(long = "type", value_name = "TYPE", value_parser = parse_event_type)]
     pub event_type: Option<EventType>,
+    /// Only these review statuses, comma-separated: draft, published, rejected, retired (default published).
+    #[arg(long, value_delimiter = ',', value_parser = parse_status)]
+    pub status: Vec<Status>,
+}
+
+fn parse_status(s: &str) -> Result<Status, String> {
+    s.parse()
 }
 
 impl FilterArgs {
@@ -287,6 +328,7 @@ impl FilterArgs {
             from: self.from,
             to: self.to,
             event_types: self.event_type.into_iter().collect(),
+            statuses: self.status.clone(),
             ..Default::default()
         })
     }
@@ -336,14 +378,15 @@ pub fn main() -> ExitCode {
     }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result = prepare(&cli).and_then(|_lock| {
-        Store::load(cli.data.as_deref()).map_err(Failure::from).and_then(|store| {
+    let result = match changes_record(&cli, &mut out) {
+        Some(result) => result.and_then(|()| out.flush().map_err(Failure::from)),
+        None => load(cli.data.as_deref()).and_then(|store| {
             let result = execute(&cli, &store, &mut out).and_then(|()| out.flush().map_err(Failure::from));
             // The process is about to exit: freeing a million incidents one by one would only delay it.
             std::mem::forget(store);
             result
-        })
-    });
+        }),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`borderline incidents | head`) is not an error.
@@ -355,29 +398,28 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// What a command needs before the data is loaded: `import` makes its data directory (that is how one starts)
-/// and locks it, so that no other writer changes it between reading and writing; the lock is held until the
-/// returned value is dropped.
-fn prepare(cli: &Cli) -> Result<Option<DataLock>, Failure> {
-    let (Command::Import(_), Some(dir)) = (&cli.command, &cli.data) else { return Ok(None) };
-    std::fs::create_dir_all(dir).map_err(|e| Failure::new(3, format!("cannot create {}: {e}", dir.display())))?;
-    let lock = lock_data(dir, Holder::Import)?;
-    crate::store::remove_leftovers(dir, crate::store::files::INCIDENTS);
-    Ok(Some(lock))
+/// Runs a command that changes the record or reads its history (each opens what it needs itself); `None` for
+/// the commands that query a loaded state.
+fn changes_record(cli: &Cli, out: &mut dyn Write) -> Option<Result<(), Failure>> {
+    let data = cli.data.as_deref();
+    Some(match &cli.command {
+        Command::Import(args) => record::import(data, args, out),
+        Command::Users(command) => record::users(data, command, out),
+        Command::Sources(command) => record::sources(data, command, out),
+        Command::Incidents(IncidentsArgs { action: Some(action), .. }) => record::incidents(data, action, out),
+        Command::History { id, json } => record::history(data, id, *json, out),
+        Command::Verify => record::verify(data, out),
+        Command::Compact => record::compact(data, out),
+        _ => return None,
+    })
 }
 
-/// Locks `dir` for `holder`; an import waits for another import (up to two minutes), never for a server.
-fn lock_data(dir: &std::path::Path, holder: Holder) -> Result<DataLock, Failure> {
-    let held = |e: LockError| Failure::new(3, e.to_string());
-    match DataLock::acquire(dir, holder, Duration::ZERO) {
-        Err(LockError::Held { holder: other, .. })
-            if holder == Holder::Import && Holder::of_note(&other) != Some(Holder::Server) =>
-        {
-            eprintln!("borderline: waiting for {} ({other})", dir.display());
-            DataLock::acquire(dir, holder, Duration::from_secs(120)).map_err(held)
-        }
-        result => result.map_err(held),
-    }
+/// The state a query command reads: the data directory's snapshot with its journal replayed.
+fn load(data: Option<&std::path::Path>) -> Result<Store, Failure> {
+    crate::record::load(data).map_err(|e| match e {
+        crate::record::OpenError::Load(e) => Failure::from(e),
+        other => Failure::new(1, other.to_string()),
+    })
 }
 
 /// `borderline serve`: logs to stderr (`RUST_LOG` overrides the level), loads, serves until a signal.
@@ -405,10 +447,16 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
     if let (Some(dir), Some(_)) = (data, &lock) {
         crate::store::remove_leftovers(dir, crate::store::files::INCIDENTS);
     }
-    let store = match Store::load(data) {
-        Ok(store) => store,
-        Err(e) => {
-            let f = Failure::from(e);
+    let opened = match (data, lock) {
+        (Some(dir), Some(lock)) => crate::record::Record::open(dir, lock).map_err(|e| match e {
+            crate::record::OpenError::Load(e) => Failure::from(e),
+            other => Failure::new(1, other.to_string()),
+        }),
+        (data, _) => load(data).map(crate::record::Record::fixed),
+    };
+    let record = match opened {
+        Ok(record) => record,
+        Err(f) => {
             eprintln!("borderline: {}", f.message);
             return ExitCode::from(f.code);
         }
@@ -417,6 +465,7 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
         cors_origins: args.cors.clone(),
         log_requests: !args.quiet,
         links: crate::server::links::Links { public: args.public_url.clone(), listen: None },
+        private: args.private,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -425,7 +474,7 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    let served = runtime.block_on(crate::server::serve(store, args.addr, options));
+    let served = runtime.block_on(crate::server::serve(record, args.addr, options));
     // An export still being written on a blocking thread is abandoned, not waited for.
     runtime.shutdown_timeout(Duration::from_secs(1));
     match served {
@@ -439,8 +488,10 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
 
 /// Loads the data and runs one parsed command, writing its output to `out`.
 pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), Failure> {
-    let _lock = prepare(cli)?;
-    let store = Store::load(cli.data.as_deref())?;
+    if let Some(result) = changes_record(cli, out) {
+        return result;
+    }
+    let store = load(cli.data.as_deref())?;
     execute(cli, &store, out)
 }
 
@@ -453,13 +504,13 @@ pub fn execute(cli: &Cli, store: &Store, out: &mut dyn Write) -> Result<(), Fail
         Command::Incidents(args) => incidents(store, args, out),
         Command::Distance(args) => distance(store, args, out),
         Command::Export(args) => export(store, args, out),
-        Command::Import(args) => import(store, cli.data.as_deref(), args, out),
         Command::NearBorder(args) => near_border(store, args, out),
         Command::Claims { json } => claims(store, *json, out),
         Command::Between { from, to, json } => between(store, from, to, *json, out),
         Command::Serve(_) => {
             Err(Failure::new(2, "serve runs from the command line only (see server::serve)".to_string()))
         }
+        _ => changes_record(cli, out).unwrap_or(Ok(())),
     }
 }
 
@@ -516,81 +567,11 @@ fn progress_bar(total: u64, what: &str) -> indicatif::ProgressBar {
     bar
 }
 
-fn import(
-    store: &Store,
-    data: Option<&std::path::Path>,
-    args: &ImportArgs,
-    out: &mut dyn Write,
-) -> Result<(), Failure> {
-    let Some(dir) = data else {
-        return Err(Failure::new(
-            2,
-            "give --data DIR: the directory to import into (created when missing; the embedded data never changes)",
-        ));
-    };
-    let format = match args.format {
-        Some(f) => f,
-        None => crate::store::detect_format(&args.file).map_err(|m| Failure::new(2, m))?,
-    };
-    let size = std::fs::metadata(&args.file)
-        .map_err(|e| Failure::new(3, format!("cannot read {}: {e}", args.file.display())))?
-        .len();
-    let bar = progress_bar(size, "reading");
-    let (incidents, report) = store.plan_import(&args.file, format, &mut |bytes| bar.set_position(bytes))?;
-    bar.finish_and_clear();
-    for problem in &report.problems {
-        writeln!(out, "{problem}")?;
-    }
-    writeln!(
-        out,
-        "{}: {} rows ({format}): {} new, {} updated, {} unchanged, {} refused",
-        args.file.display(),
-        report.rows,
-        report.added,
-        report.updated,
-        report.unchanged,
-        report.refused_rows
-    )?;
-    if report.added + report.updated + report.unchanged == 0 {
-        let why = match report.problems.first() {
-            Some(first) => format!("{} problem(s), the first: {first}", report.problems.len()),
-            None => "it holds no rows".to_string(),
-        };
-        return Err(Failure::new(
-            1,
-            format!("import refused: no row of {} could be used ({why}); nothing was written", args.file.display()),
-        ));
-    }
-    if args.strict && !report.problems.is_empty() {
-        return Err(Failure::new(
-            1,
-            format!(
-                "import refused (--strict): {} problem(s) in {} row(s); nothing was written",
-                report.problems.len(),
-                report.refused_rows
-            ),
-        ));
-    }
-    if args.dry_run {
-        writeln!(out, "dry run: nothing written")?;
-        return Ok(());
-    }
-    if !report.changes() {
-        writeln!(out, "nothing to change in {}", dir.display())?;
-        return Ok(());
-    }
-    crate::store::save_incidents(dir, &incidents).map_err(|e| {
-        Failure::new(3, format!("cannot write {}: {e}", dir.join(crate::store::files::INCIDENTS).display()))
-    })?;
-    writeln!(out, "wrote {} incidents to {}", incidents.len(), dir.join(crate::store::files::INCIDENTS).display())?;
-    Ok(())
-}
-
 fn validate(store: &Store, out: &mut dyn Write) -> Result<(), Failure> {
     writeln!(out, "ok: data is valid")?;
     for (file, origin) in &store.origins {
         let count = match *file {
-            crate::store::files::INCIDENTS => store.incidents.len(),
+            crate::store::files::INCIDENTS => store.current().count(),
             crate::store::files::PLACES => store.places.len(),
             crate::store::files::BORDERS => store.borders.len(),
             crate::store::files::COUNTRIES => store.countries.len(),
@@ -671,7 +652,7 @@ fn places_list(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), Fai
 fn incidents(store: &Store, args: &IncidentsArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let filter = args.when.filter(args.bbox)?;
     let ids = store.select_incidents(&filter);
-    let selected = ids.iter().map(|&i| &store.incidents[i as usize]);
+    let selected = ids.iter().map(|&i| store.get(i));
     match args.format {
         IncidentFormat::Geojson => crate::formats::geojson::write_incidents(out, selected)?,
         IncidentFormat::Json => {
@@ -824,7 +805,7 @@ fn near_border(store: &Store, args: &NearBorderArgs, out: &mut dyn Write) -> Res
     match args.format {
         IncidentFormat::Json => write_json(out, &hits),
         IncidentFormat::Geojson => {
-            crate::formats::geojson::write_incidents(out, hits.iter().map(|h| &store.incidents[h.index as usize]))?;
+            crate::formats::geojson::write_incidents(out, hits.iter().map(|h| store.get(h.index)))?;
             Ok(())
         }
         IncidentFormat::Table => {
@@ -834,7 +815,7 @@ fn near_border(store: &Store, args: &NearBorderArgs, out: &mut dyn Write) -> Res
                 "event_id_cnty", "date", "location", "km", "border", "side"
             )?;
             for h in &hits {
-                let i = &store.incidents[h.index as usize];
+                let i = store.get(h.index);
                 writeln!(
                     out,
                     "{:<12} {:<10} {:<22} {:>10.3} {:<8} {:<5}",

@@ -270,6 +270,7 @@ fn acled_row(row: &mut Row<'_>, interner: &mut Interner) -> Option<Incident> {
         variants,
         background,
         timestamp,
+        revision: Default::default(),
     })
 }
 
@@ -363,6 +364,7 @@ fn ucdp_row(
         variants: Vec::new(),
         background: Vec::new(),
         timestamp: None,
+        revision: Default::default(),
     })
 }
 

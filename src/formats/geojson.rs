@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::layer::{BLOCK, Field, FieldKind, Layer, Shape, Value, in_order};
-use crate::model::{Background, Incident, LonLat, Variant};
+use crate::model::{Background, Incident, LonLat, Status, Variant};
 
 /// A GeoJSON Point geometry.
 #[derive(Serialize)]
@@ -56,6 +56,22 @@ pub struct IncidentProperties<'a> {
     background: &'a [Background],
     #[serde(skip_serializing_if = "Option::is_none")]
     timestamp: Option<i64>,
+    #[serde(skip_serializing_if = "is_published")]
+    status: Status,
+    #[serde(skip_serializing_if = "is_first")]
+    version: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_by: Option<&'a str>,
+}
+
+fn is_published(s: &Status) -> bool {
+    *s == Status::Published
+}
+
+fn is_first(v: &u32) -> bool {
+    *v == 1
 }
 
 impl<'a> IncidentProperties<'a> {
@@ -86,6 +102,10 @@ impl<'a> IncidentProperties<'a> {
             variants: &i.variants,
             background: &i.background,
             timestamp: i.timestamp,
+            status: i.revision.status,
+            version: i.revision.version,
+            updated_at: i.revision.updated_at.as_ref().map(crate::model::format_time),
+            updated_by: i.revision.updated_by.as_deref(),
         }
     }
 }
@@ -105,7 +125,7 @@ pub(crate) fn round_mm(m: f64) -> f64 {
 }
 
 /// Appends `i` as a feature of borderline's storage format.
-fn storage_feature(out: &mut Vec<u8>, i: &Incident) {
+pub fn storage_feature(out: &mut Vec<u8>, i: &Incident) {
     let feature = IncidentFeature {
         kind: "Feature",
         id: &i.event_id,

@@ -17,6 +17,8 @@ pub struct GridIndex {
     starts: Vec<u32>,
     items: Vec<u32>,
     points: Vec<LonLat>,
+    /// `slots[i]` is item `i`'s entry in `items`.
+    slots: Vec<u32>,
 }
 
 /// About this many points per cell on average; dense clusters hold more.
@@ -53,9 +55,14 @@ impl GridIndex {
             items[slot] = i as u32;
             points[slot] = positions[i];
         }
+        let mut slots = vec![0u32; positions.len()];
+        for (slot, &i) in items.iter().enumerate() {
+            slots[i as usize] = slot as u32;
+        }
         grid.starts = starts;
         grid.items = items;
         grid.points = points;
+        grid.slots = slots;
         grid
     }
 
@@ -116,6 +123,16 @@ impl GridIndex {
         runs
     }
 
+    /// Where item `i` is stored (the grid order of every page).
+    pub fn slot_of(&self, i: u32) -> u32 {
+        self.slots[i as usize]
+    }
+
+    /// The position of item `i`.
+    pub fn position(&self, i: u32) -> LonLat {
+        self.points[self.slots[i as usize] as usize]
+    }
+
     /// How many points lie in `bbox` (edges included; antimeridian-crossing boxes are handled).
     pub fn count(&self, bbox: &BBox) -> usize {
         let mut n = 0;
@@ -130,20 +147,35 @@ impl GridIndex {
 
     /// The points in `bbox`, in grid order, skipping `offset` of them and keeping at most `limit`.
     pub fn page(&self, bbox: &BBox, offset: usize, limit: usize) -> Vec<u32> {
+        self.page_excluding(bbox, offset, limit, &[])
+    }
+
+    /// [`GridIndex::page`] as if the points stored in `excluded` slots (ascending) were not there.
+    pub fn page_excluding(&self, bbox: &BBox, offset: usize, limit: usize, excluded: &[u32]) -> Vec<u32> {
         let mut out = Vec::with_capacity(limit.min(1024));
         let mut skip = offset;
+        let excluded_in = |a: usize, z: usize| {
+            excluded.partition_point(|&s| (s as usize) < z) - excluded.partition_point(|&s| (s as usize) < a)
+        };
         for part in bbox.parts() {
             for (first, end, whole) in self.runs(&part) {
                 if out.len() >= limit {
                     return out;
                 }
                 let (a, z) = (self.starts[first] as usize, self.starts[end] as usize);
-                if whole && skip >= z - a {
-                    skip -= z - a;
+                if whole && skip >= z - a - excluded_in(a, z) {
+                    skip -= z - a - excluded_in(a, z);
                     continue;
                 }
+                let mut next = excluded.partition_point(|&s| (s as usize) < a);
                 for k in a..z {
                     if !whole && !part.contains(self.points[k].x, self.points[k].y) {
+                        continue;
+                    }
+                    while next < excluded.len() && (excluded[next] as usize) < k {
+                        next += 1;
+                    }
+                    if excluded.get(next).is_some_and(|&s| s as usize == k) {
                         continue;
                     }
                     if skip > 0 {
@@ -157,6 +189,11 @@ impl GridIndex {
             }
         }
         out
+    }
+
+    /// How many points stored in `excluded` slots (ascending) lie in `bbox`.
+    pub fn count_excluded(&self, bbox: &BBox, excluded: &[u32]) -> usize {
+        excluded.iter().filter(|&&s| bbox.contains(self.points[s as usize].x, self.points[s as usize].y)).count()
     }
 
     /// Every point in `bbox`, in grid order.

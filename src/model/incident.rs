@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{BorderPair, DateInterval, Iso3, LonLat};
+use super::{BorderPair, DateInterval, Iso3, LonLat, Revision};
 
 /// ACLED's six event types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -195,12 +195,23 @@ pub struct Incident {
     pub background: Vec<Background>,
     /// ACLED's upload `timestamp`, when imported.
     pub timestamp: Option<i64>,
+    /// Review status, version and last change.
+    pub revision: Revision,
 }
 
 impl Incident {
     /// The ids of [`Incident::sources`] as one `;`-separated string, as every file format writes them.
     pub fn sources_text(&self) -> String {
         self.sources.iter().map(|s| &**s).collect::<Vec<_>>().join(";")
+    }
+
+    /// Whether `self` and `other` say the same about the event, whatever their revisions.
+    pub fn same_content(&self, other: &Incident) -> bool {
+        if self.revision == other.revision {
+            self == other
+        } else {
+            Incident { revision: other.revision.clone(), ..self.clone() } == *other
+        }
     }
 
     /// The reported toll: the figure, or the low end of a range (what counts and sums use).

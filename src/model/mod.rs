@@ -9,6 +9,7 @@ mod date;
 mod incident;
 mod iso3;
 mod place;
+mod revision;
 mod source;
 
 pub use bbox::{BBox, BBoxError};
@@ -18,6 +19,7 @@ pub use date::{DateInterval, parse_iso_date};
 pub use incident::{Background, EventType, GeoPrecision, Incident, IncidentFacts, TimePrecision, Variant};
 pub use iso3::Iso3;
 pub use place::Place;
+pub use revision::{Revision, Status, format_time, now, parse_time};
 pub use source::{Claim, ClaimQualifier, DistanceUnit, SourceDocument, SourceRegister};
 
 /// A position on WGS84: longitude then latitude, in degrees.

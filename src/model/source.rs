@@ -22,7 +22,8 @@ impl SourceRegister {
 pub struct SourceDocument {
     /// Stable id, cited by incidents' `sources`.
     pub id: String,
-    /// File name in the shared seeds folder.
+    /// File name in the shared seeds folder (empty for documents added later).
+    #[serde(default)]
     pub file: String,
     /// Title (square brackets when descriptive rather than the document's own).
     pub title: String,
@@ -38,8 +39,12 @@ pub struct SourceDocument {
     pub published_note: Option<String>,
     /// ISO 639-1 language code.
     pub language: String,
-    /// SHA-256 of the document bytes, hex.
+    /// SHA-256 of the document bytes, hex; empty for a document added without its text.
+    #[serde(default)]
     pub sha256: String,
+    /// Where the document can be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
     /// Quantitative geographic claims the document makes.
     #[serde(default)]
     pub claims: Vec<Claim>,

@@ -12,7 +12,7 @@ use super::ogc::{JSON, incident_filter};
 use super::params::{BORDER, FORMAT, INCIDENT_FILTERS, Kind, Param, Query, param, required};
 use super::{App, json_response};
 use crate::gazetteer::Gazetteer;
-use crate::model::BorderSource;
+use crate::model::{BorderSource, Status};
 use crate::store::{BANDS_KM, BorderChoice, DistanceError, check_point};
 
 /// `/api/distance`.
@@ -43,9 +43,9 @@ fn border_choice(q: &Query, app: &App) -> Result<BorderChoice, ApiError> {
         source: q.parsed::<BorderSource>("source", Kind::LineSource)?.unwrap_or_default(),
     };
     if let Some(pair) = choice.pair
-        && !app.store.borders.iter().any(|b| b.pair == pair)
+        && !app.store().borders.iter().any(|b| b.pair == pair)
     {
-        let mut known: Vec<String> = app.store.borders.iter().map(|b| b.pair.to_string()).collect();
+        let mut known: Vec<String> = app.store().borders.iter().map(|b| b.pair.to_string()).collect();
         known.sort();
         known.dedup();
         return Err(ApiError::bad_value("border", format!("no border {pair} in the data"), &known.join(", ")));
@@ -68,7 +68,7 @@ pub async fn distance(State(app): State<App>, RawQuery(q): RawQuery) -> Result<R
     let lon = q.number("lon", Kind::Longitude, (-180.0, 180.0))?.unwrap_or_default();
     let lat = q.number("lat", Kind::Latitude, (-90.0, 90.0))?.unwrap_or_default();
     let p = check_point(lon, lat).map_err(distance_error)?;
-    let report = app.store.report_point(p, border_choice(&q, &app)?).map_err(distance_error)?;
+    let report = app.store().report_point(p, border_choice(&q, &app)?).map_err(distance_error)?;
     Ok(json_response(JSON, &report))
 }
 
@@ -80,8 +80,12 @@ pub async fn incident_distance(
 ) -> Result<Response, ApiError> {
     let q = Query::parse(q.as_deref(), &[BORDER, &[FORMAT]])?;
     q.format()?;
-    let incident = app.store.incident(&id).ok_or_else(|| ApiError::not_found(format!("no incident {id:?}")))?;
-    let report = app.store.report_incident(incident, border_choice(&q, &app)?).map_err(distance_error)?;
+    let store = app.store();
+    let incident = store
+        .incident(&id)
+        .filter(|i| i.revision.status == Status::Published)
+        .ok_or_else(|| ApiError::not_found(format!("no incident {id:?}")))?;
+    let report = store.report_incident(incident, border_choice(&q, &app)?).map_err(distance_error)?;
     Ok(json_response(JSON, &report))
 }
 
@@ -100,7 +104,7 @@ pub async fn near_border(State(app): State<App>, RawQuery(q): RawQuery) -> Resul
     };
     let side = q.parsed("side", Kind::Iso3)?;
     let (limit, offset) = (q.limit()?, q.offset()?);
-    let hits = app.store.incidents_near_border(km, choice, side, &filter).map_err(distance_error)?;
+    let hits = app.store().incidents_near_border(km, choice, side, &filter).map_err(distance_error)?;
     let page: Vec<_> = hits.iter().skip(offset).take(limit).collect();
     Ok(json_response(
         JSON,
@@ -117,7 +121,7 @@ pub async fn places_search(State(app): State<App>, RawQuery(q): RawQuery) -> Res
     q.format()?;
     let name = q.text("q").ok_or_else(|| ApiError::bad_value("q", "q is empty", Kind::Text.valid()))?;
     let limit = q.integer("limit", Kind::Limit, 1, 100)?.unwrap_or(10) as usize;
-    let store = &app.store;
+    let store = app.store();
     let hits = Gazetteer::new(&store.places).search(&name, limit);
     let tied = Gazetteer::tied_best(&hits);
     let matches: Vec<_> = hits
@@ -138,7 +142,7 @@ pub async fn places_search(State(app): State<App>, RawQuery(q): RawQuery) -> Res
 /// `GET /api/claims`: every quantitative claim of the source documents, checked.
 pub async fn claims(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
-    Ok(json_response(JSON, &json!({"claims": app.store.check_claims()})))
+    Ok(json_response(JSON, &json!({"claims": app.store().check_claims()})))
 }
 
 /// `GET /api/stats`: counts by month, event type, side and distance band to the nearest border, for the
@@ -146,15 +150,14 @@ pub async fn claims(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Res
 pub async fn stats(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let q = Query::parse(q.as_deref(), &[super::openapi::STATS_SELECTION, INCIDENT_FILTERS, &[FORMAT]])?;
     q.format()?;
-    let store = &app.store;
+    let store = app.store();
     let selected = store.select_incidents(&incident_filter(&q)?);
-    let facts = store.incident_facts();
     let mut by_month: BTreeMap<String, (usize, u64)> = BTreeMap::new();
     let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_side: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_band: BTreeMap<&str, usize> = BANDS_KM.iter().map(|b| (b.2, 0)).collect();
     for &i in &selected {
-        let (incident, f) = (&store.incidents[i as usize], &facts[i as usize]);
+        let (incident, f) = (store.get(i), &store.facts(i));
         let month = by_month
             .entry(format!("{:04}-{:02}", incident.event_date.year(), incident.event_date.month()))
             .or_default();
@@ -197,7 +200,7 @@ pub async fn clusters(State(app): State<App>, RawQuery(q): RawQuery) -> Result<R
     q.format()?;
     let zoom = q.integer("zoom", Kind::Count, 0, 22)?.unwrap_or_default();
     let filter = incident_filter(&q)?;
-    let store = &app.store;
+    let store = app.store();
     let (matched, ids) = store.page_incidents(&filter, 0, usize::MAX);
     let cell = if zoom >= UNGROUPED_ZOOM { 0.0 } else { 360.0 / (256.0 * 2f64.powi(zoom as i32)) * 60.0 };
     #[derive(Default)]
@@ -210,7 +213,7 @@ pub async fn clusters(State(app): State<App>, RawQuery(q): RawQuery) -> Result<R
     }
     let mut groups: BTreeMap<(i64, i64), Group> = BTreeMap::new();
     for (n, &i) in ids.iter().enumerate() {
-        let incident = &store.incidents[i as usize];
+        let incident = store.get(i);
         let p = incident.position;
         let key = if cell > 0.0 { ((p.x / cell).floor() as i64, (p.y / cell).floor() as i64) } else { (n as i64, 0) };
         let g = groups.entry(key).or_default();
@@ -220,21 +223,20 @@ pub async fn clusters(State(app): State<App>, RawQuery(q): RawQuery) -> Result<R
         g.fatalities += u64::from(incident.fatalities_reported().unwrap_or(0));
         *g.types.entry(incident.event_type.as_str()).or_default() += 1;
     }
-    let facts = store.incident_facts();
     let items: Vec<_> = groups
         .into_values()
         .map(|g| {
             let n = g.members.len();
             if n == 1 {
-                let i = g.members[0] as usize;
-                let incident = &store.incidents[i];
+                let i = g.members[0];
+                let incident = store.get(i);
                 json!({
                     "kind": "incident", "id": &*incident.event_id, "lon": incident.position.x, "lat": incident.position.y,
                     "event_type": incident.event_type.as_str(), "event_date": incident.event_date,
                     "fatalities": incident.fatalities_reported(),
                     "geo_precision": incident.geo_precision.code(),
                     "uncertainty_radius_m": crate::geodesy::uncertainty_radius_m(incident.geo_precision),
-                    "border_distance_m": (facts[i].border_distance_m * 10.0).round() / 10.0,
+                    "border_distance_m": (store.facts(i).border_distance_m * 10.0).round() / 10.0,
                 })
             } else {
                 json!({
@@ -250,15 +252,15 @@ pub async fn clusters(State(app): State<App>, RawQuery(q): RawQuery) -> Result<R
 /// `GET /api/sources`: the source documents incidents cite, by id.
 pub async fn sources(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
-    let documents: Vec<_> = app
-        .store
+    let store = app.store();
+    let documents: Vec<_> = store
         .register
         .documents
         .iter()
         .map(|d| {
             json!({
                 "id": d.id, "title": d.title, "title_is_descriptive": d.title_is_descriptive, "outlet": d.outlet,
-                "published": d.published, "language": d.language, "sha256": d.sha256,
+                "published": d.published, "language": d.language, "sha256": d.sha256, "url": d.url,
             })
         })
         .collect();

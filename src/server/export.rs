@@ -141,7 +141,7 @@ pub async fn export(
     let media_type = if zipped { "application/zip" } else { format.media_type() };
     let response =
         Response::builder().header(header::CONTENT_TYPE, media_type).header(header::CONTENT_DISPOSITION, disposition);
-    let store = app.store.clone();
+    let store = app.store();
     let Ok(Ok(permit)) = tokio::time::timeout(WAIT, app.exports.clone().acquire_owned()).await else {
         return Ok(busy());
     };

@@ -5,7 +5,9 @@
 //! logs requests and stops cleanly on SIGINT or SIGTERM.
 
 pub mod api;
+pub mod auth;
 pub mod connections;
+pub mod edit;
 mod error;
 pub mod export;
 pub mod links;
@@ -15,7 +17,7 @@ pub mod params;
 mod web;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
@@ -23,56 +25,54 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Serialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 pub use error::ApiError;
 pub use web::CSP;
 
+use crate::record::Record;
 use crate::store::Store;
 
 /// The longest query string accepted, bytes.
 pub const MAX_QUERY_BYTES: usize = 4096;
-/// The largest request body accepted, bytes (every endpoint is read-only).
-pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// The largest request body accepted, bytes (a feature, or a source document with its text).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
-/// What the handlers share: the data, with every incident measured, and each incident's feature as
-/// written the first time it was asked for (the data never changes while serving).
+/// What the handlers share: the record (each request reads the state current when it starts, which stands
+/// still for as long as the request holds it), and the bounds on what clients may make it do.
 #[derive(Clone)]
 pub struct App {
-    /// The loaded data.
-    pub store: Arc<Store>,
-    rendered: Arc<[OnceLock<Box<[u8]>>]>,
+    /// The record.
+    pub record: Arc<Record>,
     /// Exports running at once are bounded: each holds a layer's worth of features in flight.
     exports: Arc<tokio::sync::Semaphore>,
     links: Arc<links::Links>,
+    /// Reads need a token too.
+    private: bool,
 }
 
 impl App {
-    fn new(store: Arc<Store>, links: links::Links) -> App {
-        let rendered = (0..store.incidents.len()).map(|_| OnceLock::new()).collect();
+    fn new(record: Arc<Record>, options: &Options) -> App {
         let exports = Arc::new(tokio::sync::Semaphore::new(export::MAX_AT_ONCE));
-        App { store, rendered, exports, links: Arc::new(links) }
+        App { record, exports, links: Arc::new(options.links.clone()), private: options.private }
+    }
+
+    /// The current state.
+    pub fn store(&self) -> Arc<Store> {
+        self.record.store()
     }
 
     /// The base URL of links in the answer to a request with `headers` (see [`links::Links::base`]).
     pub fn base_url(&self, headers: &HeaderMap) -> String {
         self.links.base(headers)
     }
+}
 
-    /// Incident `i` as a GeoJSON feature.
-    pub fn incident_json(&self, i: u32) -> &[u8] {
-        self.rendered[i as usize].get_or_init(|| {
-            let mut out = Vec::with_capacity(1024);
-            crate::store::write_incident_geojson(
-                &mut out,
-                &self.store.incidents[i as usize],
-                &self.store.incident_facts()[i as usize],
-            );
-            out.into_boxed_slice()
-        })
-    }
+/// Incident `k` of `store` as a GeoJSON feature.
+pub fn incident_json(store: &Store, k: u32, out: &mut Vec<u8>) {
+    crate::store::write_incident_geojson(out, store.get(k), &store.facts(k));
 }
 
 /// How the server is set up.
@@ -85,13 +85,15 @@ pub struct Options {
     pub log_requests: bool,
     /// How links name the server (`--public-url`, the address it listens on).
     pub links: links::Links,
+    /// Reads need a token too (`--private`).
+    pub private: bool,
 }
 
 /// The whole application. Measures every incident first (their distances and sides are features'
 /// properties), unless that was already done.
-pub fn router(store: Arc<Store>, options: &Options) -> Router {
-    store.incident_facts();
-    let app = App::new(store, options.links.clone());
+pub fn router(record: Arc<Record>, options: &Options) -> Router {
+    record.store().incident_facts();
+    let app = App::new(record, options);
     let mut router = Router::new()
         .route("/", get(web::index))
         .route("/ogc", get(ogc::landing))
@@ -100,8 +102,12 @@ pub fn router(store: Arc<Store>, options: &Options) -> Router {
         .route("/ogc/api", get(ogc::api))
         .route("/ogc/collections", get(ogc::collections))
         .route("/ogc/collections/{id}", get(ogc::collection))
-        .route("/ogc/collections/{id}/items", get(ogc::items))
-        .route("/ogc/collections/{id}/items/{fid}", get(ogc::item))
+        .route("/ogc/collections/{id}/items", get(ogc::items).post(edit::create).options(edit::items_options))
+        .route(
+            "/ogc/collections/{id}/items/{fid}",
+            get(ogc::item).put(edit::replace).patch(edit::update).delete(edit::retire).options(edit::item_options),
+        )
+        .route("/ogc/collections/{id}/items/{fid}/history", get(edit::history))
         .route("/ogc/collections/{id}/queryables", get(ogc::queryables))
         .route("/api/distance", get(api::distance))
         .route("/api/incidents/{id}/distance", get(api::incident_distance))
@@ -110,13 +116,22 @@ pub fn router(store: Arc<Store>, options: &Options) -> Router {
         .route("/api/claims", get(api::claims))
         .route("/api/stats", get(api::stats))
         .route("/api/clusters", get(api::clusters))
-        .route("/api/sources", get(api::sources))
+        .route("/api/sources", get(api::sources).post(edit::add_source))
+        .route("/api/incidents/{id}/publish", post(edit::publish))
+        .route("/api/incidents/{id}/reject", post(edit::reject))
+        .route("/api/deleted", get(edit::deleted))
+        .route("/api/me", get(edit::me))
         .route("/api/export/{format}", get(export::export))
         .route("/{*path}", get(web::asset))
         .fallback(|| async { ApiError::not_found("no such page") })
         .method_not_allowed_fallback(|| async {
-            ApiError::other(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "only GET and HEAD are served")
+            ApiError::other(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "MethodNotAllowed",
+                "this resource does not take that method",
+            )
         })
+        .layer(middleware::from_fn_with_state(app.clone(), auth::guard_reads))
         .with_state(app)
         .layer(middleware::from_fn(errors_as_json))
         .layer(middleware::from_fn(security_headers))
@@ -137,7 +152,24 @@ fn cors(origins: &[String]) -> CorsLayer {
     } else {
         AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()))
     };
-    CorsLayer::new().allow_origin(allow).allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+    CorsLayer::new()
+        .allow_origin(allow)
+        .allow_methods([
+            Method::GET,
+            Method::HEAD,
+            Method::OPTIONS,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::HeaderName::from_static("borderline-reason"),
+        ])
+        .expose_headers([header::ETAG, header::LOCATION])
 }
 
 /// Refuses overlong query strings before any handler parses them.
@@ -160,7 +192,7 @@ async fn limit_body(request: Request, next: Next) -> Response {
         ApiError::other(
             StatusCode::PAYLOAD_TOO_LARGE,
             "BodyTooLarge",
-            format!("request bodies are limited to {MAX_BODY_BYTES} bytes (every endpoint reads only its query)"),
+            format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
         )
         .into_response()
     };
@@ -239,10 +271,11 @@ pub fn json_response(content_type: &'static str, value: &impl Serialize) -> Resp
     ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body).into_response()
 }
 
-/// Serves `store` on `addr` until SIGINT or SIGTERM, printing the URLs to open.
-pub async fn serve(store: Store, addr: SocketAddr, options: Options) -> std::io::Result<()> {
+/// Serves `record` on `addr` until SIGINT or SIGTERM, printing the URLs to open.
+pub async fn serve(record: Record, addr: SocketAddr, options: Options) -> std::io::Result<()> {
     let started = Instant::now();
-    let store = Arc::new(store);
+    let record = Arc::new(record);
+    let store = record.store();
     let measuring = store.clone();
     tokio::task::spawn_blocking(move || {
         measuring.incident_facts();
@@ -250,7 +283,7 @@ pub async fn serve(store: Store, addr: SocketAddr, options: Options) -> std::io:
     .await
     .map_err(std::io::Error::other)?;
     tracing::info!(
-        incidents = store.incidents.len(),
+        incidents = store.current().count(),
         seconds = started.elapsed().as_secs_f64(),
         "measured every incident"
     );
@@ -260,7 +293,13 @@ pub async fn serve(store: Store, addr: SocketAddr, options: Options) -> std::io:
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let host = if local.ip().is_unspecified() { format!("127.0.0.1:{}", local.port()) } else { local.to_string() };
-    println!("borderline is serving {} incidents", store.incidents.len());
+    println!("borderline is serving {} incidents", store.current().count());
+    if record.writable() {
+        println!(
+            "  recording changes in {} (writes need a token: borderline --data DIR users add NAME --role editor)",
+            record.dir().map(|d| d.display().to_string()).unwrap_or_default()
+        );
+    }
     println!("  map:         http://{host}/");
     println!(
         "  OGC API:     http://{host}/ogc   (QGIS: Layer ▸ Add Layer ▸ Add WFS / OGC API – Features Layer, new connection, this URL)"
@@ -271,7 +310,8 @@ pub async fn serve(store: Store, addr: SocketAddr, options: Options) -> std::io:
     }
     println!("Stop with Ctrl-C.");
     let options = Options { links: links::Links { listen: Some(local), ..options.links }, ..options };
-    let app = router(store, &options);
+    drop(store);
+    let app = router(record, &options);
     connections::serve(listener, app, stop).await?;
     println!("borderline stopped");
     Ok(())

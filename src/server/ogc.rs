@@ -11,7 +11,7 @@ use super::error::ApiError;
 use super::params::{self, CRS84, FORMAT, INCIDENT_FILTERS, ITEMS, Kind, NEXT_PAGE_MIN_LIMIT, Param, Query};
 use super::{App, json_response};
 use crate::formats::geojson::write_layer_feature;
-use crate::model::{BBox, EventType};
+use crate::model::{BBox, EventType, Status};
 use crate::store::{IncidentFilter, LayerName};
 
 /// Media types.
@@ -117,13 +117,14 @@ fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
 pub async fn landing(State(app): State<App>, headers: HeaderMap, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
     let base = app.base_url(&headers);
+    let store = app.store();
     Ok(json_response(
         JSON,
         &json!({
             "title": "borderline",
             "description": format!(
                 "Border incidents of the Sahel measured on the WGS84 ellipsoid: {} incidents, {} places, {} border lines, {} countries.",
-                app.store.incidents.len(), app.store.places.len(), app.store.borders.len(), app.store.countries.len()
+                store.page_incidents(&IncidentFilter::default(), 0, 0).0, store.places.len(), store.borders.len(), store.countries.len()
             ),
             "links": [
                 link(format!("{base}/ogc"), "self", JSON, "This document"),
@@ -149,9 +150,9 @@ pub async fn api(State(app): State<App>, headers: HeaderMap, RawQuery(q): RawQue
 }
 
 fn collection_json(app: &App, base: &str, c: Collection) -> Value {
-    let store = &app.store;
+    let store = app.store();
     let bbox = match c {
-        Collection::Incidents => BBox::around(store.incidents.iter().map(|i| i.position)),
+        Collection::Incidents => BBox::around(store.current().map(|k| store.get(k).position)),
         Collection::Places => BBox::around(store.places.iter().map(|p| p.position)),
         Collection::Borders => BBox::around(store.borders.iter().flat_map(|b| b.parts.iter().flatten().copied())),
         Collection::Countries => BBox::around(store.countries.iter().flat_map(|c| c.outline())),
@@ -160,8 +161,8 @@ fn collection_json(app: &App, base: &str, c: Collection) -> Value {
         "spatial": {"bbox": [bbox.map_or(vec![-180.0, -90.0, 180.0, 90.0], |b| vec![b.west, b.south, b.east, b.north])], "crs": CRS84}
     });
     if c == Collection::Incidents {
-        let start = store.incidents.iter().map(|i| i.dates.start).min();
-        let end = store.incidents.iter().map(|i| i.dates.end).max();
+        let start = store.current().map(|k| store.get(k).dates.start).min();
+        let end = store.current().map(|k| store.get(k).dates.end).max();
         let t = |d: Option<chrono::NaiveDate>, time: &str| d.map(|d| format!("{d}T{time}Z"));
         extent["temporal"] = json!({
             "interval": [[t(start, "00:00:00"), t(end, "23:59:59")]],
@@ -230,6 +231,7 @@ pub fn incident_filter(q: &Query) -> Result<IncidentFilter, ApiError> {
         fatalities_max: q.integer("fatalities_max", Kind::Count, 0, u32::MAX as u64)?.map(|n| n as u32),
         side: q.parsed("side", Kind::Iso3)?,
         within_km: q.number("within_km", Kind::Kilometres, (0.0, 2000.0))?,
+        statuses: q.list::<Status>("status", Kind::Status)?,
     })
 }
 
@@ -259,14 +261,18 @@ pub async fn items(
     let q = Query::parse(q.as_deref(), c.item_params())?;
     q.format()?;
     let (limit, offset) = (q.limit()?, q.offset()?);
-    let store = &app.store;
-    // Incidents are written once and kept (`App::incident_json`); the page is copied into the body once.
-    let mut incidents: Vec<&[u8]> = Vec::new();
+    let store = app.store();
     let mut features = Vec::new();
     let (matched, returned) = match c {
         Collection::Incidents => {
             let (matched, page) = store.page_incidents(&incident_filter(&q)?, offset, limit);
-            incidents = page.iter().map(|&i| app.incident_json(i)).collect();
+            features.reserve(page.len() * 1500);
+            for (n, &k) in page.iter().enumerate() {
+                if n > 0 {
+                    features.push(b',');
+                }
+                super::incident_json(&store, k, &mut features);
+            }
             (matched, page.len())
         }
         other => {
@@ -303,7 +309,7 @@ pub async fn items(
         let prev = page_url(&base, &id, &q, offset.saturating_sub(limit), None);
         links.push(link(prev, "prev", GEOJSON, "Previous page"));
     }
-    let size = features.len() + incidents.iter().map(|f| f.len() + 1).sum::<usize>();
+    let size = features.len();
     let mut head = String::new();
     let _ = write!(
         head,
@@ -314,12 +320,6 @@ pub async fn items(
     let mut body = Vec::with_capacity(head.len() + size + 2);
     body.extend_from_slice(head.as_bytes());
     body.extend_from_slice(&features);
-    for (n, f) in incidents.iter().enumerate() {
-        if n > 0 {
-            body.push(b',');
-        }
-        body.extend_from_slice(f);
-    }
     body.extend_from_slice(b"]}");
     Ok(bytes_response(GEOJSON, body))
 }
@@ -333,12 +333,21 @@ pub async fn item(
 ) -> Result<Response, ApiError> {
     let c = Collection::from_id(&id)?;
     Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
-    let store = &app.store;
+    let store = app.store();
     let missing = || ApiError::not_found(format!("no feature {fid:?} in collection {id}"));
+    let mut version = None;
     let mut feature: Value = match c {
         Collection::Incidents => {
-            let index = store.incident_number(&fid).ok_or_else(missing)?;
-            serde_json::from_slice(app.incident_json(index)).expect("features are written as JSON")
+            let k = store.incident_number(&fid).ok_or_else(missing)?;
+            let incident = store.get(k);
+            // Drafts and withdrawn incidents are there only for those who may see them.
+            if incident.revision.status != Status::Published && super::auth::actor(&app, &headers).is_err() {
+                return Err(missing());
+            }
+            version = Some(incident.revision.version);
+            let mut out = Vec::with_capacity(2048);
+            super::incident_json(&store, k, &mut out);
+            serde_json::from_slice(&out).expect("features are written as JSON")
         }
         other => {
             let n = match other {
@@ -358,7 +367,11 @@ pub async fn item(
         link(format!("{base}/ogc/collections/{id}/items/{encoded}"), "self", GEOJSON, "This feature"),
         link(format!("{base}/ogc/collections/{id}"), "collection", JSON, "The collection"),
     ]);
-    Ok(json_response(GEOJSON, &feature))
+    let mut response = json_response(GEOJSON, &feature);
+    if let Some(v) = version {
+        response.headers_mut().insert(header::ETAG, super::edit::etag(v));
+    }
+    Ok(response)
 }
 
 /// `GET /ogc/collections/{id}/queryables`: the properties the items endpoint filters on.

@@ -46,6 +46,8 @@ pub enum Kind {
     Date,
     /// Layer names, comma-separated.
     Layers,
+    /// Review statuses, comma-separated.
+    Status,
 }
 
 impl Kind {
@@ -75,6 +77,9 @@ impl Kind {
             }
             Kind::Date => "a date YYYY-MM-DD",
             Kind::Layers => "layer names, comma-separated: incidents, places, borders, countries",
+            Kind::Status => {
+                "review statuses, comma-separated: draft, published, rejected, retired (other than published needs a token)"
+            }
         }
     }
 
@@ -100,6 +105,9 @@ impl Kind {
             Kind::Date => json!({"type": "string", "format": "date"}),
             Kind::Layers => {
                 json!({"type": "array", "items": {"type": "string", "enum": ["incidents", "places", "borders", "countries"]}})
+            }
+            Kind::Status => {
+                json!({"type": "array", "items": {"type": "string", "enum": crate::model::Status::ALL.map(|s| s.as_str())}})
             }
         }
     }
@@ -171,6 +179,7 @@ pub const INCIDENT_FILTERS: &[Param] = &[
         Kind::Kilometres,
         "Only incidents within this distance of the nearest border (OpenStreetMap line).",
     ),
+    param("status", Kind::Status, "Review statuses (default published; any other needs a token)."),
 ];
 
 /// Choosing a border line.
@@ -235,6 +244,15 @@ impl Query {
     pub fn parsed<T: FromStr<Err = String>>(&self, name: &str, kind: Kind) -> Result<Option<T>, ApiError> {
         self.get(name)
             .map(|v| v.trim().parse::<T>().map_err(|e| ApiError::bad_value(name, e, kind.valid())))
+            .transpose()
+    }
+
+    /// A day, `YYYY-MM-DD`.
+    pub fn date(&self, name: &str) -> Result<Option<NaiveDate>, ApiError> {
+        self.get(name)
+            .map(|v| {
+                crate::model::parse_iso_date(v.trim()).map_err(|e| ApiError::bad_value(name, e, Kind::Date.valid()))
+            })
             .transpose()
     }
 

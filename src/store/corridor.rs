@@ -73,10 +73,20 @@ impl Store {
         let m = crate::index::SegmentIndex::GEODESIC_BULGE_DEG;
         let region =
             widen_bbox(&BBox { west: b.west - m, south: b.south - m, east: b.east + m, north: b.north + m }, limit_m);
-        let found = vec![0u64; self.incidents.len().div_ceil(64)];
+        let found = vec![0u64; (self.numbers() as usize).div_ceil(64)];
         let mut corridor = Corridor { store: self, choice, filter, limit_m, found };
         for cell in region.parts() {
             corridor.cell(cell)?;
+        }
+        // The R-tree holds the loaded incidents; those recorded since are few and measured one by one.
+        for k in self.current_changes() {
+            let p = self.get(k).position;
+            if self.passes(k, filter)
+                && filter.bbox.is_none_or(|b| b.contains(p.x, p.y))
+                && self.distance_to_border(p, choice)?.distance_m <= limit_m
+            {
+                corridor.found[k as usize / 64] |= 1 << (k % 64);
+            }
         }
         // Cells share their edges, so an incident may be found twice; the bit set keeps it once, in order.
         let words = corridor.found.iter().enumerate();
@@ -96,7 +106,7 @@ impl Store {
     ) -> Result<Vec<CorridorHit>, DistanceError> {
         let mut hits = Vec::new();
         for i in self.incidents_within(km, choice, filter)? {
-            let incident = &self.incidents[i as usize];
+            let incident = self.get(i);
             let distance = self.distance_to_border(incident.position, choice)?;
             if side.is_none_or(|s| distance.side_of_line == s) {
                 hits.push(CorridorHit { index: i, event_id: incident.event_id.to_string(), distance });
@@ -114,13 +124,13 @@ impl Store {
     ) -> Result<Vec<BandCount>, DistanceError> {
         let outer_km = BANDS_KM[BANDS_KM.len() - 2].1;
         let near = self.incidents_near_border(outer_km, choice, None, filter)?;
-        let mut distance_of = vec![f64::INFINITY; self.incidents.len()];
+        let mut distance_of = vec![f64::INFINITY; self.numbers() as usize];
         for hit in &near {
             distance_of[hit.index as usize] = hit.distance.distance_m;
         }
         let mut cells = std::collections::BTreeMap::<(i32, &'static str, String), usize>::new();
         for i in self.select_incidents(filter) {
-            let incident = &self.incidents[i as usize];
+            let incident = self.get(i);
             let km = distance_of[i as usize] / 1000.0;
             let band = BANDS_KM.iter().find(|(lo, hi, _)| km >= *lo && km < *hi).map_or(">100", |b| b.2);
             let side = self.country_at(incident.position).map_or("outside".to_string(), |c| c.iso3.to_string());
@@ -152,8 +162,9 @@ impl Corridor<'_> {
         let measure = measure.map(|(center, center_m)| (rectifying(center), center_m));
         let store = self.store;
         for i in store.incident_index.in_bbox(cell) {
-            let incident = &store.incidents[i as usize];
-            if !self.filter.matches_attributes(incident)
+            let incident = store.get(i);
+            if !store.is_current(i)
+                || !self.filter.matches_attributes(incident)
                 || self.filter.bbox.is_some_and(|b| !b.contains(incident.position.x, incident.position.y))
             {
                 continue;

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::Store;
+use super::Base;
 use crate::geodesy::uncertainty_radius_m;
 use crate::index::{PartSet, SegmentIndex};
 use crate::model::{Border, BorderPair, BorderSource, Incident, Iso3, LonLat};
@@ -178,7 +178,7 @@ pub fn check_point(lon: f64, lat: f64) -> Result<LonLat, DistanceError> {
     Ok(LonLat { x: lon, y: lat })
 }
 
-impl Store {
+impl Base {
     /// The country containing `p`.
     pub fn side(&self, p: LonLat) -> Side {
         match self.country_at(p) {

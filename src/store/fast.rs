@@ -298,6 +298,10 @@ fn properties<'a>(c: &mut Cursor<'a>) -> Option<Option<IncidentWire<'a>>> {
             "latitude" => field!(24, w.latitude, c.opt_f64()),
             "longitude" => field!(25, w.longitude, c.opt_f64()),
             "timestamp" => field!(26, w.timestamp, c.opt_i64()),
+            "status" => field!(27, w.status, c.opt_string()),
+            "version" => field!(28, w.version, c.opt_u64()),
+            "updated_at" => field!(29, w.updated_at, c.opt_string()),
+            "updated_by" => field!(30, w.updated_by, c.opt_string()),
             _ => {
                 c.skip_value()?;
             }

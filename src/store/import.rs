@@ -101,7 +101,9 @@ pub fn detect_format(path: &Path) -> Result<ImportFormat, String> {
 
 impl Store {
     /// Reads `path` as `format` and works out the merge with the current incidents, without writing anything.
-    /// Returns the incidents the data would hold afterwards, and the report. `progress` is told bytes read.
+    /// Returns the incidents that are new or differ from the current ones (as the file gives them, revision
+    /// fields included), and the report. A row whose `version` is given and is not the current one is refused
+    /// as a conflict: the incident was changed since the file was written. `progress` is told bytes read.
     pub fn plan_import(
         &self,
         path: &Path,
@@ -142,8 +144,7 @@ impl Store {
             }
         };
 
-        let mut merged = Vec::with_capacity(self.incidents.len() + incoming.size_hint().0);
-        merged.extend_from_slice(&self.incidents);
+        let mut changes = Vec::new();
         let mut seen: rustc_hash::FxHashSet<Box<str>> = Default::default();
         seen.reserve(incoming.size_hint().0);
         for (line, incident) in incoming {
@@ -170,20 +171,30 @@ impl Store {
                     continue;
                 }
             }
-            match self.incident_number(&incident.event_id) {
-                Some(k) if merged[k as usize] == incident => report.unchanged += 1,
-                Some(k) => {
-                    merged[k as usize] = incident;
+            match self.incident(&incident.event_id) {
+                Some(current) if current.same_content(&incident) => report.unchanged += 1,
+                Some(current)
+                    if incident.revision.version != 1 && incident.revision.version != current.revision.version =>
+                {
+                    let message = format!(
+                        "changed since this file was written (version {} now, {} in the file): export it again and \
+                         redo the change",
+                        current.revision.version, incident.revision.version
+                    );
+                    refuse(message, "version");
+                }
+                Some(_) => {
+                    changes.push(incident);
                     report.updated += 1;
                 }
                 None => {
-                    merged.push(incident);
+                    changes.push(incident);
                     report.added += 1;
                 }
             }
         }
         report.problems.sort_by_key(|i| i.line);
-        Ok((merged, report))
+        Ok((changes, report))
     }
 }
 

@@ -107,6 +107,10 @@ pub const INCIDENT_FIELDS: &[Field] = &[
     Field::new("sources", K::Text),
     Field::new("variants", K::Json),
     Field::new("background", K::Json),
+    Field::new("status", K::Text),
+    Field::new("version", K::Integer),
+    Field::new("updated_at", K::Text),
+    Field::new("updated_by", K::Text),
     Field::new("border_distance_m", K::Real),
     Field::new("border", K::Text),
     Field::new("border_side", K::Text),
@@ -229,6 +233,10 @@ pub fn incident_values<'a>(i: &'a Incident, f: &IncidentFacts) -> Vec<Value<'a>>
         if sources.is_empty() { Value::Null } else { Value::Text(Cow::Owned(sources)) },
         json_text(&i.variants, i.variants.is_empty()),
         json_text(&i.background, i.background.is_empty()),
+        Value::Text(Cow::Borrowed(i.revision.status.as_str())),
+        Value::Integer(i.revision.version.into()),
+        i.revision.updated_at.map_or(Value::Null, |t| Value::Text(Cow::Owned(crate::model::format_time(&t)))),
+        Value::opt_text(i.revision.updated_by.as_deref()),
         mm(d),
         Value::Text(Cow::Owned(f.border.to_string())),
         Value::Text(Cow::Owned(f.side_of_line.to_string())),
@@ -251,7 +259,7 @@ impl Store {
         }
     }
 
-    /// The incidents numbered `ids` (indexes into `incidents`) as a layer.
+    /// The incidents numbered `ids` as a layer.
     pub fn incident_layer(&self, ids: Vec<u32>) -> Layer<'_> {
         let ids = std::sync::Arc::new(ids);
         let points = ids.clone();
@@ -275,16 +283,16 @@ impl Store {
             time: Some(("date_start", "date_end")),
             len: ids.len(),
             feature: Box::new(move |n| {
-                let k = ids[n] as usize;
-                let i = &self.incidents[k];
+                let k = ids[n];
+                let i = self.get(k);
                 Feature {
                     id: Cow::Borrowed(&i.event_id),
                     shape: Shape::Point(i.position),
-                    values: incident_values(i, &self.facts_of(k)),
+                    values: incident_values(i, &self.facts(k)),
                 }
             }),
             envelope: Some(Box::new(move |n| {
-                let p = self.incidents[points[n] as usize].position;
+                let p = self.get(points[n]).position;
                 [p.x, p.y, p.x, p.y]
             })),
         }

@@ -12,6 +12,7 @@
 //! | `register.json` | the source register (in the repository: `seeds/register.json`) |
 
 mod atomic;
+mod changes;
 mod claims;
 mod corridor;
 mod distance;
@@ -27,6 +28,8 @@ mod scan;
 mod stream;
 
 use std::collections::HashSet;
+use std::ops::Deref;
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
@@ -96,24 +99,25 @@ impl std::fmt::Display for Origin {
     }
 }
 
-/// The loaded, validated data with its indexes.
+/// The data as loaded, validated, with its indexes: what a data directory's files hold. Never changes once
+/// built; a [`Store`] layers the changes made since on top of it.
 #[derive(Debug)]
-pub struct Store {
-    /// Incidents, in file order.
-    pub incidents: Vec<Incident>,
+pub struct Base {
+    /// Incidents, in file order (the numbers below `len` in a [`Store`]).
+    pub(crate) loaded: Vec<Incident>,
     /// Gazetteer.
     pub places: Vec<Place>,
     /// Borders (every pair, every source).
     pub borders: Vec<Border>,
     /// Country polygons.
     pub countries: Vec<Country>,
-    /// Source register.
-    pub register: SourceRegister,
+    /// The source register as loaded.
+    pub(crate) loaded_register: SourceRegister,
     /// Where each layer came from, by file name.
     pub origins: Vec<(&'static str, Origin)>,
-    /// R-tree over `incidents` (item = index into `incidents`).
+    /// R-tree over the loaded incidents (item = number).
     pub incident_index: PointIndex,
-    /// Grid over `incidents`, for counting and paging the incidents in a box.
+    /// Grid over the loaded incidents, for counting and paging the incidents in a box.
     pub incident_grid: GridIndex,
     /// R-tree over `places`.
     pub place_index: PointIndex,
@@ -124,6 +128,30 @@ pub struct Store {
     incident_ids: IdIndex,
     facts: query::FactsCache,
     border_parts: distance::PartsByChoice,
+    /// The loaded incidents that are not published, ascending.
+    unpublished: Vec<u32>,
+}
+
+/// One consistent state of the data: the loaded [`Base`] and every change made since (new incidents, new
+/// versions, sources added). Cheap to clone; a clone never sees changes applied to the original afterwards,
+/// so a reader (a request, an export) holds one for as long as it needs a state that stands still.
+///
+/// Incidents are numbered: the loaded ones `0..base.len`, then each version recorded since, in order. A
+/// number whose incident has a newer version is no longer *current*; queries see current numbers only.
+#[derive(Clone, Debug)]
+pub struct Store {
+    base: Arc<Base>,
+    changes: changes::Changes,
+    /// Source register: the loaded documents, then those added since.
+    pub register: Arc<SourceRegister>,
+}
+
+impl Deref for Store {
+    type Target = Base;
+
+    fn deref(&self) -> &Base {
+        &self.base
+    }
 }
 
 /// One layer's text and where it came from.
@@ -172,6 +200,46 @@ impl Store {
     /// Loads `dir` (falling back to embedded copies of absent files), validates everything and builds
     /// the indexes. Every problem found is reported, not only the first.
     pub fn load(dir: Option<&Path>) -> Result<Store, LoadError> {
+        Base::load(dir).map(|b| Store::new(Arc::new(b)))
+    }
+
+    /// The state that holds `base` and no change yet.
+    pub fn new(base: Arc<Base>) -> Store {
+        let register = Arc::new(base.loaded_register.clone());
+        Store { changes: changes::Changes::new(&base), base, register }
+    }
+
+    /// Writes the current incidents to `dir/incidents.geojson` atomically (temp file, fsync, rename).
+    pub fn save_incidents(&self, dir: &Path) -> std::io::Result<()> {
+        save_incidents(dir, &self.current_in_place().0)
+    }
+
+    /// The base this state's changes are layered on.
+    pub fn base(&self) -> &Arc<Base> {
+        &self.base
+    }
+
+    /// A new base holding every current incident (each where its first version was, new ones after) and
+    /// every source, with the indexes built afresh; the facts already measured are kept.
+    pub fn folded(&self) -> Base {
+        let (incidents, facts) = self.current_in_place();
+        let register = (*self.register).clone();
+        let (base, _) = Base::with_indexes(
+            incidents,
+            self.base.places.clone(),
+            self.base.borders.clone(),
+            self.base.countries.clone(),
+            register,
+            self.base.origins.clone(),
+        );
+        let _ = base.facts.0.set(facts);
+        base
+    }
+}
+
+impl Base {
+    /// Loads `dir` (see [`Store::load`]).
+    pub fn load(dir: Option<&Path>) -> Result<Base, LoadError> {
         if let Some(d) = dir
             && !d.is_dir()
         {
@@ -236,14 +304,14 @@ impl Store {
             (files::COUNTRIES, countries_l.origin),
             (files::REGISTER, register_l.origin),
         ];
-        let (store, duplicates) = Store::with_indexes(incidents, places, borders, countries, register, origins);
+        let (store, duplicates) = Base::with_indexes(incidents, places, borders, countries, register, origins);
         if !duplicates.is_empty() {
             let issues = duplicates
                 .into_iter()
                 .map(|i| Issue {
                     file: incidents_label.clone(),
                     line: None,
-                    feature: Some(store.incidents[i as usize].event_id.to_string()),
+                    feature: Some(store.loaded[i as usize].event_id.to_string()),
                     field: Some("id".into()),
                     message: "duplicate feature id: ids must be unique within a file".into(),
                 })
@@ -261,7 +329,7 @@ impl Store {
         countries: Vec<Country>,
         register: SourceRegister,
         origins: Vec<(&'static str, Origin)>,
-    ) -> (Store, Vec<u32>) {
+    ) -> (Base, Vec<u32>) {
         // The incident tree and the id index are independent: build them side by side.
         let (incident_index, incident_grid, (incident_ids, duplicates)) = std::thread::scope(|s| {
             let tree = s.spawn(|| PointIndex::new(incidents.iter().map(|i| i.position)));
@@ -273,12 +341,15 @@ impl Store {
         let segment_index = SegmentIndex::new(&borders);
         let border_parts = distance::PartsByChoice::new(&borders, &segment_index);
         let country_index = CountryIndex::new(&countries);
-        let store = Store {
-            incidents,
+        let unpublished = (0..incidents.len() as u32)
+            .filter(|&k| incidents[k as usize].revision.status != crate::model::Status::Published)
+            .collect();
+        let store = Base {
+            loaded: incidents,
             places,
             borders,
             countries,
-            register,
+            loaded_register: register,
             origins,
             incident_index,
             incident_grid,
@@ -288,18 +359,14 @@ impl Store {
             incident_ids,
             facts: query::FactsCache::default(),
             border_parts,
+            unpublished,
         };
         (store, duplicates)
     }
 
-    /// The incident with this `event_id`.
-    pub fn incident(&self, event_id: &str) -> Option<&Incident> {
-        self.incident_number(event_id).map(|i| &self.incidents[i as usize])
-    }
-
-    /// The index in `incidents` of the incident with this `event_id`.
-    pub fn incident_number(&self, event_id: &str) -> Option<u32> {
-        self.incident_ids.get(event_id, |i: u32| &*self.incidents[i as usize].event_id)
+    /// The number of the loaded incident with this `event_id`.
+    fn loaded_number(&self, event_id: &str) -> Option<u32> {
+        self.incident_ids.get(event_id, |i: u32| &*self.loaded[i as usize].event_id)
     }
 
     /// The country whose territory holds `p` (a point on a boundary counts as inside).
@@ -315,11 +382,6 @@ impl Store {
     /// The border of `pair` drawn by `source`.
     pub fn border(&self, pair: BorderPair, source: BorderSource) -> Option<&Border> {
         self.borders.iter().find(|b| b.pair == pair && b.source == source)
-    }
-
-    /// Writes the incidents to `dir/incidents.geojson` atomically (temp file, fsync, rename).
-    pub fn save_incidents(&self, dir: &Path) -> std::io::Result<()> {
-        save_incidents(dir, &self.incidents)
     }
 }
 
@@ -473,7 +535,7 @@ fn check_register(
         if !ids.insert(doc.id.as_str()) {
             push(&doc.id, "id", "duplicate document id".into());
         }
-        if doc.sha256.len() != 64 || !doc.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if !doc.sha256.is_empty() && (doc.sha256.len() != 64 || !doc.sha256.bytes().all(|b| b.is_ascii_hexdigit())) {
             push(&doc.id, "sha256", format!("{:?} is not a SHA-256 hex digest (64 hex digits)", doc.sha256));
         }
         for claim in &doc.claims {
@@ -493,6 +555,23 @@ fn check_register(
                     Err(m) => push(&doc.id, "claims", format!("claim {}: {m}", claim.id())),
                 }
             }
+        }
+    }
+}
+
+impl Store {
+    /// Reads one incident feature (a request body, say) by the rules every incident of a file obeys, with
+    /// the same messages; every problem is reported, each naming its field.
+    pub fn read_incident(&self, text: &str) -> Result<Incident, Vec<Issue>> {
+        let place_ids: HashSet<&str> = self.places.iter().map(|p| p.id.as_str()).collect();
+        let source_ids: HashSet<&str> = self.register.documents.iter().map(|d| d.id.as_str()).collect();
+        let ctx = IncidentContext { place_ids: &place_ids, source_ids: &source_ids };
+        let mut pending = Vec::new();
+        let mut interner = parse::Interner::default();
+        let incident = parse::incident(&mut FeatureReader::new(0, &mut pending), text, &ctx, &mut interner);
+        match incident {
+            Some(i) if pending.is_empty() => Ok(i),
+            _ => Err(parse::resolve("request body", text.as_bytes(), pending)),
         }
     }
 }

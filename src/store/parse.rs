@@ -16,7 +16,7 @@ use serde_json::value::RawValue;
 use super::issue::Issue;
 use crate::model::{
     Background, Border, BorderPair, BorderSource, Country, DateInterval, EventType, GeoPrecision, Incident, Iso3,
-    LonLat, Place, TimePrecision, Variant, parse_iso_date,
+    LonLat, Place, Revision, Status, TimePrecision, Variant, parse_iso_date, parse_time,
 };
 
 /// A problem whose line is not resolved yet: `offset` is a byte offset into the file text.
@@ -498,6 +498,13 @@ pub(crate) struct IncidentWire<'a> {
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub timestamp: Option<i64>,
+    #[serde(borrow)]
+    pub status: Option<Cow<'a, str>>,
+    pub version: Option<u64>,
+    #[serde(borrow)]
+    pub updated_at: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub updated_by: Option<Cow<'a, str>>,
 }
 
 /// The items of a list property written as one `;`-separated string (as every export writes it, since GDAL's
@@ -754,6 +761,17 @@ pub(crate) fn incident_from_wire<'a>(
             }
         }
     }
+    let status = p.status.as_ref().and_then(|s| s.parse::<Status>().map_err(|m| r.problem(Some("status"), m)).ok());
+    let version = match p.version.map(u32::try_from) {
+        None => Some(1),
+        Some(Ok(v)) if v >= 1 => Some(v),
+        Some(_) => {
+            r.problem(Some("version"), "must be a whole number from 1 (it grows by one with each change)");
+            None
+        }
+    };
+    let updated_at =
+        p.updated_at.as_ref().and_then(|s| parse_time(s).map_err(|m| r.problem(Some("updated_at"), m)).ok());
     if r.pending.len() > before {
         return None;
     }
@@ -782,6 +800,12 @@ pub(crate) fn incident_from_wire<'a>(
         variants: p.variants.unwrap_or_default(),
         background: p.background.unwrap_or_default(),
         timestamp: p.timestamp,
+        revision: Revision {
+            status: status.unwrap_or_default(),
+            version: version?,
+            updated_at,
+            updated_by: p.updated_by.map(|s| interner.get(&s)),
+        },
     };
     let problems = super::rules::incident_problems(&incident, ctx);
     for (field, message) in &problems {

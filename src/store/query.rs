@@ -4,9 +4,9 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 
-use super::{BorderChoice, Store};
+use super::{Base, BorderChoice, Store};
 
-use crate::model::{BBox, EventType, Incident, IncidentFacts, Iso3};
+use crate::model::{BBox, EventType, Incident, IncidentFacts, Iso3, Status};
 
 /// Which incidents to select. Every field is optional; all given ones must hold.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -35,6 +35,8 @@ pub struct IncidentFilter {
     pub side: Option<Iso3>,
     /// Within this many kilometres of the nearest border (OpenStreetMap line).
     pub within_km: Option<f64>,
+    /// In any of these review statuses; empty: published only (what a public reader sees).
+    pub statuses: Vec<Status>,
 }
 
 fn contains_ignoring_case(haystack: &str, lower_needle: &str) -> bool {
@@ -46,7 +48,8 @@ impl IncidentFilter {
     /// its nearest border ([`IncidentFilter::needs_facts`]).
     pub fn matches_attributes(&self, incident: &Incident) -> bool {
         let lower = |s: &Option<String>| s.as_ref().map(|s| s.to_lowercase());
-        incident.dates.overlaps(self.from, self.to)
+        self.admits_status(incident.revision.status)
+            && incident.dates.overlaps(self.from, self.to)
             && (self.event_types.is_empty() || self.event_types.contains(&incident.event_type))
             && self.sub_event_type.as_ref().is_none_or(|t| incident.sub_event_type.eq_ignore_ascii_case(t))
             && lower(&self.actor).is_none_or(|a| {
@@ -68,6 +71,17 @@ impl IncidentFilter {
                 .is_none_or(|m| incident.fatalities_low.or(incident.fatalities).is_some_and(|f| f <= m))
     }
 
+    /// Whether an incident in `status` may pass.
+    pub fn admits_status(&self, status: Status) -> bool {
+        if self.statuses.is_empty() { status == Status::Published } else { self.statuses.contains(&status) }
+    }
+
+    /// Whether the filter asks for published incidents only, with no other condition than perhaps a box.
+    fn public_bbox_only(&self) -> bool {
+        let public = self.statuses.is_empty() || self.statuses == [Status::Published];
+        public && IncidentFilter { bbox: None, statuses: Vec::new(), ..self.clone() } == IncidentFilter::default()
+    }
+
     /// Whether the filter asks about the incidents' nearest border or country.
     pub fn needs_facts(&self) -> bool {
         self.side.is_some() || self.within_km.is_some()
@@ -80,20 +94,20 @@ impl IncidentFilter {
     }
 }
 
-/// The facts of every incident, computed on first use (all cores; about 2.5 µs an incident).
+/// The facts of every loaded incident, computed on first use (all cores; about 2.5 µs an incident).
 #[derive(Debug, Default)]
-pub(crate) struct FactsCache(OnceLock<Vec<IncidentFacts>>);
+pub(crate) struct FactsCache(pub(crate) OnceLock<Vec<IncidentFacts>>);
 
-impl Store {
-    /// The facts of every incident (same order as `incidents`), measured the first time they are asked for.
+impl Base {
+    /// The facts of every loaded incident (in file order), measured the first time they are asked for.
     /// With no border in the data, every distance is infinite.
     pub fn incident_facts(&self) -> &[IncidentFacts] {
         self.facts.0.get_or_init(|| {
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let chunk = self.incidents.len().div_ceil(threads).max(1);
+            let chunk = self.loaded.len().div_ceil(threads).max(1);
             std::thread::scope(|s| {
                 let parts: Vec<_> = self
-                    .incidents
+                    .loaded
                     .chunks(chunk)
                     .map(|c| s.spawn(move || c.iter().map(|i| self.measure(i)).collect::<Vec<_>>()))
                     .collect();
@@ -102,17 +116,17 @@ impl Store {
         })
     }
 
-    /// The facts of incident `k`: from the cache when every incident has been measured, else measured now
-    /// (an export of every incident measures each as it writes it, on all cores, rather than all first).
+    /// The facts of loaded incident `k`: from the cache when every incident has been measured, else measured
+    /// now (an export of every incident measures each as it writes it, on all cores, rather than all first).
     pub fn facts_of(&self, k: usize) -> IncidentFacts {
         match self.facts.0.get() {
             Some(all) => all[k],
-            None => self.measure(&self.incidents[k]),
+            None => self.measure(&self.loaded[k]),
         }
     }
 
     /// Measures one incident: its nearest border (OpenStreetMap lines) and the country it lies in.
-    fn measure(&self, i: &Incident) -> IncidentFacts {
+    pub fn measure(&self, i: &Incident) -> IncidentFacts {
         let country = self.country_at(i.position).map(|c| c.iso3);
         match self.distance_to_border(i.position, BorderChoice::default()) {
             Ok(d) => IncidentFacts {
@@ -129,44 +143,110 @@ impl Store {
             },
         }
     }
+}
 
-    /// Keeps the incidents of `ids` that pass every condition of `filter` but the bbox.
+impl Store {
+    /// Whether current incident `k` passes every condition of `filter` but the bbox.
+    pub(crate) fn passes(&self, k: u32, filter: &IncidentFilter) -> bool {
+        filter.matches_attributes(self.get(k)) && (!filter.needs_facts() || filter.matches_facts(&self.facts(k)))
+    }
+
+    /// Keeps the current incidents of `ids` that pass every condition of `filter` but the bbox.
     fn retain_matching(&self, ids: &mut Vec<u32>, filter: &IncidentFilter) {
-        ids.retain(|&i| filter.matches_attributes(&self.incidents[i as usize]));
         if filter.needs_facts() {
-            let facts = self.incident_facts();
-            ids.retain(|&i| filter.matches_facts(&facts[i as usize]));
+            // Measure every loaded incident at once, on all cores, rather than one by one.
+            self.incident_facts();
         }
+        ids.retain(|&k| self.is_current(k) && self.passes(k, filter));
     }
 
-    /// One page of the matching incidents, and how many match in all. With a bbox the order is the grid's
-    /// (cell by cell), else the file's; either way it is the same for every request, so pages add up. A
-    /// filter of a bbox alone is answered without looking at the incidents outside the page.
+    /// The current numbers added since the base that lie in `bbox` (all of them without one), ascending.
+    fn changes_in(&self, bbox: Option<&BBox>) -> Vec<u32> {
+        self.current_changes()
+            .filter(|&k| bbox.is_none_or(|b| b.contains(self.get(k).position.x, self.get(k).position.y)))
+            .collect()
+    }
+
+    /// One page of the matching incidents, and how many match in all. The order is the same for every
+    /// request, so pages add up: the loaded incidents first (with a bbox in the grid's order, cell by cell,
+    /// else in file order), then those recorded since, in the order they were recorded. What a public reader
+    /// asks most (published incidents, perhaps in a box) is answered without looking at the incidents
+    /// outside the page.
     pub fn page_incidents(&self, filter: &IncidentFilter, offset: usize, limit: usize) -> (usize, Vec<u32>) {
-        let only_bbox = IncidentFilter { bbox: None, ..filter.clone() } == IncidentFilter::default();
-        match &filter.bbox {
-            Some(b) if only_bbox => (self.incident_grid.count(b), self.incident_grid.page(b, offset, limit)),
-            _ => {
-                let mut ids: Vec<u32> = match &filter.bbox {
-                    Some(b) => self.incident_grid.in_bbox(b),
-                    None => (0..self.incidents.len() as u32).collect(),
-                };
-                self.retain_matching(&mut ids, filter);
-                let page = ids.iter().skip(offset).take(limit).copied().collect();
-                (ids.len(), page)
-            }
+        if filter.public_bbox_only() {
+            return self.page_public(filter.bbox.as_ref(), offset, limit);
         }
+        let mut ids: Vec<u32> = match &filter.bbox {
+            Some(b) => self.incident_grid.in_bbox(b),
+            None => (0..self.loaded.len() as u32).collect(),
+        };
+        ids.extend(self.changes_in(filter.bbox.as_ref()));
+        self.retain_matching(&mut ids, filter);
+        let page = ids.iter().skip(offset).take(limit).copied().collect();
+        (ids.len(), page)
     }
 
-    /// Indexes of matching incidents, in file order. Uses the R-tree when a bbox is given.
+    /// A page of the published incidents (in `bbox`, when given): the loaded ones skipping those a public
+    /// reader does not see, then the published ones recorded since.
+    fn page_public(&self, bbox: Option<&BBox>, offset: usize, limit: usize) -> (usize, Vec<u32>) {
+        let loaded = self.loaded.len() as u32;
+        let hidden = self.hidden();
+        let hidden_loaded = hidden.partition_point(|&k| k < loaded);
+        let later: Vec<u32> = self.changes_in(bbox).into_iter().filter(|&k| self.is_public(k)).collect();
+        let (in_base, mut page) = match bbox {
+            Some(b) => {
+                let slots = self.hidden_slots();
+                let n = self.incident_grid.count(b) - self.incident_grid.count_excluded(b, slots);
+                (n, self.incident_grid.page_excluding(b, offset, limit, slots))
+            }
+            None => {
+                let n = loaded as usize - hidden_loaded;
+                let hidden = &hidden[..hidden_loaded];
+                let first = offset.min(n);
+                let (k, mut next) = nth_not_in(hidden, first);
+                let mut k = k as u32;
+                let mut page = Vec::with_capacity(limit.min(n - first));
+                while page.len() < limit && k < loaded {
+                    if hidden.get(next) == Some(&k) {
+                        next += 1;
+                    } else {
+                        page.push(k);
+                    }
+                    k += 1;
+                }
+                (n, page)
+            }
+        };
+        let rest = limit - page.len();
+        page.extend(later.iter().skip(offset.saturating_sub(in_base)).take(rest));
+        (in_base + later.len(), page)
+    }
+
+    /// Numbers of the current incidents passing `filter`, ascending. Uses the R-tree when a bbox is given.
     pub fn select_incidents(&self, filter: &IncidentFilter) -> Vec<u32> {
         let mut ids: Vec<u32> = match &filter.bbox {
             Some(b) => self.incident_index.in_bbox(b).collect(),
-            None => (0..self.incidents.len() as u32).collect(),
+            None => (0..self.loaded.len() as u32).collect(),
         };
-        self.retain_matching(&mut ids, filter);
         ids.sort_unstable();
         ids.dedup();
+        ids.extend(self.changes_in(filter.bbox.as_ref()));
+        self.retain_matching(&mut ids, filter);
         ids
     }
+}
+
+/// The `o`-th (from 0) number not in `hidden` (ascending, distinct), and how many of `hidden` are below it:
+/// `o + i`, `i` the count of hidden numbers `h` (at index `j`) with `h - j <= o`, found by binary search.
+fn nth_not_in(hidden: &[u32], o: usize) -> (usize, usize) {
+    let (mut lo, mut hi) = (0, hidden.len());
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if hidden[mid] as usize - mid <= o {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    (o + lo, lo)
 }

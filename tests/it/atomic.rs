@@ -24,7 +24,7 @@ fn saved_incidents_load_back_identical() {
     let dir = tempfile::tempdir().unwrap();
     store().save_incidents(dir.path()).unwrap();
     let reloaded = Store::load(Some(dir.path())).unwrap();
-    assert_eq!(reloaded.incidents, store().incidents);
+    assert_eq!(reloaded.incidents().collect::<Vec<_>>(), store().incidents().collect::<Vec<_>>());
     // Saving again over the existing file works and is stable.
     reloaded.save_incidents(dir.path()).unwrap();
     let first = std::fs::read(dir.path().join("incidents.geojson")).unwrap();

@@ -17,8 +17,7 @@ fn within_50_km_matches_measuring_every_incident() {
     let hits = s.incidents_near_border(50.0, choice, None, &IncidentFilter::default()).unwrap();
     let want: Vec<String> = {
         let mut v: Vec<(f64, String)> = s
-            .incidents
-            .iter()
+            .incidents()
             .map(|i| (s.distance_to_border(i.position, choice).unwrap().distance_m, i.event_id.to_string()))
             .filter(|(d, _)| *d <= 50_000.0)
             .collect();
@@ -56,8 +55,7 @@ fn whole_cells_and_single_points_decide_the_same_as_measuring_every_incident() {
         [BorderChoice { pair: Some("DZA-MLI".parse().unwrap()), ..Default::default() }, BorderChoice::default()]
             .into_iter()
             .map(|choice| {
-                let d =
-                    s.incidents.iter().map(|i| s.distance_to_border(i.position, choice).unwrap().distance_m).collect();
+                let d = s.incidents().map(|i| s.distance_to_border(i.position, choice).unwrap().distance_m).collect();
                 (choice, d)
             })
             .collect();
@@ -66,9 +64,9 @@ fn whole_cells_and_single_points_decide_the_same_as_measuring_every_incident() {
         for km in [0.0, 5.0, 50.0, 120.0] {
             for filter in [&IncidentFilter::default(), &filter] {
                 let got = s.incidents_within(km, *choice, filter).unwrap();
-                let want: Vec<u32> = (0..s.incidents.len() as u32)
+                let want: Vec<u32> = (0..s.incidents().count() as u32)
                     .filter(|&i| distance[i as usize] <= km * 1000.0)
-                    .filter(|&i| filter.matches_attributes(&s.incidents[i as usize]))
+                    .filter(|&i| filter.matches_attributes(s.get(i)))
                     .collect();
                 assert_eq!(got, want, "{km} km of {:?}", choice.pair);
                 assert!(km == 0.0 || want.len() > 100, "{km} km: only {}", want.len());

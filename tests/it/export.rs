@@ -88,7 +88,7 @@ fn a_geopackage_holds_every_layer_typed_indexed_and_styled() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let summary = clean_summary(&path);
     for (layer, n, geometry) in [
-        ("incidents", s.incidents.len(), "Point"),
+        ("incidents", s.incidents().count(), "Point"),
         ("places", s.places.len(), "Point"),
         ("borders", s.borders.len(), "Multi Line String"),
         ("countries", s.countries.len(), "Multi Polygon"),
@@ -141,11 +141,8 @@ fn a_geopackage_holds_every_layer_typed_indexed_and_styled() {
     assert!(places.contains(r#"labelsEnabled="1""#) && places.contains(r#"fieldName="name""#), "{places}");
 
     // GDAL's spatial filter goes through the R-tree and finds exactly the incidents in the box.
-    let inside = s
-        .incidents
-        .iter()
-        .filter(|i| (0.0..=4.0).contains(&i.position.x) && (18.0..=21.0).contains(&i.position.y))
-        .count();
+    let inside =
+        s.incidents().filter(|i| (0.0..=4.0).contains(&i.position.x) && (18.0..=21.0).contains(&i.position.y)).count();
     let spat = Command::new("ogrinfo")
         .args(["-ro", "-so", "-spat", "0", "18", "4", "21"])
         .arg(&path)
@@ -167,7 +164,7 @@ fn a_kml_export_has_a_folder_per_layer_typed_fields_and_times() {
     let out = borderline(&["export", "-o", path.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let summary = clean_summary(&path);
-    for (layer, n) in [("incidents", s.incidents.len()), ("places", s.places.len()), ("borders", s.borders.len())] {
+    for (layer, n) in [("incidents", s.incidents().count()), ("places", s.places.len()), ("borders", s.borders.len())] {
         assert!(layer_part(&summary, layer).contains(&format!("Feature Count: {n}\n")), "{layer}: {summary}");
     }
     let incidents = layer_part(&summary, "incidents");
@@ -194,7 +191,8 @@ fn a_kml_export_has_a_folder_per_layer_typed_fields_and_times() {
 fn flatgeobuf_exports_open_in_gdal_with_their_index() {
     let s = crate::common::store();
     let dir = tempfile::tempdir().unwrap();
-    for (layer, n) in [("incidents", s.incidents.len()), ("borders", s.borders.len()), ("countries", s.countries.len())]
+    for (layer, n) in
+        [("incidents", s.incidents().count()), ("borders", s.borders.len()), ("countries", s.countries.len())]
     {
         let path = dir.path().join(format!("{layer}.fgb"));
         let out = borderline(&["export", "--layers", layer, "-o", path.to_str().unwrap()]);
@@ -208,11 +206,8 @@ fn flatgeobuf_exports_open_in_gdal_with_their_index() {
         assert_eq!(stdout.matches("OGRFeature(").count(), n, "{layer}");
     }
     let path = dir.path().join("incidents.fgb");
-    let inside = s
-        .incidents
-        .iter()
-        .filter(|i| (0.0..=4.0).contains(&i.position.x) && (18.0..=21.0).contains(&i.position.y))
-        .count();
+    let inside =
+        s.incidents().filter(|i| (0.0..=4.0).contains(&i.position.x) && (18.0..=21.0).contains(&i.position.y)).count();
     let spat = Command::new("ogrinfo").args(["-ro", "-al", "-spat", "0", "18", "4", "21"]).arg(&path).output().unwrap();
     assert_eq!(String::from_utf8_lossy(&spat.stdout).matches("OGRFeature(").count(), inside);
 }

@@ -23,7 +23,7 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 fn app() -> axum::Router {
     static STORE: OnceLock<Arc<borderline::Store>> = OnceLock::new();
     let store = STORE.get_or_init(|| Arc::new(borderline::Store::embedded().unwrap()));
-    router(store.clone(), &Options::default())
+    router(Arc::new(borderline::record::Record::fixed((**store).clone())), &Options::default())
 }
 
 const PATHS: &[&str] = &[

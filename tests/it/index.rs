@@ -114,12 +114,12 @@ fn store_selects_incidents_by_box_and_date_interval() {
     let s = store();
     let b: BBox = "2.5,19.5,3.5,20.5".parse().unwrap();
     let ids = s.select_incidents(&IncidentFilter { bbox: Some(b), ..Default::default() });
-    let names: Vec<&str> = ids.iter().map(|&i| &*s.incidents[i as usize].event_id).collect();
+    let names: Vec<&str> = ids.iter().map(|&i| &*s.get(i).event_id).collect();
     assert_eq!(names, ["MLI0001", "MLI0002", "DZA0001"]);
     // The ambush lasted 25–27 July 2024: a filter starting on the 27th still overlaps it.
     let from = "2024-07-27".parse().ok();
     let ids = s.select_incidents(&IncidentFilter { bbox: Some(b), from, to: from, ..Default::default() });
-    let names: Vec<&str> = ids.iter().map(|&i| &*s.incidents[i as usize].event_id).collect();
+    let names: Vec<&str> = ids.iter().map(|&i| &*s.get(i).event_id).collect();
     assert_eq!(names, ["MLI0001"]);
 }
 

@@ -11,12 +11,14 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
+use borderline::record::Record;
+
 use crate::common::store;
 
 fn app() -> Router {
     static STORE: OnceLock<Arc<Store>> = OnceLock::new();
     let store = STORE.get_or_init(|| Arc::new(Store::embedded().unwrap()));
-    router(store.clone(), &public("http://example.test:8080"))
+    router(Arc::new(Record::fixed((**store).clone())), &public("http://example.test:8080"))
 }
 
 /// Server options with `--public-url URL`.
@@ -33,7 +35,7 @@ async fn links_never_name_a_host_the_client_made_up() {
         ..Default::default()
     };
     let landing = |host: &'static str| {
-        let app = router(store.clone(), &options);
+        let app = router(Arc::new(Record::fixed((*store).clone())), &options);
         async move {
             let request = Request::get("/ogc").header(header::HOST, host).body(Body::empty()).unwrap();
             let doc = send(app, request).await.json();
@@ -44,7 +46,7 @@ async fn links_never_name_a_host_the_client_made_up() {
     assert_eq!(landing("127.0.0.1:9999").await, "http://127.0.0.1:8123/ogc/collections", "another port");
     assert_eq!(landing("localhost:8123").await, "http://localhost:8123/ogc/collections");
     assert_eq!(landing("127.0.0.1:8123").await, "http://127.0.0.1:8123/ogc/collections");
-    let behind_proxy = router(store.clone(), &public("https://borderline.example.org/"));
+    let behind_proxy = router(Arc::new(Record::fixed((*store).clone())), &public("https://borderline.example.org/"));
     let request = Request::get("/ogc").header(header::HOST, "evil.example.com").body(Body::empty()).unwrap();
     let doc = send(behind_proxy, request).await.json();
     assert_eq!(link(&doc, "data").unwrap()["href"], "https://borderline.example.org/ogc/collections");
@@ -139,7 +141,7 @@ async fn collections_describe_their_extent_and_items() {
     );
     // The embedded incidents' box.
     let s = store();
-    let west = s.incidents.iter().map(|i| i.position.x).fold(f64::INFINITY, f64::min);
+    let west = s.incidents().map(|i| i.position.x).fold(f64::INFINITY, f64::min);
     assert_eq!(incidents["extent"]["spatial"]["bbox"][0][0].as_f64().unwrap(), west);
 }
 
@@ -171,7 +173,7 @@ async fn paging_through_next_links_reads_every_incident_once_in_order() {
     }
     // Five on the first page; the next link asks for pages of at least 1,000, so the other 28 come in one.
     assert_eq!(pages, 2);
-    let want: Vec<String> = store().incidents.iter().map(|i| i.event_id.to_string()).collect();
+    let want: Vec<String> = store().incidents().map(|i| i.event_id.to_string()).collect();
     assert_eq!(ids, want);
 }
 
@@ -205,7 +207,7 @@ async fn ids(query: &str) -> Vec<String> {
 fn expect(filter: impl Fn(&borderline::model::Incident, &borderline::store::IncidentFacts) -> bool) -> Vec<String> {
     let s = store();
     let facts = s.incident_facts();
-    s.incidents.iter().zip(facts).filter(|(i, f)| filter(i, f)).map(|(i, _)| i.event_id.to_string()).collect()
+    s.incidents().zip(facts).filter(|(i, f)| filter(i, f)).map(|(i, _)| i.event_id.to_string()).collect()
 }
 
 #[tokio::test]
@@ -410,7 +412,7 @@ async fn cors_is_off_unless_configured() {
     let plain = send(app(), request()).await;
     assert!(plain.headers.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
     let options = Options { cors_origins: vec!["https://example.org".into()], ..public("http://example.test:8080") };
-    let open = send(router(Arc::new(Store::embedded().unwrap()), &options), request()).await;
+    let open = send(router(Arc::new(Record::fixed(Store::embedded().unwrap())), &options), request()).await;
     assert_eq!(open.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://example.org");
 }
 
@@ -453,8 +455,8 @@ async fn exports_come_over_http_with_the_items_filters_and_open_in_gdal() {
     let s = store();
     let (from, to) =
         (chrono::NaiveDate::from_ymd_opt(2012, 1, 1).unwrap(), chrono::NaiveDate::from_ymd_opt(2012, 12, 31).unwrap());
-    let in_2012 = s.incidents.iter().filter(|i| i.dates.start <= to && i.dates.end >= from).count();
-    assert!(in_2012 > 0 && in_2012 < s.incidents.len());
+    let in_2012 = s.incidents().filter(|i| i.dates.start <= to && i.dates.end >= from).count();
+    assert!(in_2012 > 0 && in_2012 < s.incidents().count());
     let a = get("/api/export/gpkg?datetime=2012-01-01/2012-12-31").await;
     assert_eq!(a.status, StatusCode::OK, "{}", String::from_utf8_lossy(&a.body));
     assert_eq!(a.content_type(), "application/geopackage+sqlite3");
@@ -475,7 +477,7 @@ async fn exports_come_over_http_with_the_items_filters_and_open_in_gdal() {
         let a = get(&format!("/api/export/{format}?layers=incidents&event_type=Battles")).await;
         assert_eq!(a.status, StatusCode::OK, "{format}");
         assert_eq!(a.content_type(), media, "{format}");
-        let battles = s.incidents.iter().filter(|i| i.event_type == borderline::model::EventType::Battles).count();
+        let battles = s.incidents().filter(|i| i.event_type == borderline::model::EventType::Battles).count();
         let (summary, _) = ogrinfo_body(&a.body, name);
         assert!(summary.contains(&format!("Feature Count: {battles}")), "{format}: want {battles}: {summary}");
     }
@@ -492,7 +494,7 @@ async fn the_csv_download_is_a_zip_with_its_sidecars_that_gdal_reads_as_typed_po
     let out = std::process::Command::new("ogrinfo").args(["-ro", "-al", "-so", &inside]).output().expect("ogrinfo");
     let (summary, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success() && stderr.trim().is_empty(), "{stderr}");
-    let battles = store().incidents.iter().filter(|i| i.event_type == borderline::model::EventType::Battles).count();
+    let battles = store().incidents().filter(|i| i.event_type == borderline::model::EventType::Battles).count();
     for want in [
         format!("Feature Count: {battles}"),
         "Geometry: Point".into(),
@@ -528,7 +530,8 @@ async fn every_error_is_json_even_those_the_framework_makes() {
     assert_eq!((not_utf8.status, not_utf8.content_type()), (StatusCode::BAD_REQUEST, "application/json"));
     assert_eq!(not_utf8.json()["code"], "BadRequest");
     // A body over the limit, with no length announced (as a chunked upload sends it).
-    let stream = futures_util::stream::iter((0..5).map(|_| Ok::<_, std::io::Error>(vec![b'x'; 8 * 1024])));
+    let chunks = borderline::server::MAX_BODY_BYTES / (16 * 1024) + 1;
+    let stream = futures_util::stream::iter((0..chunks).map(|_| Ok::<_, std::io::Error>(vec![b'x'; 16 * 1024])));
     let request = Request::get("/ogc").body(Body::from_stream(stream)).unwrap();
     let big = send(app(), request).await;
     assert_eq!((big.status, big.content_type()), (StatusCode::PAYLOAD_TOO_LARGE, "application/json"));

@@ -1,0 +1,470 @@
+//! What may change and how: a [`Request`] (a new feature, a replacement, a merge patch, a status change, an
+//! imported incident, a new source) checked against the current state and the actor's role, and turned into
+//! the incident's next version and the journal entry that records it. Nothing here writes; the writer
+//! applies what this returns, in order, and acknowledges it once it is on disk.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use super::journal::{Entry, Op};
+use super::users::{Actor, Role};
+use crate::model::{Incident, Revision, SourceDocument, Status, format_time};
+use crate::store::{Issue, Store};
+
+/// The longest reason accepted, characters.
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// Properties the server works out itself: a body may carry them (a GIS client sends back what it read), but
+/// they are never taken from it.
+const DERIVED: &[&str] = &[
+    "year",
+    "iso",
+    "latitude",
+    "longitude",
+    "version",
+    "updated_at",
+    "updated_by",
+    "border_distance_m",
+    "border",
+    "border_side",
+    "country_side",
+    "uncertainty_radius_m",
+    "border_distance_min_m",
+    "border_distance_max_m",
+    "side_certain",
+    "change_reason",
+];
+
+/// A change someone asks for.
+#[derive(Clone, Debug)]
+pub enum Change {
+    /// A new incident, as a GeoJSON feature; it starts as a draft.
+    Create(Value),
+    /// A new version of incident `id`, as a whole feature (`PUT`).
+    Replace(String, Value),
+    /// Some members of incident `id`'s feature changed, as a JSON Merge Patch (RFC 7396) of it.
+    Patch(String, Value),
+    /// Incident `id` moves to `status` (publish, reject, retire).
+    Status(String, Status),
+    /// An incident read by `borderline import` from `file`.
+    Import(Box<Incident>, String),
+    /// A document added to the source register, with its text when it may be kept.
+    Source(Box<SourceDocument>, Option<String>),
+}
+
+/// A change, who asks for it, and on what terms.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// What.
+    pub change: Change,
+    /// Who.
+    pub actor: Actor,
+    /// The version the change was made to (`If-Match`); none: whatever is current.
+    pub if_match: Option<u32>,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// One problem with a field of a request.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FieldProblem {
+    /// The property or member (`event_date`, `geometry.coordinates`, `reason`, …).
+    pub field: String,
+    /// What is wrong and what would be right.
+    pub message: String,
+}
+
+/// Why a change was refused; nothing was written.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum EditError {
+    /// The request is not valid: every problem found.
+    #[error("the change is not valid: {}", .0.iter().map(|p| format!("{}: {}", p.field, p.message)).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldProblem>),
+    /// No such incident.
+    #[error("no incident {0:?}")]
+    NotFound(String),
+    /// The incident is at another version than the one the change was made to.
+    #[error(
+        "incident {id} is at version {current}, the change was made to version {given}: read it again and redo the change"
+    )]
+    Stale {
+        /// The incident.
+        id: String,
+        /// Its version now.
+        current: u32,
+        /// The version the request named.
+        given: u32,
+    },
+    /// The change does not fit the incident's state (an id taken, a retired incident).
+    #[error("{0}")]
+    Conflict(String),
+    /// The actor's role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The journal could not be written; nothing changed.
+    #[error("the change could not be written to the journal ({0}); nothing changed, try again")]
+    Unavailable(String),
+    /// This record cannot change (no data directory).
+    #[error("this server serves data that cannot change: start it with --data DIR to record changes")]
+    ReadOnly,
+}
+
+impl EditError {
+    fn invalid(field: &str, message: impl Into<String>) -> EditError {
+        EditError::Invalid(vec![FieldProblem { field: field.to_string(), message: message.into() }])
+    }
+}
+
+/// What an acknowledged change did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// The incident's (or document's) id.
+    pub id: String,
+    /// The incident's version after it (0 for a document).
+    pub version: u32,
+    /// Its status after it.
+    pub status: Status,
+    /// The journal entry's number.
+    pub seq: u64,
+    /// The operation recorded.
+    pub op: Op,
+}
+
+/// The journal entry a change makes, before it has a place in the chain (`seq`, `prev`, `at`).
+pub struct Planned {
+    /// The entry, with `seq`, `prev` and `at` still to set.
+    pub entry: Entry,
+    /// The new version to layer on the state, if an incident changes.
+    pub incident: Option<Incident>,
+    /// The document to add, if one is added.
+    pub document: Option<SourceDocument>,
+    /// What to tell the caller.
+    pub applied: Applied,
+}
+
+fn reason_of(request: &Request, required: bool) -> Result<Option<String>, EditError> {
+    match request.reason.as_deref().map(str::trim) {
+        Some(r) if r.chars().count() > MAX_REASON_CHARS => {
+            Err(EditError::invalid("reason", format!("is over {MAX_REASON_CHARS} characters; keep it short")))
+        }
+        Some(r) if !r.is_empty() => Ok(Some(r.to_string())),
+        _ if required => Err(EditError::invalid(
+            "reason",
+            "a correction needs a short reason: give it as the Borderline-Reason header, the reason parameter, \
+             a change_reason property, or --reason",
+        )),
+        _ => Ok(None),
+    }
+}
+
+/// The incident's properties as borderline stores them, for diffs and patches.
+pub fn storage_value(i: &Incident) -> Value {
+    let mut out = Vec::with_capacity(1024);
+    crate::formats::geojson::storage_feature(&mut out, i);
+    serde_json::from_slice(&out).expect("borderline writes valid JSON")
+}
+
+/// `{field: [before, after]}` for every property that differs.
+fn diff(before: &Value, after: &Value) -> Map<String, Value> {
+    let empty = Map::new();
+    let props = |v: &Value| v.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+    let (b, a) = (props(before), props(after));
+    let mut out = Map::new();
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for k in keys {
+        if matches!(k.as_str(), "version" | "updated_at" | "updated_by") {
+            continue;
+        }
+        let (x, y) = (b.get(k).unwrap_or(&Value::Null), a.get(k).unwrap_or(&Value::Null));
+        if x != y {
+            out.insert(k.clone(), Value::Array(vec![x.clone(), y.clone()]));
+        }
+    }
+    if before.get("geometry") != after.get("geometry") {
+        out.insert(
+            "geometry".into(),
+            Value::Array(vec![
+                before.get("geometry").cloned().unwrap_or(Value::Null),
+                after.get("geometry").cloned().unwrap_or(Value::Null),
+            ]),
+        );
+    }
+    let _ = empty;
+    out
+}
+
+/// Applies a JSON Merge Patch (RFC 7396) to `target`.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    match patch {
+        Value::Object(p) => {
+            if !target.is_object() {
+                *target = Value::Object(Map::new());
+            }
+            let t = target.as_object_mut().expect("made an object above");
+            for (k, v) in p {
+                if v.is_null() {
+                    t.remove(k);
+                } else {
+                    merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
+                }
+            }
+        }
+        other => *target = other.clone(),
+    }
+}
+
+fn problems_of(issues: Vec<Issue>) -> Vec<FieldProblem> {
+    issues
+        .into_iter()
+        .map(|i| FieldProblem { field: i.field.unwrap_or_else(|| "feature".into()), message: i.message })
+        .collect()
+}
+
+/// Reads a feature a client sent as incident `id` (given or assigned), with every field problem found.
+fn read_feature(store: &Store, mut feature: Value, id: &str) -> Result<(Incident, Option<Status>), EditError> {
+    let Some(obj) = feature.as_object_mut() else {
+        return Err(EditError::invalid("feature", "expected a GeoJSON Feature object"));
+    };
+    obj.remove("id");
+    let props = obj.entry("properties").or_insert_with(|| Value::Object(Map::new()));
+    let Some(props) = props.as_object_mut() else {
+        return Err(EditError::invalid("properties", "expected an object"));
+    };
+    for key in DERIVED {
+        props.remove(*key);
+    }
+    let asked_status = match props.remove("status") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.parse::<Status>().map_err(|m| EditError::invalid("status", m))?),
+        Some(other) => return Err(EditError::invalid("status", format!("{other} is not a status name"))),
+    };
+    for key in ["event_id", "event_id_cnty"] {
+        if let Some(given) = props.remove(key)
+            && given.as_str() != Some(id)
+        {
+            return Err(EditError::invalid(key, format!("{given} is not this incident's id {id:?}: ids never change")));
+        }
+    }
+    props.insert("event_id_cnty".into(), Value::String(id.to_string()));
+    let text = serde_json::to_string(&feature).expect("a value serialises");
+    let incident = store.read_incident(&text).map_err(|issues| EditError::Invalid(problems_of(issues)))?;
+    if incident.sources.is_empty() {
+        return Err(EditError::invalid(
+            "sources",
+            "cite at least one document of the source register (GET /api/sources; add one with POST /api/sources)",
+        ));
+    }
+    Ok((incident, asked_status))
+}
+
+fn may(actor: &Actor, role: Role, what: &str) -> Result<(), EditError> {
+    if actor.role >= role {
+        Ok(())
+    } else {
+        Err(EditError::Forbidden(format!("{what} needs the {role} role; {} is {}", actor.name, actor.role)))
+    }
+}
+
+/// Who may correct or retire an incident in `status`, and whether it can change at all.
+fn may_change(actor: &Actor, current: &Incident, what: &str) -> Result<(), EditError> {
+    match current.revision.status {
+        Status::Retired => Err(EditError::Conflict(format!(
+            "incident {} is retired: it stays in the history but no longer changes",
+            current.event_id
+        ))),
+        Status::Draft | Status::Rejected => may(actor, Role::Editor, what),
+        Status::Published => may(actor, Role::Reviewer, &format!("{what} of a published incident")),
+    }
+}
+
+/// Checks `request` against `store` and works out what it changes.
+pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditError> {
+    let actor = &request.actor;
+    let current_of = |id: &str| store.incident(id).ok_or_else(|| EditError::NotFound(id.to_string()));
+    let check_version = |current: &Incident| match request.if_match {
+        Some(given) if given != current.revision.version => {
+            Err(EditError::Stale { id: current.event_id.to_string(), current: current.revision.version, given })
+        }
+        _ => Ok(()),
+    };
+    let (op, before, mut incident, reason) = match &request.change {
+        Change::Source(document, text) => {
+            may(actor, Role::Editor, "adding a source")?;
+            let mut entry = blank_entry(actor, Op::Source);
+            entry.id = Some(document.id.clone());
+            entry.document = Some((**document).clone());
+            entry.text = text.clone();
+            entry.reason = reason_of(request, false)?;
+            return Ok(Planned {
+                entry,
+                incident: None,
+                document: Some((**document).clone()),
+                applied: Applied {
+                    id: document.id.clone(),
+                    version: 0,
+                    status: Status::Published,
+                    seq,
+                    op: Op::Source,
+                },
+            });
+        }
+        Change::Create(feature) => {
+            may(actor, Role::Editor, "recording an incident")?;
+            let given =
+                feature.pointer("/properties/event_id_cnty").or_else(|| feature.pointer("/properties/event_id"));
+            let id = match given.or_else(|| feature.get("id")) {
+                Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+                None | Some(Value::Null) => format!("BL{seq:06}"),
+                Some(other) => return Err(EditError::invalid("event_id_cnty", format!("{other} is not a text id"))),
+            };
+            if store.incident(&id).is_some() {
+                return Err(EditError::Conflict(format!(
+                    "there is already an incident {id:?}: change it with PUT or PATCH on its item"
+                )));
+            }
+            let (incident, _) = read_feature(store, feature.clone(), &id)?;
+            (
+                Op::Create,
+                None,
+                Incident { revision: Revision { status: Status::Draft, ..Revision::default() }, ..incident },
+                reason_of(request, false)?,
+            )
+        }
+        Change::Replace(id, feature) | Change::Patch(id, feature) => {
+            let current = current_of(id)?;
+            check_version(current)?;
+            may_change(actor, current, "correcting an incident")?;
+            let before = storage_value(current);
+            let body = match &request.change {
+                Change::Patch(..) => {
+                    let mut merged = before.clone();
+                    merge_patch(&mut merged, feature);
+                    merged
+                }
+                _ => feature.clone(),
+            };
+            let (incident, asked) = read_feature(store, body, id)?;
+            let status = match (current.revision.status, asked) {
+                (now, None) => now,
+                (now, Some(s)) if s == now => now,
+                (_, Some(_)) => {
+                    return Err(EditError::invalid(
+                        "status",
+                        "a correction keeps the status; publish, reject or retire the incident on its own",
+                    ));
+                }
+            };
+            // A correction of a rejected draft puts it back in the review queue.
+            let status = if status == Status::Rejected { Status::Draft } else { status };
+            let op = if matches!(request.change, Change::Patch(..)) { Op::Update } else { Op::Replace };
+            let revision = Revision { status, ..current.revision.clone() };
+            (op, Some((current, before)), Incident { revision, ..incident }, reason_of(request, true)?)
+        }
+        Change::Status(id, status) => {
+            let current = current_of(id)?;
+            check_version(current)?;
+            let (op, reason) = match status {
+                Status::Published => {
+                    may(actor, Role::Reviewer, "publishing")?;
+                    if !matches!(current.revision.status, Status::Draft | Status::Rejected) {
+                        return Err(EditError::Conflict(format!(
+                            "incident {id} is {}: only drafts (or rejected ones) are published",
+                            current.revision.status
+                        )));
+                    }
+                    (Op::Publish, reason_of(request, false)?)
+                }
+                Status::Rejected => {
+                    may(actor, Role::Reviewer, "rejecting")?;
+                    if current.revision.status != Status::Draft {
+                        return Err(EditError::Conflict(format!(
+                            "incident {id} is {}: only drafts are rejected",
+                            current.revision.status
+                        )));
+                    }
+                    (Op::Reject, reason_of(request, true)?)
+                }
+                Status::Retired => {
+                    may_change(actor, current, "retiring an incident")?;
+                    (Op::Retire, reason_of(request, true)?)
+                }
+                Status::Draft => {
+                    return Err(EditError::invalid("status", "an incident becomes a draft only when first recorded"));
+                }
+            };
+            let revision = Revision { status: *status, ..current.revision.clone() };
+            (op, Some((current, storage_value(current))), Incident { revision, ..current.clone() }, reason)
+        }
+        Change::Import(incoming, file) => {
+            may(actor, Role::Editor, "importing")?;
+            let current = store.incident(&incoming.event_id);
+            let status = match (current, incoming.revision.status) {
+                (Some(c), _) => c.revision.status,
+                (None, s) => s,
+            };
+            let revision = Revision { status, ..current.map(|c| c.revision.clone()).unwrap_or_default() };
+            let reason = Some(reason_of(request, false)?.unwrap_or_else(|| format!("imported from {file}")));
+            let before = current.map(|c| (c, storage_value(c)));
+            (Op::Import, before, Incident { revision, ..(**incoming).clone() }, reason)
+        }
+    };
+    let replaces = before.as_ref().map(|(c, _)| c.revision.version);
+    incident.revision.version = replaces.map_or(1, |v| v + 1);
+    incident.revision.updated_by = Some(Arc::from(actor.name.as_str()));
+    let mut entry = blank_entry(actor, op);
+    entry.id = Some(incident.event_id.to_string());
+    entry.version = Some(incident.revision.version);
+    entry.replaces = replaces;
+    entry.reason = reason;
+    entry.sources = incident.sources.iter().map(|s| s.to_string()).collect();
+    entry.changes = before.map(|(_, b)| diff(&b, &storage_value(&incident)));
+    let applied = Applied {
+        id: incident.event_id.to_string(),
+        version: incident.revision.version,
+        status: incident.revision.status,
+        seq,
+        op,
+    };
+    Ok(Planned { entry, incident: Some(incident), document: None, applied })
+}
+
+fn blank_entry(actor: &Actor, op: Op) -> Entry {
+    Entry {
+        seq: 0,
+        prev: String::new(),
+        at: String::new(),
+        by: actor.name.clone(),
+        op,
+        id: None,
+        version: None,
+        replaces: None,
+        reason: None,
+        sources: Vec::new(),
+        changes: None,
+        feature: None,
+        document: None,
+        text: None,
+        snapshot_sha256: None,
+        folded: None,
+        batch: None,
+        batch_size: None,
+    }
+}
+
+/// Fills in the entry's place in the chain and its time, and the incident's time, and returns the entry.
+pub fn seal(planned: &mut Planned, seq: u64, prev: &str, at: chrono::DateTime<chrono::Utc>) {
+    planned.entry.seq = seq;
+    planned.entry.prev = prev.to_string();
+    planned.entry.at = format_time(&at);
+    planned.applied.seq = seq;
+    if let Some(incident) = &mut planned.incident {
+        incident.revision.updated_at = Some(at);
+        let mut out = Vec::with_capacity(1024);
+        crate::formats::geojson::storage_feature(&mut out, incident);
+        let text = String::from_utf8(out).expect("borderline writes UTF-8");
+        planned.entry.feature = Some(serde_json::value::RawValue::from_string(text).expect("valid JSON"));
+    }
+}

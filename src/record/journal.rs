@@ -1,0 +1,373 @@
+//! The journal: every change to the record, one JSON line each, appended and flushed to disk before the change
+//! is acknowledged. Each line is `{"entry": {…}, "hash": "…"}`: the hash is the SHA-256 of the entry's bytes as
+//! written, and every entry names the hash of the one before it (`prev`), so editing, removing or reordering
+//! any line breaks the chain from there on ([`read_chain`] finds where).
+//!
+//! The live journal is `DIR/journal.jsonl`; `borderline compact` moves the lines it folds into the snapshot to
+//! `DIR/history/journal-FIRST-LAST.jsonl`, and the chain runs on through them.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+
+use crate::model::SourceDocument;
+
+/// The live journal's file name.
+pub const JOURNAL_FILE: &str = "journal.jsonl";
+/// The folder of journal segments folded into a snapshot.
+pub const HISTORY_DIR: &str = "history";
+/// The `prev` of the very first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What an entry records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// A new incident (`POST`, `incidents add`).
+    Create,
+    /// A whole new version (`PUT`).
+    Replace,
+    /// Some fields changed (`PATCH`, `incidents edit`).
+    Update,
+    /// A reviewer published a draft.
+    Publish,
+    /// A reviewer rejected a draft.
+    Reject,
+    /// Withdrawn (`DELETE`, `incidents retire`).
+    Retire,
+    /// Added or changed by `borderline import`.
+    Import,
+    /// A document added to the source register.
+    Source,
+    /// The state the entries after this one start from: the snapshot file's SHA-256 (written when the
+    /// journal starts, and by every compaction).
+    Snapshot,
+}
+
+impl Op {
+    /// The name in files and the API.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Op::Create => "create",
+            Op::Replace => "replace",
+            Op::Update => "update",
+            Op::Publish => "publish",
+            Op::Reject => "reject",
+            Op::Retire => "retire",
+            Op::Import => "import",
+            Op::Source => "source",
+            Op::Snapshot => "snapshot",
+        }
+    }
+}
+
+/// One change. Fields that do not apply to an operation are left out of the line.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Entry {
+    /// Position in the whole history, from 1.
+    pub seq: u64,
+    /// The hash of the entry before (or [`GENESIS`]).
+    pub prev: String,
+    /// When it was acknowledged (RFC 3339, UTC).
+    pub at: String,
+    /// The user who made it.
+    pub by: String,
+    /// What it is.
+    pub op: Op,
+    /// The incident (or document) id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The incident's version after the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<u32>,
+    /// The version it replaced (none for a new incident).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<u32>,
+    /// Why (required for corrections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The source documents the change cites.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// The fields that changed: `{field: [before, after]}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The incident as it is after the change (borderline's storage form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feature: Option<Box<RawValue>>,
+    /// The document added (for [`Op::Source`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<SourceDocument>,
+    /// The text of that document, when its author allowed it to be kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// For [`Op::Snapshot`]: the SHA-256 of `incidents.geojson` as it stands from this entry on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_sha256: Option<String>,
+    /// For [`Op::Snapshot`] written by a compaction: the last entry folded into that snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folded: Option<u64>,
+    /// For the entries of a change made of many (an import): the first entry's number. The batch counts only
+    /// once its last entry, which carries `batch_size`, is there; a batch a crash cut short is dropped whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<u64>,
+    /// On a batch's last entry: how many entries it holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct LineOut<'a> {
+    entry: &'a RawValue,
+    hash: &'a str,
+}
+
+#[derive(Deserialize)]
+struct LineIn<'a> {
+    #[serde(borrow)]
+    entry: &'a RawValue,
+    hash: String,
+}
+
+/// SHA-256 of `bytes`, lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+/// `entry` as one journal line (newline included) and its hash.
+pub fn line(entry: &Entry) -> (Vec<u8>, String) {
+    let body = serde_json::to_string(entry).expect("an entry serialises");
+    let hash = sha256_hex(body.as_bytes());
+    let raw = RawValue::from_string(body).expect("serde_json writes valid JSON");
+    let mut out = serde_json::to_vec(&LineOut { entry: &raw, hash: &hash }).expect("a line serialises");
+    out.push(b'\n');
+    (out, hash)
+}
+
+/// Where a journal line was read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    /// The file.
+    pub file: PathBuf,
+    /// Its line, from 1.
+    pub line: usize,
+    /// The byte offset where it starts.
+    pub offset: u64,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.file.display(), self.line)
+    }
+}
+
+/// Why a journal could not be read as an unbroken chain.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: io::Error,
+    },
+    /// A line is not what it should be.
+    #[error("{at}: {message}")]
+    Broken {
+        /// Where.
+        at: Place,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Every entry of one file with where it is, checked link by link from `prev` (the hash the first entry must
+/// name) and `seq` (the number it must carry); also the hash of the last one. A last line cut short (a write
+/// a crash interrupted, never acknowledged) is left out and reported in `torn`, with the byte offset where
+/// the file's whole lines end.
+pub struct Chain {
+    /// The entries, in order, each with its place and hash.
+    pub entries: Vec<(Entry, Place, String)>,
+    /// The hash of the last entry (`prev` when there is none).
+    pub last_hash: String,
+    /// The next sequence number.
+    pub next_seq: u64,
+    /// Where the whole lines end, when the file ends with a partial one.
+    pub torn: Option<u64>,
+}
+
+/// Reads `path` as a chain continuing from `prev` and `seq` (none: from wherever its first entry says). A
+/// missing file is an empty chain.
+pub fn read_chain(path: &Path, prev: Option<&str>, seq: Option<u64>) -> Result<Chain, ChainError> {
+    let io_error = |source| ChainError::Io { path: path.to_path_buf(), source };
+    let trust_first = prev.is_none();
+    let mut chain = Chain {
+        entries: Vec::new(),
+        last_hash: prev.unwrap_or(GENESIS).to_string(),
+        next_seq: seq.unwrap_or(1),
+        torn: None,
+    };
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(chain),
+        Err(e) => return Err(io_error(e)),
+    };
+    let mut reader = BufReader::new(file);
+    let mut buf = Vec::new();
+    let (mut offset, mut number) = (0u64, 0usize);
+    loop {
+        buf.clear();
+        let n = reader.read_until(b'\n', &mut buf).map_err(io_error)?;
+        if n == 0 {
+            break;
+        }
+        number += 1;
+        let at = Place { file: path.to_path_buf(), line: number, offset };
+        if buf.last() != Some(&b'\n') {
+            chain.torn = Some(offset);
+            break;
+        }
+        offset += n as u64;
+        let broken = |message: String| ChainError::Broken { at: at.clone(), message };
+        let text = std::str::from_utf8(&buf).map_err(|_| broken("not UTF-8".into()))?;
+        let parsed: LineIn<'_> = serde_json::from_str(text).map_err(|e| broken(format!("not a journal line: {e}")))?;
+        let hash = sha256_hex(parsed.entry.get().as_bytes());
+        if hash != parsed.hash {
+            return Err(broken(format!(
+                "the entry's SHA-256 is {hash}, the line says {}: the entry was edited",
+                parsed.hash
+            )));
+        }
+        let entry: Entry =
+            serde_json::from_str(parsed.entry.get()).map_err(|e| broken(format!("not a journal entry: {e}")))?;
+        if trust_first && chain.entries.is_empty() {
+            chain.last_hash = entry.prev.clone();
+            chain.next_seq = entry.seq;
+        }
+        if entry.prev != chain.last_hash {
+            return Err(broken(format!(
+                "entry {} names {} as the one before it, but that one's hash is {}: an entry was removed, \
+                 added or reordered",
+                entry.seq, entry.prev, chain.last_hash
+            )));
+        }
+        if entry.seq != chain.next_seq {
+            return Err(broken(format!("entry {} follows entry {}", entry.seq, chain.next_seq - 1)));
+        }
+        chain.last_hash = hash.clone();
+        chain.next_seq += 1;
+        chain.entries.push((entry, at, hash));
+    }
+    Ok(chain)
+}
+
+/// A folded segment of the history: `history/journal-FIRST-LAST.jsonl`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Segment {
+    /// Its first entry's number.
+    pub first: u64,
+    /// Its last entry's number.
+    pub last: u64,
+    /// The file.
+    pub path: PathBuf,
+}
+
+/// The name of the segment holding entries `first..=last`.
+pub fn segment_name(first: u64, last: u64) -> String {
+    format!("journal-{first:09}-{last:09}.jsonl")
+}
+
+/// The segments of `dir/history`, in the order of their entries.
+pub fn segments(dir: &Path) -> io::Result<Vec<Segment>> {
+    let mut found: Vec<Segment> = match std::fs::read_dir(dir.join(HISTORY_DIR)) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let (first, last) = name.strip_prefix("journal-")?.strip_suffix(".jsonl")?.split_once('-')?;
+                Some(Segment { first: first.parse().ok()?, last: last.parse().ok()?, path: e.path() })
+            })
+            .collect(),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    found.sort();
+    Ok(found)
+}
+
+/// The journal open for appending.
+pub struct Appender {
+    file: File,
+    path: PathBuf,
+    /// Bytes of whole lines in the file.
+    len: u64,
+}
+
+impl Appender {
+    /// Opens `path` for appending after its first `len` bytes (cutting off a torn last line beyond them).
+    pub fn open(path: &Path, len: u64) -> io::Result<Appender> {
+        let mut file = OpenOptions::new().create(true).read(true).write(true).truncate(false).open(path)?;
+        if file.metadata()?.len() != len {
+            file.set_len(len)?;
+            file.sync_data()?;
+        }
+        file.seek(SeekFrom::Start(len))?;
+        Ok(Appender { file, path: path.to_path_buf(), len })
+    }
+
+    /// Appends whole lines and flushes them to disk; on failure the file is cut back to where it was, so that
+    /// nothing unacknowledged stays in it.
+    pub fn append(&mut self, lines: &[u8]) -> io::Result<()> {
+        let start = self.len;
+        self.write(lines).and_then(|()| self.sync()).inspect_err(|_| self.cut(start))
+    }
+
+    /// Writes lines without flushing them (a batch flushes once, at its end).
+    pub fn write(&mut self, lines: &[u8]) -> io::Result<()> {
+        let start = self.len;
+        self.file.write_all(lines).inspect_err(|_| self.cut(start))?;
+        self.len += lines.len() as u64;
+        Ok(())
+    }
+
+    /// Flushes what was written to disk.
+    pub fn sync(&mut self) -> io::Result<()> {
+        self.file.sync_data()
+    }
+
+    /// Cuts the file back to `len` bytes (what a failed write left beyond them is not acknowledged).
+    pub fn cut(&mut self, len: u64) {
+        if self.file.set_len(len).and_then(|()| self.file.seek(SeekFrom::Start(len)).map(|_| ())).is_ok() {
+            self.len = len;
+        }
+    }
+
+    /// Bytes of whole lines in the file.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the file is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}

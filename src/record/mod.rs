@@ -1,0 +1,176 @@
+//! The record a team keeps: the current [`Store`] state, and — for a data directory — how it persists and
+//! changes: the [`journal`] every change is appended to before it is acknowledged, the [`snapshot`] it is
+//! folded into, the one [`writer`] that applies changes in order, the [`users`] who may make them and the
+//! rules of what they may do ([`edit`]).
+//!
+//! Queries never come here: they take a [`Store`] ([`Record::store`]), a state that stands still for as long
+//! as they hold it, and ask it. Only the writer makes a new state, and it makes it current only once its
+//! changes are on disk.
+
+pub mod edit;
+pub mod journal;
+pub mod snapshot;
+pub mod users;
+mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use tokio::sync::{mpsc, oneshot};
+
+pub use edit::{Applied, Change, EditError, FieldProblem, Request};
+pub use snapshot::{Compacted, OpenError, Verified, VerifyError, load, verify};
+pub use users::{Actor, Gate, Role, UserList};
+
+use crate::store::{DataLock, Store};
+
+/// Changes waiting for the writer, at most.
+const QUEUE: usize = 4096;
+
+/// See the module documentation.
+pub struct Record {
+    current: Arc<ArcSwap<Store>>,
+    jobs: Option<mpsc::Sender<writer::Job>>,
+    gate: ArcSwap<Gate>,
+    dir: Option<PathBuf>,
+    _lock: Option<DataLock>,
+}
+
+impl Record {
+    /// A record that never changes (the embedded data, or a directory served without writing).
+    pub fn fixed(store: Store) -> Record {
+        Record {
+            current: Arc::new(ArcSwap::from_pointee(store)),
+            jobs: None,
+            gate: ArcSwap::from_pointee(Gate::default()),
+            dir: None,
+            _lock: None,
+        }
+    }
+
+    /// Opens `dir` for reading and writing: loads the snapshot, replays the journal, and starts the writer.
+    /// `lock` is the directory's lock, held for as long as the record lives.
+    pub fn open(dir: &Path, lock: DataLock) -> Result<Record, OpenError> {
+        Record::open_loaded(dir, lock, None)
+    }
+
+    /// [`Record::open`] with the state [`load`] read of `dir` while `lock` was held.
+    pub fn open_loaded(dir: &Path, lock: DataLock, loaded: Option<Store>) -> Result<Record, OpenError> {
+        let opened = snapshot::open(dir, loaded)?;
+        let users = UserList::read(dir).map_err(|e| OpenError::Io {
+            path: dir.join(users::USERS_FILE),
+            source: std::io::Error::other(e.to_string()),
+        })?;
+        let live = dir.join(journal::JOURNAL_FILE);
+        let whole = match opened.live.torn {
+            Some(end) => {
+                tracing::warn!(journal = %live.display(), "the journal's last line was cut short (a write a crash interrupted, never acknowledged): it is dropped");
+                end
+            }
+            None => std::fs::metadata(&live).map(|m| m.len()).unwrap_or(0),
+        };
+        let appender =
+            journal::Appender::open(&live, whole).map_err(|source| OpenError::Io { path: live.clone(), source })?;
+        let current = Arc::new(ArcSwap::from_pointee(opened.store));
+        let writer = writer::Writer {
+            dir: dir.to_path_buf(),
+            appender,
+            next_seq: opened.live.next_seq,
+            last_hash: opened.live.last_hash.clone(),
+            current: current.clone(),
+        };
+        let (jobs, queue) = mpsc::channel(QUEUE);
+        std::thread::Builder::new()
+            .name("borderline-writer".into())
+            .spawn(move || writer.run(queue))
+            .map_err(|source| OpenError::Io { path: live, source })?;
+        Ok(Record {
+            current,
+            jobs: Some(jobs),
+            gate: ArcSwap::from_pointee(Gate::new(users)),
+            dir: Some(dir.to_path_buf()),
+            _lock: Some(lock),
+        })
+    }
+
+    /// The current state.
+    pub fn store(&self) -> Arc<Store> {
+        self.current.load_full()
+    }
+
+    /// Whether changes can be recorded.
+    pub fn writable(&self) -> bool {
+        self.jobs.is_some()
+    }
+
+    /// The data directory, if there is one.
+    pub fn dir(&self) -> Option<&Path> {
+        self.dir.as_deref()
+    }
+
+    /// Who `token` belongs to.
+    pub fn authenticate(&self, token: &str) -> Option<Actor> {
+        self.gate.load().check(token)
+    }
+
+    /// The users.
+    pub fn users(&self) -> UserList {
+        self.gate.load().users().clone()
+    }
+
+    /// Replaces the users (after the file was written).
+    pub fn set_users(&self, users: UserList) {
+        self.gate.store(Arc::new(Gate::new(users)));
+    }
+
+    /// Records a change, answering once it is on disk and current (or refused, with nothing written).
+    pub async fn submit(&self, request: Request) -> Result<Applied, EditError> {
+        let jobs = self.jobs.as_ref().ok_or(EditError::ReadOnly)?;
+        let (reply, answer) = oneshot::channel();
+        jobs.send(writer::Job::Change(request, reply))
+            .await
+            .map_err(|_| EditError::Unavailable("the writer has stopped".into()))?;
+        answer.await.map_err(|_| EditError::Unavailable("the writer has stopped".into()))?
+    }
+
+    /// [`Record::submit`] from a thread that is not async (the CLI).
+    pub fn submit_blocking(&self, request: Request) -> Result<Applied, EditError> {
+        let jobs = self.jobs.as_ref().ok_or(EditError::ReadOnly)?;
+        let (reply, answer) = oneshot::channel();
+        jobs.blocking_send(writer::Job::Change(request, reply))
+            .map_err(|_| EditError::Unavailable("the writer has stopped".into()))?;
+        answer.blocking_recv().map_err(|_| EditError::Unavailable("the writer has stopped".into()))?
+    }
+
+    /// Many changes recorded as one (an import), from a thread that is not async: acknowledged, and kept
+    /// after a crash, only whole. Each change is answered on its own, in order; refused ones are left out.
+    pub fn submit_batch_blocking(&self, requests: Vec<Request>) -> Vec<Result<Applied, EditError>> {
+        let n = requests.len();
+        let stopped = || (0..n).map(|_| Err(EditError::Unavailable("the writer has stopped".into()))).collect();
+        let Some(jobs) = self.jobs.as_ref() else {
+            return (0..n).map(|_| Err(EditError::ReadOnly)).collect();
+        };
+        let (reply, answer) = oneshot::channel();
+        if jobs.blocking_send(writer::Job::Batch(requests, reply)).is_err() {
+            return stopped();
+        }
+        answer.blocking_recv().unwrap_or_else(|_| stopped())
+    }
+
+    /// Folds the journal into the snapshot (from a thread that is not async).
+    pub fn compact_blocking(&self) -> std::io::Result<Compacted> {
+        let jobs = self.jobs.as_ref().ok_or_else(|| std::io::Error::other("this record cannot change"))?;
+        let (reply, answer) = oneshot::channel();
+        jobs.blocking_send(writer::Job::Compact(reply)).map_err(|_| std::io::Error::other("the writer has stopped"))?;
+        answer.blocking_recv().map_err(|_| std::io::Error::other("the writer has stopped"))?
+    }
+
+    /// Every journal entry about incident `id`, oldest first (none when there is no data directory).
+    pub fn history(&self, id: &str) -> Result<Vec<journal::Entry>, journal::ChainError> {
+        match &self.dir {
+            Some(dir) => snapshot::incident_history(dir, id),
+            None => Ok(Vec::new()),
+        }
+    }
+}

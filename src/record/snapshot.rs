@@ -1,0 +1,380 @@
+//! The snapshot and the journal together: opening a data directory (the snapshot, then every journal entry
+//! after it replayed), folding the journal into a new snapshot (compaction, keeping the folded entries in
+//! `history/`), proving the history unbroken (`verify`), and reading one incident's history back.
+//!
+//! A compaction writes, in this order, each step atomic: the folded lines as a history segment; the new
+//! `incidents.geojson` and `register.json`; a new `journal.jsonl` holding one `snapshot` entry that names the
+//! new snapshot's SHA-256 and the last entry folded. A crash between steps leaves a history segment that ends
+//! where the live journal ends; opening the directory then finishes the compaction. Replaying an entry sets
+//! the incident to the version the entry holds, so replaying one twice changes nothing.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use super::journal::{self, Chain, ChainError, Entry, GENESIS, HISTORY_DIR, JOURNAL_FILE, Op};
+use super::writer::Writer;
+use crate::store::{Issue, LoadError, Store, files};
+
+/// Why a data directory's record could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The data did not load.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The journal is not an unbroken chain.
+    #[error("the journal is broken: {0}")]
+    Chain(#[from] ChainError),
+    /// An entry could not be replayed.
+    #[error("{at}: entry {seq} cannot be replayed: {message}")]
+    Replay {
+        /// Where.
+        at: journal::Place,
+        /// Which.
+        seq: u64,
+        /// Why.
+        message: String,
+    },
+    /// A file could not be written.
+    #[error("cannot write {}: {source}", .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// Every entry of the history: the segments in `history/`, then the live journal.
+pub struct History {
+    /// The folded segments' chains, in order.
+    pub segments: Vec<Chain>,
+    /// The live journal's chain.
+    pub live: Chain,
+}
+
+impl History {
+    /// Reads and checks the whole chain.
+    pub fn read(dir: &Path) -> Result<History, ChainError> {
+        let (mut prev, mut seq) = (GENESIS.to_string(), 1);
+        let mut segments = Vec::new();
+        let listed = journal::segments(dir).map_err(|source| ChainError::Io { path: dir.join(HISTORY_DIR), source })?;
+        for segment in listed {
+            let chain = journal::read_chain(&segment.path, Some(&prev), Some(seq))?;
+            if let Some(torn) = chain.torn {
+                return Err(ChainError::Broken {
+                    at: journal::Place { file: segment.path, line: chain.entries.len() + 1, offset: torn },
+                    message: format!("a folded segment ends in a partial line (byte {torn})"),
+                });
+            }
+            (prev, seq) = (chain.last_hash.clone(), chain.next_seq);
+            segments.push(chain);
+        }
+        let live = journal::read_chain(&dir.join(JOURNAL_FILE), Some(&prev), Some(seq))?;
+        Ok(History { segments, live })
+    }
+
+    /// Every entry, oldest first.
+    pub fn entries(&self) -> impl Iterator<Item = &(Entry, journal::Place, String)> {
+        self.segments.iter().flat_map(|c| c.entries.iter()).chain(self.live.entries.iter())
+    }
+}
+
+/// Whether the last segment ends where the live journal ends: a compaction stopped before its last step.
+fn compaction_interrupted(dir: &Path, live: &Chain) -> Result<bool, ChainError> {
+    let segments = journal::segments(dir).map_err(|source| ChainError::Io { path: dir.join(HISTORY_DIR), source })?;
+    Ok(match (segments.last(), live.entries.last()) {
+        (Some(s), Some((e, ..))) => s.last == e.seq,
+        _ => false,
+    })
+}
+
+/// SHA-256 of a file, hex.
+pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+    use sha2::Digest;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(journal::hex(&hasher.finalize()))
+}
+
+/// The entries of the live journal to replay on the snapshot: those after its last `snapshot` entry.
+fn to_replay(live: &Chain) -> &[(Entry, journal::Place, String)] {
+    let start = live.entries.iter().rposition(|(e, ..)| e.op == Op::Snapshot).map_or(0, |i| i + 1);
+    &live.entries[start..]
+}
+
+/// Where an unfinished batch starts: the entries from there on are of a change a crash cut short.
+pub fn unfinished_batch(entries: &[(Entry, journal::Place, String)]) -> Option<&journal::Place> {
+    let (last, ..) = entries.last()?;
+    let first = last.batch.filter(|_| last.batch_size.is_none())?;
+    entries.iter().find(|(e, ..)| e.seq == first).map(|(_, at, _)| at)
+}
+
+/// Layers `entries` on `store` (but for an unfinished batch at their end), then folds them into a new base
+/// when there were any.
+pub fn replay(mut store: Store, entries: &[(Entry, journal::Place, String)]) -> Result<Store, OpenError> {
+    let end = match unfinished_batch(entries) {
+        Some(at) => entries.iter().position(|(_, p, _)| p == at).unwrap_or(entries.len()),
+        None => entries.len(),
+    };
+    for (entry, at, _) in &entries[..end] {
+        let fail = |message: String| OpenError::Replay { at: at.clone(), seq: entry.seq, message };
+        if let Some(document) = &entry.document {
+            store.add_document(document.clone());
+        }
+        if let Some(feature) = &entry.feature {
+            let incident = store
+                .read_incident(feature.get())
+                .map_err(|issues| fail(issues.iter().map(Issue::to_string).collect::<Vec<_>>().join("; ")))?;
+            store.apply(incident);
+        }
+    }
+    if store.changed() == 0 { Ok(store) } else { Ok(Store::new(std::sync::Arc::new(store.folded()))) }
+}
+
+/// Reads a data directory's record without changing anything (no lock): the snapshot with the live journal
+/// replayed; the embedded data without a directory.
+pub fn load(dir: Option<&Path>) -> Result<Store, OpenError> {
+    let store = Store::load(dir)?;
+    match dir {
+        Some(dir) => {
+            let live = journal::read_chain(&dir.join(JOURNAL_FILE), None, None)?;
+            replay(store, to_replay(&live))
+        }
+        None => Ok(store),
+    }
+}
+
+/// A snapshot entry continuing the chain at `seq` after `prev`, for the snapshot file now in `dir`.
+fn snapshot_entry(dir: &Path, seq: u64, prev: &str, folded: Option<u64>) -> Result<Entry, OpenError> {
+    let path = dir.join(files::INCIDENTS);
+    let sha = file_sha256(&path).map_err(|source| OpenError::Io { path, source })?;
+    Ok(Entry {
+        seq,
+        prev: prev.to_string(),
+        at: crate::model::format_time(&crate::model::now()),
+        by: "borderline".into(),
+        op: Op::Snapshot,
+        id: None,
+        version: None,
+        replaces: None,
+        reason: None,
+        sources: Vec::new(),
+        changes: None,
+        feature: None,
+        document: None,
+        text: None,
+        snapshot_sha256: Some(sha),
+        folded,
+        batch: None,
+        batch_size: None,
+    })
+}
+
+/// What an open data directory hands to its writer.
+pub(crate) struct Opened {
+    /// The state: snapshot and journal.
+    pub store: Store,
+    /// The live journal's chain.
+    pub live: Chain,
+}
+
+/// Loads `dir`: its snapshot, with every journal entry after it replayed; starts the journal (with a
+/// snapshot entry) when there is none, writing the embedded incidents out first if the directory has no
+/// incidents file; finishes an interrupted compaction. The caller holds the directory's lock; `loaded`, when
+/// given, is what [`load`] read of the directory under that lock, so it need not be read again.
+pub(crate) fn open(dir: &Path, loaded: Option<Store>) -> Result<Opened, OpenError> {
+    let write_error = |path: PathBuf| move |source| OpenError::Io { path: path.clone(), source };
+    let incidents = dir.join(files::INCIDENTS);
+    if !incidents.exists() {
+        std::fs::create_dir_all(dir).map_err(write_error(dir.to_path_buf()))?;
+        crate::store::atomic_write(&incidents, |w| w.write_all(crate::store::embedded::INCIDENTS.as_bytes()))
+            .map_err(write_error(incidents.clone()))?;
+    }
+    let live_path = dir.join(JOURNAL_FILE);
+    let mut live = journal::read_chain(&live_path, None, None)?;
+    let store = match loaded {
+        Some(store) => store,
+        None => replay(Store::load(Some(dir))?, to_replay(&live))?,
+    };
+    if let Some(at) = unfinished_batch(&live.entries) {
+        // A change of many entries (an import) that a crash cut short was never acknowledged: drop it whole.
+        tracing::warn!(journal = %live_path.display(), line = at.line, "dropping an import a crash cut short");
+        let cut = at.offset;
+        let file = std::fs::OpenOptions::new().write(true).open(&live_path);
+        file.and_then(|f| f.set_len(cut).and_then(|()| f.sync_data())).map_err(write_error(live_path.clone()))?;
+        live = journal::read_chain(&live_path, None, None)?;
+    }
+    if compaction_interrupted(dir, &live)? {
+        let last = live.next_seq - 1;
+        write_snapshot(dir, &store)?;
+        write_live(dir, live.next_seq, &live.last_hash, last)?;
+        live = journal::read_chain(&live_path, None, None)?;
+    } else if live.entries.is_empty() {
+        // A new journal, or one whose only line was cut short: it starts from the snapshot as it is, after
+        // the last segment if there is one.
+        let (prev, seq) = match journal::segments(dir)
+            .map_err(|source| ChainError::Io { path: dir.join(HISTORY_DIR), source })?
+            .last()
+        {
+            Some(s) => (journal::read_chain(&s.path, None, None)?.last_hash, s.last + 1),
+            None => (GENESIS.to_string(), 1),
+        };
+        let entry = snapshot_entry(dir, seq, &prev, None)?;
+        let (line, _) = journal::line(&entry);
+        crate::store::atomic_write(&live_path, |w| w.write_all(&line)).map_err(write_error(live_path.clone()))?;
+        live = journal::read_chain(&live_path, None, None)?;
+    }
+    Ok(Opened { store, live })
+}
+
+fn write_snapshot(dir: &Path, store: &Store) -> Result<(), OpenError> {
+    let (incidents, _) = store.current_in_place();
+    let path = dir.join(files::INCIDENTS);
+    crate::store::save_incidents(dir, &incidents).map_err(|source| OpenError::Io { path, source })?;
+    let path = dir.join(files::REGISTER);
+    let register = &*store.register;
+    crate::store::atomic_write(&path, |w| {
+        serde_json::to_writer_pretty(&mut *w, register).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
+    .map_err(|source| OpenError::Io { path, source })
+}
+
+fn write_live(dir: &Path, seq: u64, prev: &str, folded: u64) -> Result<String, OpenError> {
+    let entry = snapshot_entry(dir, seq, prev, Some(folded))?;
+    let (line, hash) = journal::line(&entry);
+    let path = dir.join(JOURNAL_FILE);
+    crate::store::atomic_write(&path, |w| w.write_all(&line)).map_err(|source| OpenError::Io { path, source })?;
+    Ok(hash)
+}
+
+/// What a compaction did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compacted {
+    /// Entries folded into the snapshot.
+    pub folded: usize,
+    /// The history segment they went to (none when there was nothing to fold).
+    pub segment: Option<PathBuf>,
+    /// Incidents in the new snapshot.
+    pub incidents: usize,
+}
+
+/// Folds the live journal into a new snapshot (see the module documentation), from the writer's thread.
+pub(crate) fn compact(writer: &mut Writer) -> std::io::Result<Compacted> {
+    let dir = writer.dir.clone();
+    let live = dir.join(JOURNAL_FILE);
+    let chain = journal::read_chain(&live, None, None).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let entries = std::fs::read(&live)?;
+    let store = (**writer.current.load()).clone();
+    let count = chain.entries.iter().filter(|(e, ..)| e.op != Op::Snapshot).count();
+    let incidents = store.current().count();
+    let (Some((first, ..)), false) = (chain.entries.first(), count == 0) else {
+        return Ok(Compacted { folded: 0, segment: None, incidents });
+    };
+    let (first, last) = (first.seq, writer.next_seq - 1);
+    let segments = dir.join(HISTORY_DIR);
+    std::fs::create_dir_all(&segments)?;
+    let segment = segments.join(journal::segment_name(first, last));
+    crate::store::atomic_write(&segment, |w| w.write_all(&entries))?;
+    let io = |e: OpenError| std::io::Error::other(e.to_string());
+    write_snapshot(&dir, &store).map_err(io)?;
+    let hash = write_live(&dir, writer.next_seq, &writer.last_hash, last).map_err(io)?;
+    let len = std::fs::metadata(&live)?.len();
+    writer.appender = journal::Appender::open(&live, len)?;
+    writer.next_seq += 1;
+    writer.last_hash = hash;
+    let folded = Store::new(std::sync::Arc::new(store.folded()));
+    writer.current.store(std::sync::Arc::new(folded));
+    Ok(Compacted { folded: count, segment: Some(segment), incidents })
+}
+
+/// What `borderline verify` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    /// Entries in the whole history.
+    pub entries: u64,
+    /// History segments.
+    pub segments: usize,
+    /// The last entry's hash.
+    pub last_hash: String,
+    /// Incidents after replaying.
+    pub incidents: usize,
+    /// A partial last line (a write cut short, never acknowledged), if there is one.
+    pub torn: Option<u64>,
+}
+
+/// Why verification failed.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    /// The chain is broken.
+    #[error("{0}")]
+    Chain(#[from] ChainError),
+    /// The snapshot is not the one the journal names.
+    #[error(
+        "{} has SHA-256 {found}, but the journal's snapshot entry {seq} names {named}: the snapshot was changed \
+         outside borderline",
+        .path.display()
+    )]
+    Snapshot {
+        /// The snapshot.
+        path: PathBuf,
+        /// Its hash.
+        found: String,
+        /// The hash the journal names.
+        named: String,
+        /// The snapshot entry.
+        seq: u64,
+    },
+    /// There is no journal.
+    #[error("{} has no journal ({JOURNAL_FILE}): nothing to verify (it starts when the directory is first served or edited)", .0.display())]
+    NoJournal(PathBuf),
+    /// The record does not load or replay.
+    #[error("{0}")]
+    Open(#[from] OpenError),
+}
+
+/// Checks that the history is an unbroken chain, that the snapshot is the one the journal names, and that
+/// every entry after it replays.
+pub fn verify(dir: &Path) -> Result<Verified, VerifyError> {
+    if !dir.join(JOURNAL_FILE).exists() {
+        return Err(VerifyError::NoJournal(dir.to_path_buf()));
+    }
+    let history = History::read(dir)?;
+    let snapshot = history.live.entries.iter().rev().find(|(e, ..)| e.op == Op::Snapshot);
+    if let Some((entry, ..)) = snapshot
+        && !compaction_interrupted(dir, &history.live)?
+    {
+        let path = dir.join(files::INCIDENTS);
+        let found = file_sha256(&path).map_err(|source| OpenError::Io { path: path.clone(), source })?;
+        let named = entry.snapshot_sha256.clone().unwrap_or_default();
+        if found != named {
+            return Err(VerifyError::Snapshot { path, found, named, seq: entry.seq });
+        }
+    }
+    let store = replay(Store::load(Some(dir)).map_err(OpenError::from)?, to_replay(&history.live))?;
+    Ok(Verified {
+        entries: history.live.next_seq - 1,
+        segments: history.segments.len(),
+        last_hash: history.live.last_hash.clone(),
+        incidents: store.current().count(),
+        torn: history.live.torn,
+    })
+}
+
+/// Every entry about incident `id`, oldest first.
+pub fn incident_history(dir: &Path, id: &str) -> Result<Vec<Entry>, ChainError> {
+    let history = History::read(dir)?;
+    Ok(history
+        .entries()
+        .filter(|(e, ..)| e.op != Op::Source && e.op != Op::Snapshot && e.id.as_deref() == Some(id))
+        .map(|(e, ..)| e.clone())
+        .collect())
+}

@@ -1,0 +1,193 @@
+//! The one writer of a data directory: a thread that takes changes in arrival order, checks each against the
+//! state the ones before it left, appends the whole batch to the journal with one flush to disk (group
+//! commit), and only then makes the new state current and acknowledges each change. A reader therefore sees a
+//! change whole or not at all, and never one that is not on disk.
+
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use tokio::sync::{mpsc, oneshot};
+
+use super::edit::{self, Applied, EditError, Request};
+use super::journal::{self, Appender};
+use crate::store::Store;
+
+/// At most this many changes share one flush.
+const MAX_BATCH: usize = 1024;
+
+/// What the writer is asked to do.
+pub(crate) enum Job {
+    /// Check and record a change.
+    Change(Request, oneshot::Sender<Result<Applied, EditError>>),
+    /// Check and record many changes as one (an import): the batch is acknowledged, and counts after a crash,
+    /// only once all of it is on disk. Each change is answered on its own; refused ones are left out.
+    Batch(Vec<Request>, oneshot::Sender<Vec<Result<Applied, EditError>>>),
+    /// Fold the journal into the snapshot (see [`super::snapshot::compact`]).
+    Compact(oneshot::Sender<std::io::Result<super::snapshot::Compacted>>),
+}
+
+/// An answer waiting for its batch to be on disk.
+type Reply = (oneshot::Sender<Result<Applied, EditError>>, Result<Applied, EditError>);
+
+/// The writer's own state: where the chain stands and the journal file.
+pub(crate) struct Writer {
+    pub dir: std::path::PathBuf,
+    pub appender: Appender,
+    pub next_seq: u64,
+    pub last_hash: String,
+    pub current: Arc<ArcSwap<Store>>,
+}
+
+impl Writer {
+    /// Serves jobs until every sender is gone.
+    pub fn run(mut self, mut jobs: mpsc::Receiver<Job>) {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        while let Some(first) = jobs.blocking_recv() {
+            batch.push(first);
+            while batch.len() < MAX_BATCH {
+                match jobs.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            self.serve(&mut batch);
+        }
+    }
+
+    fn serve(&mut self, batch: &mut Vec<Job>) {
+        let mut working: Option<Store> = None;
+        let mut lines = Vec::new();
+        let mut replies = Vec::new();
+        let (mut seq, mut prev) = (self.next_seq, self.last_hash.clone());
+        let now = crate::model::now();
+        for job in batch.drain(..) {
+            match job {
+                Job::Change(request, reply) => {
+                    let state = working.get_or_insert_with(|| (**self.current.load()).clone());
+                    let result = edit::plan(state, &request, seq).map(|mut planned| {
+                        edit::seal(&mut planned, seq, &prev, now);
+                        let (line, hash) = journal::line(&planned.entry);
+                        lines.extend_from_slice(&line);
+                        if let Some(incident) = planned.incident {
+                            state.apply(incident);
+                        }
+                        if let Some(document) = planned.document {
+                            state.add_document(document);
+                        }
+                        prev = hash;
+                        seq += 1;
+                        planned.applied
+                    });
+                    replies.push((reply, result));
+                }
+                Job::Batch(requests, reply) => {
+                    self.commit(&mut working, &mut lines, &mut replies, seq, &prev);
+                    let _ = reply.send(self.batch(requests, now));
+                    (seq, prev) = (self.next_seq, self.last_hash.clone());
+                }
+                Job::Compact(reply) => {
+                    // What came before is written first, so the compaction folds it.
+                    self.commit(&mut working, &mut lines, &mut replies, seq, &prev);
+                    let _ = reply.send(super::snapshot::compact(self));
+                    (seq, prev) = (self.next_seq, self.last_hash.clone());
+                }
+            }
+        }
+        self.commit(&mut working, &mut lines, &mut replies, seq, &prev);
+    }
+
+    /// Records a batch (see [`Job::Batch`]): lines are written as they are made, flushed once at the end; on
+    /// a failed write the journal is cut back to where the batch began and every change is refused.
+    fn batch(&mut self, requests: Vec<Request>, now: chrono::DateTime<chrono::Utc>) -> Vec<Result<Applied, EditError>> {
+        const CHUNK: usize = 8 << 20;
+        let start = self.appender.len();
+        let mut state = (**self.current.load()).clone();
+        let first = self.next_seq;
+        let mut seq = first;
+        let mut entries = Vec::new();
+        let mut results = Vec::with_capacity(requests.len());
+        for request in &requests {
+            let planned = edit::plan(&state, request, seq).map(|mut p| {
+                // Each entry's `prev` is set below, as its line is made.
+                edit::seal(&mut p, seq, "", now);
+                p.entry.batch = Some(first);
+                if let Some(incident) = p.incident.take() {
+                    state.apply(incident);
+                }
+                if let Some(document) = p.document.take() {
+                    state.add_document(document);
+                }
+                seq += 1;
+                entries.push(p.entry);
+                p.applied
+            });
+            results.push(planned);
+        }
+        let count = entries.len() as u64;
+        let Some(last) = entries.last_mut() else { return results };
+        last.batch_size = Some(count);
+        let mut lines = Vec::with_capacity(CHUNK.min(entries.len() * 1200));
+        let mut hash = self.last_hash.clone();
+        let mut written = Ok(());
+        for entry in &mut entries {
+            entry.prev = hash;
+            let (line, h) = journal::line(entry);
+            hash = h;
+            lines.extend_from_slice(&line);
+            if lines.len() >= CHUNK {
+                written = written.and_then(|()| self.appender.write(&lines));
+                lines.clear();
+            }
+        }
+        written = written.and_then(|()| self.appender.write(&lines)).and_then(|()| self.appender.sync());
+        match written {
+            Ok(()) => {
+                self.next_seq = seq;
+                self.last_hash = hash;
+                self.current.store(Arc::new(state));
+                results
+            }
+            Err(e) => {
+                tracing::error!(error = %e, journal = %self.appender.path().display(), "journal write failed");
+                self.appender.cut(start);
+                results.into_iter().map(|r| r.and(Err(EditError::Unavailable(e.to_string())))).collect()
+            }
+        }
+    }
+
+    /// Writes the lines, then makes the state current and answers; if the write fails, every change of the
+    /// batch is refused and the state stays as it was.
+    fn commit(
+        &mut self,
+        working: &mut Option<Store>,
+        lines: &mut Vec<u8>,
+        replies: &mut Vec<Reply>,
+        seq: u64,
+        prev: &str,
+    ) {
+        if !lines.is_empty() {
+            match self.appender.append(lines) {
+                Ok(()) => {
+                    self.next_seq = seq;
+                    self.last_hash = prev.to_string();
+                    if let Some(state) = working.take() {
+                        self.current.store(Arc::new(state));
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, journal = %self.appender.path().display(), "journal write failed");
+                    for (_, result) in replies.iter_mut() {
+                        if result.is_ok() {
+                            *result = Err(EditError::Unavailable(e.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        *working = None;
+        lines.clear();
+        for (reply, result) in replies.drain(..) {
+            let _ = reply.send(result);
+        }
+    }
+}

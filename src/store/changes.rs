@@ -1,0 +1,191 @@
+//! The changes a [`Store`] layers on its [`Base`]: each new version of an incident gets the next number, and
+//! the number of the version it replaces stops being current. Persistent structures (shared with every
+//! earlier state, copied only where they differ) make a new state cost a few allocations however large the
+//! base, so a reader's state stands still while the next one is built.
+
+use std::sync::Arc;
+
+use imbl::{HashMap, Vector};
+
+use super::{Base, Store};
+use crate::model::{Incident, IncidentFacts, SourceDocument, Status};
+
+/// A version recorded since the base was built, measured when it was recorded.
+#[derive(Debug)]
+struct Entry {
+    incident: Incident,
+    facts: IncidentFacts,
+}
+
+/// See the module documentation.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Changes {
+    /// Number `base.len + n` is `entries[n]`.
+    entries: Vector<Arc<Entry>>,
+    /// The number of the current version of every incident changed or added since the base.
+    latest: HashMap<Arc<str>, u32>,
+    /// Numbers that are no longer current, ascending.
+    superseded: Arc<Vec<u32>>,
+    /// Numbers a public reader does not see: superseded or not published, ascending.
+    hidden: Arc<Vec<u32>>,
+    /// The grid slots of the hidden loaded incidents, ascending (for paging a box past them).
+    hidden_slots: Arc<Vec<u32>>,
+}
+
+/// Inserts `k` into the ascending `list` unless it is there.
+fn insert_sorted(list: &mut Arc<Vec<u32>>, k: u32) {
+    if let Err(at) = list.binary_search(&k) {
+        Arc::make_mut(list).insert(at, k);
+    }
+}
+
+impl Changes {
+    pub(crate) fn new(base: &Base) -> Changes {
+        let mut slots: Vec<u32> = base.unpublished.iter().map(|&k| base.incident_grid.slot_of(k)).collect();
+        slots.sort_unstable();
+        Changes { hidden: Arc::new(base.unpublished.clone()), hidden_slots: Arc::new(slots), ..Default::default() }
+    }
+}
+
+impl Store {
+    /// How many numbers there are: loaded incidents and versions recorded since.
+    pub fn numbers(&self) -> u32 {
+        (self.loaded.len() + self.changes.entries.len()) as u32
+    }
+
+    /// How many versions were recorded since the base.
+    pub fn changed(&self) -> usize {
+        self.changes.entries.len()
+    }
+
+    /// The incident numbered `k` (which must be below [`Store::numbers`]).
+    pub fn get(&self, k: u32) -> &Incident {
+        match (k as usize).checked_sub(self.loaded.len()) {
+            None => &self.loaded[k as usize],
+            Some(n) => &self.changes.entries[n].incident,
+        }
+    }
+
+    /// The measured facts of incident `k`.
+    pub fn facts(&self, k: u32) -> IncidentFacts {
+        match (k as usize).checked_sub(self.loaded.len()) {
+            None => self.base.facts_of(k as usize),
+            Some(n) => self.changes.entries[n].facts,
+        }
+    }
+
+    /// Whether `k` is the current version of its incident.
+    pub fn is_current(&self, k: u32) -> bool {
+        self.changes.superseded.binary_search(&k).is_err()
+    }
+
+    /// Whether a public reader sees incident `k` (current and published).
+    pub(crate) fn is_public(&self, k: u32) -> bool {
+        self.changes.hidden.binary_search(&k).is_err()
+    }
+
+    /// The numbers no public reader sees, ascending.
+    pub(crate) fn hidden(&self) -> &[u32] {
+        &self.changes.hidden
+    }
+
+    /// The grid slots of the loaded incidents no public reader sees, ascending.
+    pub(crate) fn hidden_slots(&self) -> &[u32] {
+        &self.changes.hidden_slots
+    }
+
+    /// The numbers of the versions recorded since the base that are current, ascending.
+    pub(crate) fn current_changes(&self) -> impl Iterator<Item = u32> + '_ {
+        let first = self.loaded.len() as u32;
+        (first..self.numbers()).filter(|&k| self.is_current(k))
+    }
+
+    /// Every current number, ascending.
+    pub fn current(&self) -> impl Iterator<Item = u32> + '_ {
+        let superseded = &self.changes.superseded;
+        let mut next = 0;
+        (0..self.numbers()).filter(move |&k| {
+            while next < superseded.len() && superseded[next] < k {
+                next += 1;
+            }
+            superseded.get(next) != Some(&k)
+        })
+    }
+
+    /// Every current incident, whatever its status, in number order.
+    pub fn incidents(&self) -> impl Iterator<Item = &Incident> + '_ {
+        self.current().map(|k| self.get(k))
+    }
+
+    /// The current version of the incident with this `event_id`, whatever its status.
+    pub fn incident(&self, event_id: &str) -> Option<&Incident> {
+        self.incident_number(event_id).map(|k| self.get(k))
+    }
+
+    /// The number of the current version of the incident with this `event_id`.
+    pub fn incident_number(&self, event_id: &str) -> Option<u32> {
+        match self.changes.latest.get(event_id) {
+            Some(&k) => Some(k),
+            None => self.base.loaded_number(event_id),
+        }
+    }
+
+    /// Records `incident` as the current version of its id (a new incident when the id is new), measured
+    /// now; returns its number. Validation and versioning are the caller's: this only layers it on.
+    pub fn apply(&mut self, incident: Incident) -> u32 {
+        let facts = self.base.measure(&incident);
+        let k = self.numbers();
+        let c = &mut self.changes;
+        if let Some(old) =
+            c.latest.get(&*incident.event_id).copied().or_else(|| self.base.loaded_number(&incident.event_id))
+        {
+            insert_sorted(&mut c.superseded, old);
+            if c.hidden.binary_search(&old).is_err() {
+                insert_sorted(&mut c.hidden, old);
+                if (old as usize) < self.base.loaded.len() {
+                    insert_sorted(&mut c.hidden_slots, self.base.incident_grid.slot_of(old));
+                }
+            }
+        }
+        if incident.revision.status != Status::Published {
+            insert_sorted(&mut c.hidden, k);
+        }
+        c.latest.insert(Arc::from(&*incident.event_id), k);
+        c.entries.push_back(Arc::new(Entry { incident, facts }));
+        k
+    }
+
+    /// Adds `document` to the register (replacing one with its id).
+    pub fn add_document(&mut self, document: SourceDocument) {
+        let register = Arc::make_mut(&mut self.register);
+        match register.documents.iter_mut().find(|d| d.id == document.id) {
+            Some(d) => *d = document,
+            None => register.documents.push(document),
+        }
+    }
+
+    /// Every current incident with its facts: the loaded ones in file order, each in its current version,
+    /// then those added since in the order they were first recorded. What a snapshot writes.
+    pub fn current_in_place(&self) -> (Vec<Incident>, Vec<IncidentFacts>) {
+        let loaded = self.loaded.len() as u32;
+        let mut incidents = Vec::with_capacity(self.numbers() as usize);
+        let mut facts = Vec::with_capacity(self.numbers() as usize);
+        let mut push = |k: u32| {
+            incidents.push(self.get(k).clone());
+            facts.push(self.facts(k));
+        };
+        for k in 0..loaded {
+            let now = if self.is_current(k) { k } else { self.changes.latest[&*self.get(k).event_id] };
+            push(now);
+        }
+        // A new incident's first version precedes its later ones: keep the ids in that order.
+        let mut seen = rustc_hash::FxHashSet::default();
+        for k in loaded..self.numbers() {
+            let id = &self.get(k).event_id;
+            if self.base.loaded_number(id).is_none() && seen.insert(id.clone()) {
+                push(self.changes.latest[&**id]);
+            }
+        }
+        (incidents, facts)
+    }
+}
