@@ -1,6 +1,6 @@
 //! The record a team keeps: the current [`Store`] state, and — for a data directory — how it persists and
 //! changes: the [`journal`] every change is appended to before it is acknowledged, the [`snapshot`] it is
-//! folded into, the one [`writer`] that applies changes in order, the [`users`] who may make them and the
+//! folded into, the one writer that applies changes in order, the [`users`] who may make them and the
 //! rules of what they may do ([`edit`]).
 //!
 //! Queries never come here: they take a [`Store`] ([`Record::store`]), a state that stands still for as long

@@ -30,6 +30,14 @@ pub const CONFORMANCE: &[&str] = &[
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 ];
 
+/// The OGC API – Features Part 4 classes, declared when the record can change: POST, PUT and DELETE on the
+/// incidents; PATCH (JSON Merge Patch); both on GeoJSON features.
+pub const CONFORMANCE_EDIT: &[&str] = &[
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+];
+
 /// The collections served.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Collection {
@@ -138,9 +146,11 @@ pub async fn landing(State(app): State<App>, headers: HeaderMap, RawQuery(q): Ra
 }
 
 /// `GET /ogc/conformance`.
-pub async fn conformance(RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+pub async fn conformance(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
-    Ok(json_response(JSON, &json!({"conformsTo": CONFORMANCE})))
+    let edit = if app.record.writable() { CONFORMANCE_EDIT } else { &[] };
+    let classes: Vec<&str> = CONFORMANCE.iter().chain(edit).copied().collect();
+    Ok(json_response(JSON, &json!({"conformsTo": classes})))
 }
 
 /// `GET /ogc/api`: the OpenAPI document.

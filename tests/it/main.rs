@@ -7,6 +7,7 @@ mod corridor;
 mod countries;
 mod crash;
 mod data;
+mod editing;
 mod export;
 mod fields;
 mod fuzz;

@@ -1,0 +1,340 @@
+//! Editing over a real socket: OGC API Part 4 with tokens, roles, versions and review; bad input refused with
+//! every field problem and the journal untouched; the history kept and provable; and acknowledged changes
+//! surviving `kill -9` under a write load.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::common::{Answer, Rng, Server, add_user, http};
+
+const ITEMS: &str = "/ogc/collections/incidents/items";
+
+/// A valid new incident near Tinzaouatene, citing a register document.
+fn feature(notes: &str) -> Value {
+    json!({
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [2.98, 19.95]},
+        "properties": {
+            "event_date": "2026-11-30", "event_type": "Battles", "sub_event_type": "Armed clash",
+            "actor1": "Unidentified armed group", "location": "Tinzaouatene", "country": "Mali",
+            "geo_precision": 2, "fatalities": 3, "notes": notes, "sources": "000_608ed6d42e3f7f25",
+        }
+    })
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+struct Team {
+    _dir: tempfile::TempDir,
+    editor: String,
+    reviewer: String,
+}
+
+fn team() -> (Team, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_path_buf();
+    let editor = add_user(&path, "ed", "editor");
+    let reviewer = add_user(&path, "rita", "reviewer");
+    (Team { _dir: dir, editor, reviewer }, path)
+}
+
+fn send(
+    server: &Server,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    extra: &[(&str, &str)],
+    body: &Value,
+) -> Answer {
+    let auth = token.map(bearer);
+    let mut headers: Vec<(&str, &str)> = vec![("Content-Type", "application/geo+json")];
+    if let Some(a) = &auth {
+        headers.push(("Authorization", a));
+    }
+    headers.extend_from_slice(extra);
+    let bytes = if body.is_null() { Vec::new() } else { serde_json::to_vec(body).unwrap() };
+    http(&server.base, method, path, &headers, &bytes).unwrap()
+}
+
+fn journal(dir: &Path) -> Vec<u8> {
+    std::fs::read(dir.join("journal.jsonl")).unwrap()
+}
+
+fn borderline(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_borderline")).arg("--data").arg(dir).args(args).output().unwrap()
+}
+
+#[test]
+fn a_draft_is_recorded_checked_published_corrected_and_retired_with_its_history() {
+    let (team, dir) = team();
+    let server = Server::start(Some(&dir));
+    let (ed, rita) = (Some(team.editor.as_str()), Some(team.reviewer.as_str()));
+
+    // Who may write, and what the service says it can do.
+    let none = send(&server, "POST", ITEMS, None, &[], &feature("n"));
+    assert_eq!(none.status, 401, "{}", none.body);
+    assert!(none.header("www-authenticate").is_some_and(|v| v.starts_with("Bearer")));
+    assert_eq!(none.json()["code"], "Unauthorized");
+    let forged = send(&server, "POST", ITEMS, Some("bl_000000000000_nope"), &[], &feature("n"));
+    assert_eq!(forged.status, 401);
+    let conformance = http(&server.base, "GET", "/ogc/conformance", &[], b"").unwrap().json();
+    assert!(conformance["conformsTo"].to_string().contains("ogcapi-features-4/1.0/conf/create-replace-delete"));
+    let options = http(&server.base, "OPTIONS", ITEMS, &[], b"").unwrap();
+    assert!(options.header("allow").unwrap().contains("POST"), "{:?}", options.headers);
+    let options = http(&server.base, "OPTIONS", &format!("{ITEMS}/MLI0001"), &[], b"").unwrap();
+    for m in ["PUT", "PATCH", "DELETE"] {
+        assert!(options.header("allow").unwrap().contains(m), "{:?}", options.headers);
+    }
+
+    // An editor records a draft: 201, Location, ETag; the public does not see it.
+    let public_before =
+        http(&server.base, "GET", &format!("{ITEMS}?limit=1"), &[], b"").unwrap().json()["numberMatched"].clone();
+    let created = send(&server, "POST", ITEMS, ed, &[], &feature("seen from the air"));
+    assert_eq!(created.status, 201, "{}", created.body);
+    let location = created.header("location").unwrap().to_string();
+    let id = location.rsplit('/').next().unwrap().to_string();
+    assert!(location.ends_with(&format!("{ITEMS}/{id}")), "{location}");
+    assert_eq!(created.header("etag"), Some("\"v1\""));
+    assert_eq!(created.json()["properties"]["status"], "draft");
+    assert_eq!(created.json()["properties"]["updated_by"], "ed");
+    assert!(created.json()["properties"]["border_distance_m"].as_f64().unwrap() > 0.0, "measured at once");
+    let item = format!("{ITEMS}/{id}");
+    assert_eq!(http(&server.base, "GET", &item, &[], b"").unwrap().status, 404, "a draft is invisible to the public");
+    let listed = http(&server.base, "GET", &format!("{ITEMS}?limit=1"), &[], b"").unwrap().json();
+    assert_eq!(listed["numberMatched"], public_before);
+    assert_eq!(http(&server.base, "GET", &format!("{ITEMS}?status=draft"), &[], b"").unwrap().status, 401);
+    let auth = bearer(&team.editor);
+    let drafts = http(&server.base, "GET", &format!("{ITEMS}?status=draft"), &[("Authorization", &auth)], b"").unwrap();
+    assert_eq!(drafts.json()["numberMatched"], 1, "{}", drafts.body);
+    let mine = http(&server.base, "GET", &item, &[("Authorization", &auth)], b"").unwrap();
+    assert_eq!((mine.status, mine.header("etag")), (200, Some("\"v1\"")));
+
+    // Corrections: a reason is required, a stale If-Match is refused; neither writes anything.
+    let before = journal(&dir);
+    let patch = json!({"properties": {"fatalities": 4}});
+    let no_reason = send(&server, "PATCH", &item, ed, &[], &patch);
+    assert_eq!(no_reason.status, 422, "{}", no_reason.body);
+    assert_eq!(no_reason.json()["problems"][0]["field"], "reason");
+    let stale = send(&server, "PATCH", &item, ed, &[("If-Match", "\"v7\""), ("Borderline-Reason", "toll")], &patch);
+    assert_eq!(stale.status, 412, "{}", stale.body);
+    assert_eq!(journal(&dir), before, "refused changes write nothing");
+    let fixed = send(
+        &server,
+        "PATCH",
+        &item,
+        ed,
+        &[("If-Match", "\"v1\""), ("Borderline-Reason", "second report: 4 dead")],
+        &patch,
+    );
+    assert_eq!((fixed.status, fixed.header("etag")), (200, Some("\"v2\"")), "{}", fixed.body);
+    assert_eq!(fixed.json()["properties"]["fatalities"], 4);
+
+    // Review: an editor may not publish; a reviewer does, and the public sees it at once.
+    let editor_publishes = send(&server, "POST", &format!("/api/incidents/{id}/publish"), ed, &[], &Value::Null);
+    assert_eq!(editor_publishes.status, 403, "{}", editor_publishes.body);
+    let published = send(&server, "POST", &format!("/api/incidents/{id}/publish"), rita, &[], &Value::Null);
+    assert_eq!(published.status, 200, "{}", published.body);
+    let public = http(&server.base, "GET", &item, &[], b"").unwrap();
+    assert_eq!((public.status, public.header("etag")), (200, Some("\"v3\"")));
+    assert_eq!(public.json()["properties"]["status"], "published");
+    let listed = http(&server.base, "GET", &format!("{ITEMS}?limit=1"), &[], b"").unwrap().json();
+    assert_eq!(listed["numberMatched"].as_u64(), public_before.as_u64().map(|n| n + 1));
+    let near = http(&server.base, "GET", "/api/near-border?km=100&border=DZA-MLI", &[], b"").unwrap().body;
+    assert!(near.contains(&id), "the corridor sees the new incident");
+
+    // Published incidents are corrected by reviewers only; PUT replaces the whole feature.
+    let mut whole = feature("seen from the air; confirmed by a second outlet");
+    whole["properties"]["fatalities"] = json!(5);
+    let editor_puts = send(&server, "PUT", &item, ed, &[("Borderline-Reason", "more")], &whole);
+    assert_eq!(editor_puts.status, 403, "{}", editor_puts.body);
+    let put = send(&server, "PUT", &item, rita, &[("Borderline-Reason", "confirmed")], &whole);
+    assert_eq!((put.status, put.header("etag")), (200, Some("\"v4\"")), "{}", put.body);
+
+    // Retiring: kept in the history, gone from every public view, listed in the deletions feed.
+    let retired = send(&server, "DELETE", &format!("{item}?reason=duplicate%20of%20MLI0001"), rita, &[], &Value::Null);
+    assert_eq!(retired.status, 204, "{}", retired.body);
+    assert_eq!(http(&server.base, "GET", &item, &[], b"").unwrap().status, 404);
+    let deleted = http(&server.base, "GET", "/api/deleted", &[], b"").unwrap().json();
+    assert_eq!(deleted["deleted"][0]["event_id_cnty"], id.as_str(), "{deleted}");
+    let history = http(&server.base, "GET", &format!("{item}/history"), &[], b"").unwrap().json();
+    let ops: Vec<&str> = history["versions"].as_array().unwrap().iter().map(|v| v["op"].as_str().unwrap()).collect();
+    assert_eq!(ops, ["create", "update", "publish", "replace", "retire"], "{history}");
+    assert_eq!(history["versions"][1]["by"], "ed");
+    assert_eq!(history["versions"][1]["reason"], "second report: 4 dead");
+    assert_eq!(history["versions"][1]["changes"]["fatalities"], json!([3, 4]));
+    assert_eq!(history["versions"][4]["reason"], "duplicate of MLI0001");
+
+    // After a restart the record is the same, and its history proves unbroken.
+    drop(server);
+    let verify = borderline(&dir, &["verify"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    let text = String::from_utf8_lossy(&borderline(&dir, &["history", &id]).stdout).to_string();
+    assert!(text.contains("why: second report: 4 dead") && text.contains("fatalities: 3 → 4"), "{text}");
+    let server = Server::start(Some(&dir));
+    let again = http(&server.base, "GET", &format!("{item}/history"), &[], b"").unwrap().json();
+    assert_eq!(again["version"], 5);
+}
+
+#[test]
+fn bad_edits_are_refused_with_every_field_problem_and_change_nothing() {
+    let (team, dir) = team();
+    let server = Server::start(Some(&dir));
+    let ed = Some(team.editor.as_str());
+    let before = journal(&dir);
+    let post = |body: &[u8]| {
+        let auth = bearer(&team.editor);
+        http(&server.base, "POST", ITEMS, &[("Authorization", &auth), ("Content-Type", "application/json")], body)
+            .unwrap()
+    };
+    let malformed = post(b"{\"type\": \"Feature\",");
+    assert_eq!(malformed.status, 422, "{}", malformed.body);
+    assert_eq!(malformed.json()["problems"][0]["field"], "body");
+
+    let mut wrong = feature("n");
+    wrong["properties"]["fatalities"] = json!("many");
+    wrong["properties"]["event_date"] = json!("30/11/2026");
+    wrong["geometry"]["coordinates"] = json!([2.98, 95.0]);
+    let answer = send(&server, "POST", ITEMS, ed, &[], &wrong);
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    let fields: Vec<String> = answer.json()["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap().to_string())
+        .collect();
+    assert!(fields.contains(&"fatalities".to_string()) || fields.contains(&"feature".to_string()), "{fields:?}");
+
+    let mut far = feature("n");
+    far["geometry"]["coordinates"] = json!([2.98, 95.0]);
+    far["properties"]["event_date"] = json!("30/11/2026");
+    let answer = send(&server, "POST", ITEMS, ed, &[], &far);
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    let fields: Vec<String> = answer.json()["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["field"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        fields.contains(&"geometry.coordinates".to_string()) && fields.contains(&"event_date".to_string()),
+        "{fields:?}"
+    );
+
+    let mut unsourced = feature("n");
+    unsourced["properties"]["sources"] = json!("");
+    let answer = send(&server, "POST", ITEMS, ed, &[], &unsourced);
+    assert_eq!(
+        (answer.status, answer.json()["problems"][0]["field"].clone()),
+        (422, json!("sources")),
+        "{}",
+        answer.body
+    );
+    let mut unknown_source = feature("n");
+    unknown_source["properties"]["sources"] = json!("not_in_the_register");
+    assert_eq!(send(&server, "POST", ITEMS, ed, &[], &unknown_source).status, 422);
+
+    let patch = json!({"properties": {"fatalities": 1}});
+    let missing = send(&server, "PATCH", &format!("{ITEMS}/NO_SUCH"), ed, &[("Borderline-Reason", "x")], &patch);
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    let huge = vec![b'x'; borderline::server::MAX_BODY_BYTES + 1];
+    let answer = post(&huge);
+    assert_eq!(answer.status, 413, "{}", answer.body);
+    let read_only = send(&server, "POST", "/ogc/collections/places/items", ed, &[], &feature("n"));
+    assert_eq!(read_only.status, 405, "{}", read_only.body);
+    assert_eq!(journal(&dir), before, "the journal is unchanged");
+}
+
+#[test]
+fn a_server_without_a_data_directory_refuses_changes_and_says_why() {
+    let server = Server::start(None);
+    let answer = send(&server, "POST", ITEMS, Some("bl_x_y"), &[], &feature("n"));
+    assert_eq!(answer.status, 401, "no user can exist without a data directory");
+    let options = http(&server.base, "OPTIONS", ITEMS, &[], b"").unwrap();
+    assert!(!options.header("allow").unwrap().contains("POST"));
+    let conformance = http(&server.base, "GET", "/ogc/conformance", &[], b"").unwrap().body;
+    assert!(!conformance.contains("ogcapi-features-4"));
+}
+
+#[test]
+fn acknowledged_changes_survive_kill_9_under_a_write_load_and_the_history_verifies() {
+    let (team, dir) = team();
+    let mut rng = Rng::new(15);
+    // What was acknowledged: incident id → the highest version a 2xx answer named.
+    let mut acknowledged: std::collections::BTreeMap<String, u64> = Default::default();
+    let deadline = Instant::now() + Duration::from_secs(75);
+    let mut rounds = 0;
+    while rounds < 20 && Instant::now() < deadline {
+        rounds += 1;
+        let server = Server::start(Some(&dir));
+        let base = server.base.clone();
+        let stop_at = Instant::now() + Duration::from_millis(rng.range(150.0, 900.0) as u64);
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let (base, token) = (base.clone(), team.editor.clone());
+                std::thread::spawn(move || {
+                    let mut acks = Vec::new();
+                    let mut mine: Vec<String> = Vec::new();
+                    let auth = format!("Bearer {token}");
+                    let mut n = 0;
+                    while Instant::now() < stop_at {
+                        n += 1;
+                        let answer = if n % 3 == 0 && !mine.is_empty() {
+                            let id = &mine[n % mine.len()];
+                            let body = serde_json::to_vec(&json!({"properties": {"fatalities": n}})).unwrap();
+                            let headers = [("Authorization", auth.as_str()), ("Borderline-Reason", "load")];
+                            http(&base, "PATCH", &format!("{ITEMS}/{id}"), &headers, &body)
+                        } else {
+                            let body = serde_json::to_vec(&feature(&format!("writer {w} change {n}"))).unwrap();
+                            http(&base, "POST", ITEMS, &[("Authorization", auth.as_str())], &body)
+                        };
+                        match answer {
+                            Ok(a) if a.status == 200 || a.status == 201 => {
+                                let v = a.json();
+                                let id = v["id"].as_str().unwrap().to_string();
+                                let version = v["properties"]["version"].as_u64().unwrap();
+                                if a.status == 201 {
+                                    mine.push(id.clone());
+                                }
+                                acks.push((id, version));
+                            }
+                            // Killed mid-request: not acknowledged.
+                            _ => {}
+                        }
+                    }
+                    acks
+                })
+            })
+            .collect();
+        std::thread::sleep(Duration::from_millis(rng.range(50.0, 800.0) as u64));
+        drop(server); // SIGKILL
+        for w in writers {
+            for (id, version) in w.join().unwrap() {
+                let known = acknowledged.entry(id).or_default();
+                *known = (*known).max(version);
+            }
+        }
+    }
+    assert!(rounds >= 5, "only {rounds} rounds in the time allowed");
+    assert!(!acknowledged.is_empty(), "no change was acknowledged: the test proves nothing");
+    let verify = borderline(&dir, &["verify"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    let state = borderline::record::load(Some(&dir)).unwrap();
+    for (id, version) in &acknowledged {
+        let incident = state.incident(id).unwrap_or_else(|| panic!("acknowledged incident {id} lost"));
+        assert!(
+            u64::from(incident.revision.version) >= *version,
+            "{id}: version {} < acknowledged {version}",
+            incident.revision.version
+        );
+    }
+    // And a server started on it serves every one of them.
+    let server = Server::start(Some(&dir));
+    let auth = bearer(&team.editor);
+    let drafts =
+        http(&server.base, "GET", &format!("{ITEMS}?status=draft&limit=1"), &[("Authorization", &auth)], b"").unwrap();
+    assert!(drafts.json()["numberMatched"].as_u64().unwrap() >= acknowledged.len() as u64);
+}
