@@ -319,6 +319,7 @@
       el('p', { class: 'notes' }, p.notes),
       (p.variants || []).length ? el('div', {}, el('strong', {}, 'Sources disagree: '), el('ul', {}, p.variants.map((v) => el('li', {}, `${v.field}: ${v.value} (${v.source})`)))) : null,
       el('div', { class: 'sources' }, el('strong', {}, 'Sources'), el('ul', {}, docs)),
+      window.borderline.popupExtras ? window.borderline.popupExtras(feature, latlng) : null,
     );
     L.popup({ maxWidth: 360 }).setLatLng(latlng).setContent(content).openOn(map);
   }
@@ -505,5 +506,7 @@
     writeHash();
     await Promise.all([refresh(), refreshTimeline()]);
   }
+  // What edit.js builds on.
+  window.borderline = { el, $, map, TYPES, sources: () => sources, refresh: () => refresh().catch(showError), popupExtras: null };
   start().catch((err) => { $('counts').textContent = 'Could not load the data: ' + err.message; });
 })();

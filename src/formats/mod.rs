@@ -8,6 +8,7 @@ pub mod csv;
 pub mod fgb;
 pub mod geojson;
 pub mod gpkg;
+pub mod gpkg_read;
 pub mod kml;
 pub mod layer;
 pub mod qml;

@@ -15,27 +15,6 @@ use crate::store::{Issue, Store};
 /// The longest reason accepted, characters.
 pub const MAX_REASON_CHARS: usize = 500;
 
-/// Properties the server works out itself: a body may carry them (a GIS client sends back what it read), but
-/// they are never taken from it.
-const DERIVED: &[&str] = &[
-    "year",
-    "iso",
-    "latitude",
-    "longitude",
-    "version",
-    "updated_at",
-    "updated_by",
-    "border_distance_m",
-    "border",
-    "border_side",
-    "country_side",
-    "uncertainty_radius_m",
-    "border_distance_min_m",
-    "border_distance_max_m",
-    "side_certain",
-    "change_reason",
-];
-
 /// A change someone asks for.
 #[derive(Clone, Debug)]
 pub enum Change {
@@ -233,7 +212,7 @@ fn read_feature(store: &Store, mut feature: Value, id: &str) -> Result<(Incident
     let Some(props) = props.as_object_mut() else {
         return Err(EditError::invalid("properties", "expected an object"));
     };
-    for key in DERIVED {
+    for key in crate::store::DERIVED_FIELDS {
         props.remove(*key);
     }
     let asked_status = match props.remove("status") {

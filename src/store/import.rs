@@ -21,6 +21,8 @@ pub enum ImportFormat {
     Ucdp,
     /// GeoJSON incidents, as borderline stores and exports them.
     Geojson,
+    /// A GeoPackage borderline exported (its `incidents` table), edited in QGIS or not.
+    Gpkg,
 }
 
 impl std::str::FromStr for ImportFormat {
@@ -31,7 +33,8 @@ impl std::str::FromStr for ImportFormat {
             "acled" => Ok(ImportFormat::Acled),
             "ucdp" | "ged" => Ok(ImportFormat::Ucdp),
             "geojson" | "json" => Ok(ImportFormat::Geojson),
-            other => Err(format!("{other:?} is not an import format; valid: acled, ucdp, geojson")),
+            "gpkg" | "geopackage" => Ok(ImportFormat::Gpkg),
+            other => Err(format!("{other:?} is not an import format; valid: acled, ucdp, geojson, gpkg")),
         }
     }
 }
@@ -42,6 +45,7 @@ impl std::fmt::Display for ImportFormat {
             ImportFormat::Acled => "acled",
             ImportFormat::Ucdp => "ucdp",
             ImportFormat::Geojson => "geojson",
+            ImportFormat::Gpkg => "gpkg",
         })
     }
 }
@@ -82,6 +86,9 @@ pub fn detect_format(path: &Path) -> Result<ImportFormat, String> {
     if ext == "geojson" || ext == "json" {
         return Ok(ImportFormat::Geojson);
     }
+    if ext == "gpkg" {
+        return Ok(ImportFormat::Gpkg);
+    }
     let file = std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let mut first = String::new();
     // The header, at most 64 KB of it: a file without line breaks is not read whole.
@@ -116,7 +123,9 @@ impl Store {
         let place_ids: HashSet<&str> = self.places.iter().map(|p| p.id.as_str()).collect();
         let source_ids: HashSet<&str> = self.register.documents.iter().map(|d| d.id.as_str()).collect();
         let ctx = IncidentContext { place_ids: &place_ids, source_ids: &source_ids };
-        let incoming: Box<dyn Iterator<Item = (Option<u64>, Incident)>> = match format {
+        // Each incident with its line (CSV) and the version the file says it was written at, if it says.
+        type Incoming = Box<dyn Iterator<Item = (Option<u64>, Incident, Option<u32>)>>;
+        let incoming: Incoming = match format {
             ImportFormat::Geojson => {
                 let mut issues = Vec::new();
                 let source = super::IncidentSource::File(PathBuf::from(path));
@@ -125,7 +134,44 @@ impl Store {
                 report.refused_rows = bad_lines.len();
                 report.rows = (incidents.len() + bad_lines.len()) as u64;
                 report.problems = issues;
-                Box::new(incidents.into_iter().map(|i| (None, i)))
+                Box::new(incidents.into_iter().map(|i| {
+                    let v = Some(i.revision.version).filter(|&v| v != 1);
+                    (None, i, v)
+                }))
+            }
+            ImportFormat::Gpkg => {
+                let invalid = |message: String| {
+                    LoadError::Invalid(vec![Issue {
+                        file: label.clone(),
+                        line: None,
+                        feature: None,
+                        field: None,
+                        message,
+                    }])
+                };
+                let rows = crate::formats::gpkg_read::read(path, "incidents").map_err(invalid)?;
+                report.rows = rows.len() as u64;
+                let mut read = Vec::with_capacity(rows.len());
+                for mut row in rows {
+                    let props = row.feature["properties"].as_object_mut().expect("rows are read as objects");
+                    let version = props.get("version").and_then(|v| v.as_u64()).and_then(|v| u32::try_from(v).ok());
+                    for key in super::DERIVED_FIELDS {
+                        props.remove(*key);
+                    }
+                    match self.read_incident(&row.feature.to_string()) {
+                        Ok(incident) => read.push((None, incident, version)),
+                        Err(issues) => {
+                            report.refused_rows += 1;
+                            report.problems.extend(issues.into_iter().map(|i| Issue {
+                                file: label.clone(),
+                                message: format!("row fid {}: {}", row.fid, i.message),
+                                line: None,
+                                ..i
+                            }));
+                        }
+                    }
+                }
+                Box::new(read.into_iter())
             }
             ImportFormat::Acled | ImportFormat::Ucdp => {
                 let file = std::fs::File::open(path).map_err(io_error)?;
@@ -140,14 +186,14 @@ impl Store {
                 let bad_lines: HashSet<u64> = read.problems.iter().map(|p| p.line).collect();
                 report.refused_rows = bad_lines.len();
                 report.problems = read.problems.into_iter().map(|p| row_issue(&label, p)).collect();
-                Box::new(read.incidents.into_iter().map(|(line, i)| (Some(line), i)))
+                Box::new(read.incidents.into_iter().map(|(line, i)| (Some(line), i, None)))
             }
         };
 
         let mut changes = Vec::new();
         let mut seen: rustc_hash::FxHashSet<Box<str>> = Default::default();
         seen.reserve(incoming.size_hint().0);
-        for (line, incident) in incoming {
+        for (line, incident, written_at) in incoming {
             let mut refuse = |message: String, field: &str| {
                 report.problems.push(Issue {
                     file: label.clone(),
@@ -173,13 +219,12 @@ impl Store {
             }
             match self.incident(&incident.event_id) {
                 Some(current) if current.same_content(&incident) => report.unchanged += 1,
-                Some(current)
-                    if incident.revision.version != 1 && incident.revision.version != current.revision.version =>
-                {
+                Some(current) if written_at.is_some_and(|v| v != current.revision.version) => {
                     let message = format!(
                         "changed since this file was written (version {} now, {} in the file): export it again and \
                          redo the change",
-                        current.revision.version, incident.revision.version
+                        current.revision.version,
+                        written_at.unwrap_or_default()
                     );
                     refuse(message, "version");
                 }

@@ -121,6 +121,27 @@ pub const INCIDENT_FIELDS: &[Field] = &[
     Field::new("side_certain", K::Boolean),
 ];
 
+/// Incident properties the server works out itself: a file or a request body may carry them (an export, a GIS
+/// client sending back what it read), but they are never taken from it.
+pub const DERIVED_FIELDS: &[&str] = &[
+    "year",
+    "iso",
+    "latitude",
+    "longitude",
+    "version",
+    "updated_at",
+    "updated_by",
+    "border_distance_m",
+    "border",
+    "border_side",
+    "country_side",
+    "uncertainty_radius_m",
+    "border_distance_min_m",
+    "border_distance_max_m",
+    "side_certain",
+    "change_reason",
+];
+
 const PLACE_FIELDS: &[Field] = &[
     Field::new("id", K::Text),
     Field::new("name", K::Text),

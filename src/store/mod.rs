@@ -44,7 +44,8 @@ pub use distance::{
 pub use import::{ImportFormat, ImportReport, detect_format, save_incidents};
 pub use issue::{Issue, LoadError};
 pub use layers::{
-    EVENT_TYPE_SYMBOLS, INCIDENT_FIELDS, LayerName, export_layers, incident_values, write_incident_geojson,
+    DERIVED_FIELDS, EVENT_TYPE_SYMBOLS, INCIDENT_FIELDS, LayerName, export_layers, incident_values,
+    write_incident_geojson,
 };
 pub use lock::{DataLock, Holder, LOCK_FILE, LockError};
 pub use query::IncidentFilter;

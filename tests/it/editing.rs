@@ -338,3 +338,49 @@ fn acknowledged_changes_survive_kill_9_under_a_write_load_and_the_history_verifi
         http(&server.base, "GET", &format!("{ITEMS}?status=draft&limit=1"), &[("Authorization", &auth)], b"").unwrap();
     assert!(drafts.json()["numberMatched"].as_u64().unwrap() >= acknowledged.len() as u64);
 }
+
+#[test]
+fn a_geopackage_edited_in_a_gis_comes_back_as_journal_entries_by_the_importing_user_and_nothing_else() {
+    let (_team, dir) = team();
+    let work = tempfile::tempdir().unwrap();
+    let gpkg = work.path().join("incidents.gpkg");
+    let out = borderline(&dir, &["export", "--layers", "incidents", "-o", gpkg.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // The GIS user corrects a toll and moves a point, as QGIS would write them (GDAL's SQLite dialect).
+    let sql = "UPDATE incidents SET fatalities = 45 WHERE event_id_cnty = 'MLI0001'; \
+               UPDATE incidents SET geom = MakePoint(1.01, 20.01, 4326) WHERE event_id_cnty = 'MLI0002'";
+    for statement in sql.split("; ") {
+        let edit = std::process::Command::new("ogrinfo")
+            .args([gpkg.to_str().unwrap(), "-dialect", "SQLite", "-sql", statement])
+            .output()
+            .expect("ogrinfo (GDAL) is installed by tools/test.sh");
+        assert!(edit.status.success(), "{}", String::from_utf8_lossy(&edit.stderr));
+    }
+    let before = borderline::record::load(Some(&dir)).unwrap();
+    let out = borderline(&dir, &["import", "--user", "ed", gpkg.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("0 new, 2 updated"), "{text}");
+    let after = borderline::record::load(Some(&dir)).unwrap();
+    assert_eq!(after.incident("MLI0001").unwrap().fatalities, Some(45));
+    let moved = after.incident("MLI0002").unwrap();
+    assert!((moved.position.x - 1.01).abs() < 1e-9 && (moved.position.y - 20.01).abs() < 1e-9);
+    for i in before.incidents().filter(|i| !["MLI0001", "MLI0002"].contains(&&*i.event_id)) {
+        assert_eq!(after.incident(&i.event_id), Some(i), "{} was touched", i.event_id);
+    }
+    let history = String::from_utf8_lossy(&borderline(&dir, &["history", "MLI0001"]).stdout).to_string();
+    assert!(history.contains(" ed import → v2") && history.contains("fatalities: 50 → 45"), "{history}");
+    assert!(borderline(&dir, &["verify"]).status.success());
+
+    // Another edit of the same, now stale, file is a conflict: never a silent overwrite of version 2.
+    let edit = std::process::Command::new("ogrinfo")
+        .args([gpkg.to_str().unwrap(), "-dialect", "SQLite", "-sql"])
+        .arg("UPDATE incidents SET fatalities = 44 WHERE event_id_cnty = 'MLI0001'")
+        .output()
+        .unwrap();
+    assert!(edit.status.success());
+    let again = borderline(&dir, &["import", gpkg.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&again.stdout).to_string();
+    assert!(text.contains("changed since this file was written (version 2 now, 1 in the file)"), "{text}");
+    assert_eq!(borderline::record::load(Some(&dir)).unwrap().incident("MLI0001").unwrap().revision.version, 2);
+}

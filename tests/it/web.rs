@@ -36,11 +36,18 @@ fn the_map_works_in_a_real_browser() {
     }
     let hostile = hostile_data();
     let (server, xss) = (Server::start(None), Server::start(Some(hostile.path())));
+    let record = tempfile::tempdir().unwrap();
+    let (editor, reviewer) = (
+        crate::common::add_user(record.path(), "ed", "editor"),
+        crate::common::add_user(record.path(), "rita", "reviewer"),
+    );
+    let editing = Server::start(Some(record.path()));
     let artifacts = root.join("target/web-artifacts");
     let out = Command::new("node")
         .arg(web_tests.join("check.mjs"))
         .args([&server.base, &xss.base])
         .arg(&artifacts)
+        .args([&editing.base, &editor, &reviewer])
         .output()
         .expect("run node (bash tools/test.sh installs it)");
     let report = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));

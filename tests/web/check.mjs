@@ -21,7 +21,7 @@ async function axeViolations(page, selector) {
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-const [base, xssBase, artifacts] = process.argv.slice(2);
+const [base, xssBase, artifacts, editBase, editorToken, reviewerToken] = process.argv.slice(2);
 if (!base || !xssBase || !artifacts) {
   console.error('usage: check.mjs BASE_URL XSS_BASE_URL ARTIFACTS_DIR');
   process.exit(2);
@@ -39,10 +39,12 @@ const browser = await chromium.launchPersistentContext(profile, {
 });
 
 let failures = 0;
-async function check(name, fn) {
+async function check(name, fn, expected = []) {
   const page = await browser.newPage();
   const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push('console: ' + m.text()); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !expected.some((e) => e.test(m.text()))) problems.push('console: ' + m.text());
+  });
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
   page.on('dialog', async (d) => { problems.push('dialog opened: ' + d.message()); await d.dismiss(); });
   try {
@@ -260,6 +262,50 @@ await check('html in place and border names is shown as text in their tooltips',
   assert(tips.some((t) => t.includes('<b id=injected-border>')), 'the border name is not shown as text: ' + tips.slice(0, 8));
   assert(await page.locator('#injected-place, #injected-border').count() === 0, 'markup from the data became elements');
 });
+
+if (editBase) {
+  await check('an editor records a draft from the map and a reviewer publishes it from the queue', async (page) => {
+    await openAt(page, editBase, 'lat=20&lon=1&z=7');
+    const before = await counts(page);
+    const signIn = async (token, who) => {
+      await page.fill('#token', token);
+      await page.click('#sign-in button[type=submit]');
+      await page.waitForFunction((w) => document.querySelector('#account-body').textContent.includes('Signed in as ' + w), who, { timeout: 5000 });
+    };
+    await signIn(editorToken, 'ed');
+    await page.click('#add-incident');
+    const map = await page.locator('#map').boundingBox();
+    await page.mouse.click(map.x + map.width / 2, map.y + map.height / 2);
+    await page.waitForSelector('#incident-form', { timeout: 5000 });
+    await page.fill('#f-event_date', '2026-11-30');
+    await page.fill('#f-sub_event_type', 'Armed clash');
+    await page.fill('#f-actor1', 'Unidentified armed group');
+    await page.fill('#f-location', 'Near Tessalit');
+    await page.fill('#f-country', 'Mali');
+    await page.fill('#f-notes', 'An exchange of fire reported by a local outlet.');
+    // Without a source the server refuses it, naming the field, and the form stays open.
+    await page.click('#incident-form button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#f-sources-problem').textContent.length > 0, null, { timeout: 5000 });
+    await page.screenshot({ path: join(artifacts, 'edit-form-problem.png') });
+    await page.locator('#incident-form input[type=checkbox]').first().check();
+    await page.click('#incident-form button[type=submit]');
+    await page.waitForFunction(() => /Recorded \S+ as a draft/.test(document.querySelector('#edit-status').textContent), null, { timeout: 5000 });
+    const recorded = await page.textContent('#edit-status');
+    const id = recorded.match(/Recorded (\S+) as a draft/)[1];
+    assert(await counts(page) === before, 'a draft showed on the public map');
+    await page.click('#account-body button');  // Sign out
+    await signIn(reviewerToken, 'rita');
+    await page.click('#review-queue');
+    await page.waitForSelector('#incident-dialog .queue li', { timeout: 5000 });
+    const queued = await page.textContent('#incident-dialog .queue');
+    assert(queued.includes(id) && queued.includes('km from the'), 'the queue does not list the draft with its border facts: ' + queued);
+    await page.screenshot({ path: join(artifacts, 'edit-review-queue.png') });
+    await page.locator('#incident-dialog .queue li', { hasText: id }).locator('button', { hasText: 'Publish' }).click();
+    await page.waitForFunction((i) => document.querySelector('#edit-status').textContent.includes(i + ': published'), id, { timeout: 5000 });
+    await page.keyboard.press('Escape');
+    await page.waitForFunction((n) => Number(document.querySelector('#counts').textContent.replace(/[^0-9]/g, '')) === n + 1, before, { timeout: 10000 });
+  }, [/status of 422/]);  // the refused first save, on purpose
+}
 
 await browser.close();
 if (failures) {
