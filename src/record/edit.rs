@@ -139,9 +139,13 @@ fn reason_of(request: &Request, required: bool) -> Result<Option<String>, EditEr
 
 /// The incident's properties as borderline stores them, for diffs and patches.
 pub fn storage_value(i: &Incident) -> Value {
-    let mut out = Vec::with_capacity(1024);
-    crate::formats::geojson::storage_feature(&mut out, i);
-    serde_json::from_slice(&out).expect("borderline writes valid JSON")
+    let properties = crate::formats::geojson::IncidentProperties::of(i);
+    serde_json::json!({
+        "type": "Feature",
+        "id": &*i.event_id,
+        "properties": serde_json::to_value(properties).expect("properties serialise"),
+        "geometry": {"type": "Point", "coordinates": [i.position.x, i.position.y]},
+    })
 }
 
 /// `{field: [before, after]}` for every property that differs.

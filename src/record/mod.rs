@@ -79,6 +79,8 @@ impl Record {
             next_seq: opened.live.next_seq,
             last_hash: opened.live.last_hash.clone(),
             current: current.clone(),
+            folding: None,
+            fold_at: std::env::var("BORDERLINE_FOLD_AT").ok().and_then(|v| v.parse().ok()).unwrap_or(writer::FOLD_AT),
         };
         let (jobs, queue) = mpsc::channel(QUEUE);
         std::thread::Builder::new()

@@ -36,13 +36,38 @@ pub(crate) struct Writer {
     pub next_seq: u64,
     pub last_hash: String,
     pub current: Arc<ArcSwap<Store>>,
+    /// A new base being built on another thread from the state that had this many changes.
+    pub folding: Option<(std::thread::JoinHandle<crate::store::Base>, usize)>,
+    /// When this many versions are layered on the base, a new base is built (on another thread) that holds
+    /// them, so that queries never wade through many and superseded versions stop taking memory.
+    pub fold_at: usize,
 }
+
+/// [`Writer::fold_at`] unless `BORDERLINE_FOLD_AT` says otherwise.
+pub const FOLD_AT: usize = 20_000;
 
 impl Writer {
     /// Serves jobs until every sender is gone.
     pub fn run(mut self, mut jobs: mpsc::Receiver<Job>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
-        while let Some(first) = jobs.blocking_recv() {
+        loop {
+            // While a new base is being built, look in now and then to put it in place even if no change comes.
+            let first = if self.folding.is_some() {
+                match jobs.try_recv() {
+                    Ok(job) => job,
+                    Err(mpsc::error::TryRecvError::Empty) => {
+                        std::thread::sleep(std::time::Duration::from_millis(5));
+                        self.fold();
+                        continue;
+                    }
+                    Err(mpsc::error::TryRecvError::Disconnected) => break,
+                }
+            } else {
+                match jobs.blocking_recv() {
+                    Some(job) => job,
+                    None => break,
+                }
+            };
             batch.push(first);
             while batch.len() < MAX_BATCH {
                 match jobs.try_recv() {
@@ -51,6 +76,38 @@ impl Writer {
                 }
             }
             self.serve(&mut batch);
+            self.fold();
+        }
+    }
+
+    /// Starts building a new base when the changes have grown past [`FOLD_AT`]; puts a finished one in place,
+    /// with the changes recorded since it was started layered on it again.
+    fn fold(&mut self) {
+        let current = self.current.load_full();
+        match self.folding.take() {
+            None if current.changed() >= self.fold_at => {
+                let from = current.clone();
+                let handle = std::thread::Builder::new()
+                    .name("borderline-fold".into())
+                    .spawn(move || from.folded())
+                    .expect("start a thread");
+                self.folding = Some((handle, current.changed()));
+            }
+            Some((handle, from)) if handle.is_finished() => {
+                let Ok(base) = handle.join() else {
+                    tracing::error!("building a new base failed; the changes stay layered on the old one");
+                    return;
+                };
+                let mut next = Store::new(Arc::new(base));
+                next.register = current.register.clone();
+                for k in current.base().len() as u32 + from as u32..current.numbers() {
+                    if current.is_current(k) {
+                        next.apply(current.get(k).clone());
+                    }
+                }
+                self.current.store(Arc::new(next));
+            }
+            other => self.folding = other,
         }
     }
 

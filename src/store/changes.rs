@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use imbl::{HashMap, Vector};
+use imbl::{HashMap, OrdSet, Vector};
 
 use super::{Base, Store};
 use crate::model::{Incident, IncidentFacts, SourceDocument, Status};
@@ -30,6 +30,25 @@ pub(crate) struct Changes {
     hidden: Arc<Vec<u32>>,
     /// The grid slots of the hidden loaded incidents, ascending (for paging a box past them).
     hidden_slots: Arc<Vec<u32>>,
+    /// Every number recorded since the base, by the [`CELL_DEG`] cell its position falls in: `(cell, number)`.
+    cells: OrdSet<(u32, u32)>,
+}
+
+/// The cell size of the index of versions recorded since the base, degrees.
+const CELL_DEG: f64 = 0.25;
+const CELL_COLS: u32 = (360.0 / CELL_DEG) as u32;
+const CELL_ROWS: u32 = (180.0 / CELL_DEG) as u32;
+
+fn cell_col(lon: f64) -> u32 {
+    (((lon + 180.0) / CELL_DEG).floor().max(0.0) as u32).min(CELL_COLS - 1)
+}
+
+fn cell_row(lat: f64) -> u32 {
+    (((lat + 90.0) / CELL_DEG).floor().max(0.0) as u32).min(CELL_ROWS - 1)
+}
+
+fn cell_of(p: crate::model::LonLat) -> u32 {
+    cell_row(p.y) * CELL_COLS + cell_col(p.x)
 }
 
 /// Inserts `k` into the ascending `list` unless it is there.
@@ -100,6 +119,24 @@ impl Store {
         (first..self.numbers()).filter(|&k| self.is_current(k))
     }
 
+    /// The current numbers recorded since the base that lie in `bbox`, ascending, found by cell.
+    pub(crate) fn current_changes_in(&self, bbox: &crate::model::BBox) -> Vec<u32> {
+        let mut found = Vec::new();
+        for part in bbox.parts() {
+            let (c0, c1) = (cell_col(part.west), cell_col(part.east));
+            for row in cell_row(part.south)..=cell_row(part.north) {
+                let range = (row * CELL_COLS + c0, 0)..=(row * CELL_COLS + c1, u32::MAX);
+                found.extend(self.changes.cells.range(range).map(|&(_, k)| k).filter(|&k| {
+                    let p = self.get(k).position;
+                    self.is_current(k) && part.contains(p.x, p.y)
+                }));
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+
     /// Every current number, ascending.
     pub fn current(&self) -> impl Iterator<Item = u32> + '_ {
         let superseded = &self.changes.superseded;
@@ -151,6 +188,7 @@ impl Store {
             insert_sorted(&mut c.hidden, k);
         }
         c.latest.insert(Arc::from(&*incident.event_id), k);
+        c.cells.insert((cell_of(incident.position), k));
         c.entries.push_back(Arc::new(Entry { incident, facts }));
         k
     }
@@ -166,13 +204,17 @@ impl Store {
 
     /// Every current incident with its facts: the loaded ones in file order, each in its current version,
     /// then those added since in the order they were first recorded. What a snapshot writes.
-    pub fn current_in_place(&self) -> (Vec<Incident>, Vec<IncidentFacts>) {
+    /// The facts come along when the base's were measured already (else they are measured later, on all cores).
+    pub fn current_in_place(&self) -> (Vec<Incident>, Option<Vec<IncidentFacts>>) {
         let loaded = self.loaded.len() as u32;
+        let measured = self.base.facts.0.get().is_some();
         let mut incidents = Vec::with_capacity(self.numbers() as usize);
-        let mut facts = Vec::with_capacity(self.numbers() as usize);
+        let mut facts = Vec::with_capacity(if measured { self.numbers() as usize } else { 0 });
         let mut push = |k: u32| {
             incidents.push(self.get(k).clone());
-            facts.push(self.facts(k));
+            if measured {
+                facts.push(self.facts(k));
+            }
         };
         for k in 0..loaded {
             let now = if self.is_current(k) { k } else { self.changes.latest[&*self.get(k).event_id] };
@@ -186,6 +228,6 @@ impl Store {
                 push(self.changes.latest[&**id]);
             }
         }
-        (incidents, facts)
+        (incidents, measured.then_some(facts))
     }
 }

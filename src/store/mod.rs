@@ -233,12 +233,24 @@ impl Store {
             register,
             self.base.origins.clone(),
         );
-        let _ = base.facts.0.set(facts);
+        if let Some(facts) = facts {
+            let _ = base.facts.0.set(facts);
+        }
         base
     }
 }
 
 impl Base {
+    /// How many incidents were loaded.
+    pub fn len(&self) -> usize {
+        self.loaded.len()
+    }
+
+    /// Whether none was.
+    pub fn is_empty(&self) -> bool {
+        self.loaded.is_empty()
+    }
+
     /// Loads `dir` (see [`Store::load`]).
     pub fn load(dir: Option<&Path>) -> Result<Base, LoadError> {
         if let Some(d) = dir

@@ -162,9 +162,10 @@ impl Store {
 
     /// The current numbers added since the base that lie in `bbox` (all of them without one), ascending.
     fn changes_in(&self, bbox: Option<&BBox>) -> Vec<u32> {
-        self.current_changes()
-            .filter(|&k| bbox.is_none_or(|b| b.contains(self.get(k).position.x, self.get(k).position.y)))
-            .collect()
+        match bbox {
+            Some(b) => self.current_changes_in(b),
+            None => self.current_changes().collect(),
+        }
     }
 
     /// One page of the matching incidents, and how many match in all. The order is the same for every

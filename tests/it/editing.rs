@@ -384,3 +384,68 @@ fn a_geopackage_edited_in_a_gis_comes_back_as_journal_entries_by_the_importing_u
     assert!(text.contains("changed since this file was written (version 2 now, 1 in the file)"), "{text}");
     assert_eq!(borderline::record::load(Some(&dir)).unwrap().incident("MLI0001").unwrap().revision.version, 2);
 }
+
+#[test]
+fn folding_the_changes_into_a_new_base_while_serving_loses_and_duplicates_nothing() {
+    let (team, dir) = team();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_borderline"));
+    cmd.env("BORDERLINE_FOLD_AT", "25").arg("--data").arg(&dir).args(["serve", "--addr", "127.0.0.1:0", "--quiet"]);
+    let server = Server::spawn(cmd);
+    let (ed, rita) = (Some(team.editor.as_str()), Some(team.reviewer.as_str()));
+    let auth = bearer(&team.editor);
+    let mut ids = Vec::new();
+    for n in 0..60 {
+        let mut f = feature(&format!("change {n}"));
+        f["geometry"]["coordinates"] = json!([1.0 + n as f64 * 0.01, 20.0]);
+        let created = send(&server, "POST", ITEMS, ed, &[], &f);
+        assert_eq!(created.status, 201, "{}", created.body);
+        ids.push(created.json()["id"].as_str().unwrap().to_string());
+        if n % 4 == 0 {
+            let published =
+                send(&server, "POST", &format!("/api/incidents/{}/publish", ids[n]), rita, &[], &Value::Null);
+            assert_eq!(published.status, 200);
+        }
+    }
+    // Whatever folds happened or are under way, every query sees each incident once, in its last version.
+    for round in 0..2 {
+        let all = http(
+            &server.base,
+            "GET",
+            &format!("{ITEMS}?status=draft,published&limit=1000"),
+            &[("Authorization", &auth)],
+            b"",
+        )
+        .unwrap()
+        .json();
+        let mut seen: Vec<String> =
+            all["features"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect();
+        assert_eq!(all["numberMatched"].as_u64(), Some(seen.len() as u64));
+        seen.sort();
+        let before = seen.len();
+        seen.dedup();
+        assert_eq!(seen.len(), before, "an incident listed twice");
+        for id in &ids {
+            assert!(seen.contains(id), "{id} missing");
+        }
+        let boxed = http(
+            &server.base,
+            "GET",
+            &format!("{ITEMS}?bbox=0.995,19.99,1.6,20.01&status=draft,published&limit=1000"),
+            &[("Authorization", &auth)],
+            b"",
+        )
+        .unwrap()
+        .json();
+        assert_eq!(boxed["numberMatched"], 60, "{}", boxed["numberMatched"]);
+        let public = http(&server.base, "GET", &format!("{ITEMS}?bbox=0.995,19.99,1.6,20.01&limit=1000"), &[], b"")
+            .unwrap()
+            .json();
+        assert_eq!(public["numberMatched"], 15);
+        // Then again once the last fold is surely in place.
+        if round == 0 {
+            std::thread::sleep(Duration::from_secs(2));
+        }
+    }
+    drop(server);
+    assert!(borderline(&dir, &["verify"]).status.success());
+}
