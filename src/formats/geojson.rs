@@ -152,7 +152,10 @@ pub fn write_incidents<'a>(w: &mut dyn Write, incidents: impl Iterator<Item = &'
 
 /// [`write_incidents`] for a whole list: blocks are serialised on every core and written in order, so a
 /// million incidents are saved in a fraction of the time while memory stays flat.
-pub fn write_incident_list(w: &mut dyn Write, incidents: &[Incident]) -> io::Result<()> {
+pub fn write_incident_list<I: std::borrow::Borrow<Incident> + Sync>(
+    w: &mut dyn Write,
+    incidents: &[I],
+) -> io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"name\":\"incidents\",\"features\":[\n")?;
     let block = |k: usize| {
         let mut out = Vec::with_capacity(BLOCK * 600);
@@ -160,7 +163,7 @@ pub fn write_incident_list(w: &mut dyn Write, incidents: &[Incident]) -> io::Res
             if n > 0 {
                 out.extend_from_slice(b",\n");
             }
-            storage_feature(&mut out, i);
+            storage_feature(&mut out, i.borrow());
         }
         out
     };

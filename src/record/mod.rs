@@ -33,6 +33,8 @@ pub struct Record {
     current: Arc<ArcSwap<Store>>,
     jobs: Option<mpsc::Sender<writer::Job>>,
     gate: ArcSwap<Gate>,
+    /// Serialises changes to the users file.
+    users_lock: std::sync::Mutex<()>,
     dir: Option<PathBuf>,
     _lock: Option<DataLock>,
 }
@@ -44,6 +46,7 @@ impl Record {
             current: Arc::new(ArcSwap::from_pointee(store)),
             jobs: None,
             gate: ArcSwap::from_pointee(Gate::default()),
+            users_lock: std::sync::Mutex::default(),
             dir: None,
             _lock: None,
         }
@@ -91,6 +94,7 @@ impl Record {
             current,
             jobs: Some(jobs),
             gate: ArcSwap::from_pointee(Gate::new(users)),
+            users_lock: std::sync::Mutex::default(),
             dir: Some(dir.to_path_buf()),
             _lock: Some(lock),
         })
@@ -121,9 +125,20 @@ impl Record {
         self.gate.load().users().clone()
     }
 
-    /// Replaces the users (after the file was written).
-    pub fn set_users(&self, users: UserList) {
-        self.gate.store(Arc::new(Gate::new(users)));
+    /// Changes the users (adds one, revokes one) and writes `users.json` atomically; `change` returns what to
+    /// answer. A revoked token stops working at once.
+    pub fn change_users<T>(
+        &self,
+        change: impl FnOnce(&mut UserList) -> Result<T, users::UserError>,
+    ) -> Result<T, users::UserError> {
+        let dir =
+            self.dir.as_deref().ok_or_else(|| users::UserError::Io("this server has no data directory".into()))?;
+        let _one_at_a_time = self.users_lock.lock().unwrap_or_else(|e| e.into_inner());
+        let mut list = self.users();
+        let answer = change(&mut list)?;
+        list.write(dir)?;
+        self.gate.store(Arc::new(Gate::new(list)));
+        Ok(answer)
     }
 
     /// Records a change, answering once it is on disk and current (or refused, with nothing written).

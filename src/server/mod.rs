@@ -121,6 +121,8 @@ pub fn router(record: Arc<Record>, options: &Options) -> Router {
         .route("/api/incidents/{id}/reject", post(edit::reject))
         .route("/api/deleted", get(edit::deleted))
         .route("/api/me", get(edit::me))
+        .route("/api/users", get(edit::users).post(edit::add_user))
+        .route("/api/users/{name}", axum::routing::delete(edit::revoke_user))
         .route("/api/export/{format}", get(export::export))
         .route("/{*path}", get(web::asset))
         .fallback(|| async { ApiError::not_found("no such page") })

@@ -13,7 +13,7 @@ use crate::model::{Incident, IncidentFacts, SourceDocument, Status};
 /// A version recorded since the base was built, measured when it was recorded.
 #[derive(Debug)]
 struct Entry {
-    incident: Incident,
+    incident: Arc<Incident>,
     facts: IncidentFacts,
 }
 
@@ -82,6 +82,14 @@ impl Store {
         match (k as usize).checked_sub(self.loaded.len()) {
             None => &self.loaded[k as usize],
             Some(n) => &self.changes.entries[n].incident,
+        }
+    }
+
+    /// The incident numbered `k`, shared.
+    fn shared(&self, k: u32) -> Arc<Incident> {
+        match (k as usize).checked_sub(self.loaded.len()) {
+            None => self.loaded[k as usize].clone(),
+            Some(n) => self.changes.entries[n].incident.clone(),
         }
     }
 
@@ -189,7 +197,7 @@ impl Store {
         }
         c.latest.insert(Arc::from(&*incident.event_id), k);
         c.cells.insert((cell_of(incident.position), k));
-        c.entries.push_back(Arc::new(Entry { incident, facts }));
+        c.entries.push_back(Arc::new(Entry { incident: Arc::new(incident), facts }));
         k
     }
 
@@ -205,13 +213,13 @@ impl Store {
     /// Every current incident with its facts: the loaded ones in file order, each in its current version,
     /// then those added since in the order they were first recorded. What a snapshot writes.
     /// The facts come along when the base's were measured already (else they are measured later, on all cores).
-    pub fn current_in_place(&self) -> (Vec<Incident>, Option<Vec<IncidentFacts>>) {
+    pub fn current_in_place(&self) -> (Vec<Arc<Incident>>, Option<Vec<IncidentFacts>>) {
         let loaded = self.loaded.len() as u32;
         let measured = self.base.facts.0.get().is_some();
         let mut incidents = Vec::with_capacity(self.numbers() as usize);
         let mut facts = Vec::with_capacity(if measured { self.numbers() as usize } else { 0 });
         let mut push = |k: u32| {
-            incidents.push(self.get(k).clone());
+            incidents.push(self.shared(k));
             if measured {
                 facts.push(self.facts(k));
             }

@@ -244,7 +244,7 @@ impl Store {
 }
 
 /// Writes `incidents` as `dir/incidents.geojson`, atomically (the directory is created when missing).
-pub fn save_incidents(dir: &Path, incidents: &[Incident]) -> std::io::Result<()> {
+pub fn save_incidents<I: std::borrow::Borrow<Incident> + Sync>(dir: &Path, incidents: &[I]) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     super::atomic_write(&dir.join(super::files::INCIDENTS), |w| {
         crate::formats::geojson::write_incident_list(w, incidents)

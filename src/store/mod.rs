@@ -105,7 +105,7 @@ impl std::fmt::Display for Origin {
 #[derive(Debug)]
 pub struct Base {
     /// Incidents, in file order (the numbers below `len` in a [`Store`]).
-    pub(crate) loaded: Vec<Incident>,
+    pub(crate) loaded: Vec<Arc<Incident>>,
     /// Gazetteer.
     pub places: Vec<Place>,
     /// Borders (every pair, every source).
@@ -317,6 +317,7 @@ impl Base {
             (files::COUNTRIES, countries_l.origin),
             (files::REGISTER, register_l.origin),
         ];
+        let incidents = incidents.into_iter().map(Arc::new).collect();
         let (store, duplicates) = Base::with_indexes(incidents, places, borders, countries, register, origins);
         if !duplicates.is_empty() {
             let issues = duplicates
@@ -336,7 +337,7 @@ impl Base {
 
     /// Builds every index; also returns the incidents whose `event_id` repeats an earlier one.
     fn with_indexes(
-        incidents: Vec<Incident>,
+        incidents: Vec<Arc<Incident>>,
         places: Vec<Place>,
         borders: Vec<Border>,
         countries: Vec<Country>,

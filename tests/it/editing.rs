@@ -449,3 +449,92 @@ fn folding_the_changes_into_a_new_base_while_serving_loses_and_duplicates_nothin
     drop(server);
     assert!(borderline(&dir, &["verify"]).status.success());
 }
+
+#[test]
+fn a_compaction_stopped_at_any_step_is_finished_at_the_next_open_and_verifies_throughout() {
+    let (_team, dir) = team();
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("f.geojson");
+    for n in 0..3 {
+        std::fs::write(&file, serde_json::to_vec(&feature(&format!("cli {n}"))).unwrap()).unwrap();
+        let out = borderline(&dir, &["incidents", "add", file.to_str().unwrap(), "--user", "ed"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let ids = |dir: &Path| {
+        let mut v: Vec<String> =
+            borderline::record::load(Some(dir)).unwrap().incidents().map(|i| i.event_id.to_string()).collect();
+        v.sort();
+        v
+    };
+    let want = ids(&dir);
+    let verify = |when: &str| {
+        let out = borderline(&dir, &["verify"]);
+        assert!(out.status.success(), "{when}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    verify("before");
+    // The first step of a compaction: the live lines copied to their history segment, then a kill.
+    let live = std::fs::read_to_string(dir.join("journal.jsonl")).unwrap();
+    let seqs: Vec<u64> =
+        live.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["entry"]["seq"].as_u64().unwrap()).collect();
+    std::fs::create_dir_all(dir.join("history")).unwrap();
+    let segment = dir.join("history").join(format!("journal-{:09}-{:09}.jsonl", seqs[0], seqs[seqs.len() - 1]));
+    std::fs::write(&segment, &live).unwrap();
+    verify("after the segment was written");
+    assert_eq!(ids(&dir), want);
+    // The next open finishes it: a new snapshot, a journal that starts from it, the history kept.
+    let out = borderline(&dir, &["compact"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    verify("after the next open");
+    assert_eq!(ids(&dir), want);
+    let history = String::from_utf8_lossy(&borderline(&dir, &["history", "BL000002"]).stdout).to_string();
+    assert!(history.contains("create"), "{history}");
+    // A snapshot edited outside borderline is caught.
+    let snapshot = dir.join("incidents.geojson");
+    let text = std::fs::read_to_string(&snapshot).unwrap().replacen("\"fatalities\":3", "\"fatalities\":30", 1);
+    std::fs::write(&snapshot, text).unwrap();
+    let out = borderline(&dir, &["verify"]);
+    assert!(
+        !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("changed outside borderline"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn an_edited_journal_line_is_found_by_verify() {
+    let (team, dir) = team();
+    let token = team.editor.clone();
+    let server = Server::start(Some(&dir));
+    for n in 0..3 {
+        assert_eq!(send(&server, "POST", ITEMS, Some(&token), &[], &feature(&format!("n{n}"))).status, 201);
+    }
+    drop(server);
+    assert!(borderline(&dir, &["verify"]).status.success());
+    let journal = dir.join("journal.jsonl");
+    let text = std::fs::read_to_string(&journal).unwrap();
+    std::fs::write(&journal, text.replacen("\"fatalities\":3", "\"fatalities\":4", 1)).unwrap();
+    let out = borderline(&dir, &["verify"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("the entry was edited") && err.contains("journal.jsonl:2"), "{err}");
+}
+
+#[test]
+fn an_admin_adds_and_revokes_users_while_the_server_runs_and_a_revoked_token_stops_at_once() {
+    let (team, dir) = team();
+    let admin = add_user(&dir, "alice", "admin");
+    let server = Server::start(Some(&dir));
+    let by_editor =
+        send(&server, "POST", "/api/users", Some(&team.editor), &[], &json!({"name": "x", "role": "editor"}));
+    assert_eq!(by_editor.status, 403, "{}", by_editor.body);
+    let added = send(&server, "POST", "/api/users", Some(&admin), &[], &json!({"name": "late", "role": "editor"}));
+    assert_eq!(added.status, 201, "{}", added.body);
+    let token = added.json()["token"].as_str().unwrap().to_string();
+    assert_eq!(send(&server, "POST", ITEMS, Some(&token), &[], &feature("late")).status, 201);
+    let listed = send(&server, "GET", "/api/users", Some(&admin), &[], &Value::Null).body;
+    assert!(listed.contains("\"late\"") && !listed.contains(&token) && !listed.contains("token_hash"), "{listed}");
+    assert_eq!(send(&server, "DELETE", "/api/users/late", Some(&admin), &[], &Value::Null).status, 204);
+    assert_eq!(send(&server, "POST", ITEMS, Some(&token), &[], &feature("late")).status, 401, "revoked, yet it wrote");
+    drop(server);
+    let users = std::fs::read_to_string(dir.join("users.json")).unwrap();
+    assert!(users.contains("$argon2id$") && !users.contains(&token), "tokens are kept hashed only");
+}
