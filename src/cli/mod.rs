@@ -16,9 +16,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::formats::ExportFormat;
 use crate::gazetteer::{Gazetteer, Lookup};
 use crate::model::{BBox, BorderPair, BorderSource, EventType, Iso3, Status, parse_iso_date};
+use crate::record::{DataLock, Holder, LockError};
 use crate::store::{
-    BorderChoice, DataLock, DistanceError, Holder, ImportFormat, IncidentFilter, LayerName, LoadError, LockError,
-    PointReport, Store, check_point,
+    BorderChoice, DistanceError, ImportFormat, IncidentFilter, LayerName, LoadError, PointReport, Store, check_point,
 };
 
 /// borderline — border incidents of the Algeria–Mali region, measured on the WGS84 ellipsoid.

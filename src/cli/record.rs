@@ -14,8 +14,7 @@ use serde_json::{Map, Value};
 
 use super::{Failure, ImportArgs};
 use crate::model::Status;
-use crate::record::{Actor, Change, EditError, Record, Request, Role, UserList, journal};
-use crate::store::{DataLock, Holder, LockError};
+use crate::record::{Actor, Change, DataLock, EditError, Holder, LockError, Record, Request, Role, UserList, journal};
 
 /// `users …`.
 #[derive(Debug, clap::Subcommand)]

@@ -1,6 +1,6 @@
 //! The record a team keeps: the current [`Store`] state, and — for a data directory — how it persists and
 //! changes: the [`journal`] every change is appended to before it is acknowledged, the [`snapshot`] it is
-//! folded into, the one writer that applies changes in order, the [`users`] who may make them and the
+//! folded into, the directory's [`lock`], the one writer that applies changes in order, the [`users`] who may make them and the
 //! rules of what they may do ([`edit`]).
 //!
 //! Queries never come here: they take a [`Store`] ([`Record::store`]), a state that stands still for as long
@@ -9,6 +9,7 @@
 
 pub mod edit;
 pub mod journal;
+pub mod lock;
 pub mod snapshot;
 pub mod users;
 mod writer;
@@ -23,7 +24,9 @@ pub use edit::{Applied, Change, EditError, FieldProblem, Request};
 pub use snapshot::{Compacted, OpenError, Verified, VerifyError, load, verify};
 pub use users::{Actor, Gate, Role, UserList};
 
-use crate::store::{DataLock, Store};
+pub use lock::{DataLock, Holder, LOCK_FILE, LockError};
+
+use crate::store::Store;
 
 /// Changes waiting for the writer, at most.
 const QUEUE: usize = 4096;

@@ -1,4 +1,6 @@
-//! Loads and saves a data directory (`geodata/` layout), validates it, and owns the spatial indexes.
+//! A state of the data and every query on it: [`Base`] is a data directory (`geodata/` layout) loaded, validated
+//! and indexed; [`Store`] is a base with the versions recorded since layered on it. How the data persists and
+//! changes (journal, snapshot, lock, users) is [`crate::record`]'s.
 //!
 //! A data directory holds up to five files; any that is absent falls back to the copy embedded in the
 //! binary, so `borderline --data DIR` can point at a directory with only an `incidents.geojson`:
@@ -20,7 +22,6 @@ mod fast;
 mod import;
 mod issue;
 mod layers;
-mod lock;
 mod parse;
 mod query;
 mod rules;
@@ -47,7 +48,6 @@ pub use layers::{
     DERIVED_FIELDS, EVENT_TYPE_SYMBOLS, INCIDENT_FIELDS, LayerName, export_layers, incident_values,
     write_incident_geojson,
 };
-pub use lock::{DataLock, Holder, LOCK_FILE, LockError};
 pub use query::IncidentFilter;
 
 use crate::index::{CountryIndex, GridIndex, IdIndex, PointIndex, SegmentIndex};

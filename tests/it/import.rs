@@ -94,7 +94,7 @@ fn strict_refuses_the_whole_file_and_dry_run_writes_nothing() {
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
-        .filter(|n| n != borderline::store::LOCK_FILE)
+        .filter(|n| n != borderline::record::LOCK_FILE)
         .collect();
     assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
 }
