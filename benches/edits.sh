@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Durable edits under load (a bench script that prints figures, not a test), on the peers' synthetic incidents:
 #
-#   bash benches/edits.sh [N] [SECONDS]     # defaults: 1m 60
+#   bash benches/edits.sh [N] [SECONDS] [RATE]     # defaults: 1m 60 2000
 #
 # 1. reads alone: wrk, `items?bbox=<1°×1° box>&limit=100` over the 1,000 boxes of gen_queries.py, 8 connections;
 # 2. the same reads while 32 connections PATCH random incidents (each answer comes after the journal is on
-#    disk), for SECONDS: acknowledged edits per second, edit latency percentiles, read throughput, and the
-#    server's resident memory every 5 s;
+#    disk), each waiting 32/RATE s between requests (so at most RATE edits/s), for SECONDS: acknowledged edits per
+#    second, edit latency percentiles, read throughput, and the server's resident memory every 5 s;
+# 2b. the same with the edits unthrottled: how many durable edits/s the server takes at most;
 # 3. start-up of the same directory with the journal that load left, against start-up without one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${1:-1m} secs=${2:-60}
+n=${1:-1m} secs=${2:-60} rate=${3:-2000}
+pause_ms=$((32 * 1000 / rate))
 . benches/peers.sh
 
 command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; }
@@ -54,7 +56,9 @@ LUA
   echo '}'
   cat <<LUA
 local n = 0
+local pause = tonumber(os.getenv("PAUSE_MS") or "0")
 function init(args) math.randomseed(os.time() + math.random(100000)) end
+function delay() return pause end
 function request()
   n = n + 1
   local body = '{"properties": {"fatalities": ' .. (n % 97) .. ', "sources": "000_608ed6d42e3f7f25"}}'
@@ -77,15 +81,20 @@ echo "== 1. reads alone, 8 connections, 20 s"
 wrk -t 1 -c 8 -d 20s --latency -s "$dir/reads.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|50%|90%|99%"
 printf 'RSS before the write load: %s\n' "$(grep VmRSS /proc/$pid/status)"
 
-echo "== 2. 32 connections editing for ${secs}s, with the same reads"
-( for ((t = 5; t <= secs; t += 5)); do sleep 5; printf '  t=%3ss %s\n' "$t" "$(grep VmRSS /proc/$pid/status 2>/dev/null)"; done ) &
-sampler=$!
-wrk -t 1 -c 8 -d "${secs}s" --latency -s "$dir/reads.lua" "http://127.0.0.1:$port" > "$dir/reads.out" &
-reads=$!
-wrk -t 1 -c 32 -d "${secs}s" --latency -s "$dir/edits.lua" "http://127.0.0.1:$port" > "$dir/edits.out"
-wait $reads $sampler 2>/dev/null || true
-echo "edits:"; grep -E "Requests/sec|50%|90%|99%|Non-2xx" "$dir/edits.out" || true
-echo "reads during the edits:"; grep -E "Requests/sec|50%|90%|99%" "$dir/reads.out"
+edit_load() {
+  ( for ((t = 5; t <= secs; t += 5)); do sleep 5; printf '  t=%3ss %s\n' "$t" "$(grep VmRSS /proc/$pid/status 2>/dev/null)"; done ) &
+  sampler=$!
+  wrk -t 1 -c 8 -d "${secs}s" --latency -s "$dir/reads.lua" "http://127.0.0.1:$port" > "$dir/reads.out" &
+  reads=$!
+  PAUSE_MS=$1 wrk -t 1 -c 32 -d "${secs}s" --latency -s "$dir/edits.lua" "http://127.0.0.1:$port" > "$dir/edits.out"
+  wait $reads $sampler 2>/dev/null || true
+  echo "edits:"; grep -E "Requests/sec|50%|90%|99%|Non-2xx" "$dir/edits.out" || true
+  echo "reads during the edits:"; grep -E "Requests/sec|50%|90%|99%" "$dir/reads.out"
+}
+echo "== 2. 32 connections editing at most ${rate}/s (a pause of ${pause_ms} ms each) for ${secs}s, with the same reads"
+edit_load "$pause_ms"
+echo "== 2b. the same, edits unthrottled"
+edit_load 0
 entries=$(wc -l < "$dir/journal.jsonl")
 printf 'journal: %s entries, %s bytes\n' "$entries" "$(stat -c %s "$dir/journal.jsonl")"
 stop_server

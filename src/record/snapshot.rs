@@ -150,10 +150,15 @@ pub fn replay(mut store: Store, entries: &[(Entry, journal::Place, String)]) -> 
             let incident = store
                 .read_incident(feature.get())
                 .map_err(|issues| fail(issues.iter().map(Issue::to_string).collect::<Vec<_>>().join("; ")))?;
-            store.apply(incident);
+            store.apply_to_fold(incident);
         }
     }
-    if store.changed() == 0 { Ok(store) } else { Ok(Store::new(std::sync::Arc::new(store.folded()))) }
+    if store.changed() == 0 {
+        return Ok(store);
+    }
+    // The versions were not measured: the new base measures every incident (on all cores) when first asked.
+    let base = store.folded_unmeasured();
+    Ok(Store::new(std::sync::Arc::new(base)))
 }
 
 /// Reads a data directory's record without changing anything (no lock): the snapshot with the live journal
@@ -162,7 +167,7 @@ pub fn load(dir: Option<&Path>) -> Result<Store, OpenError> {
     let store = Store::load(dir)?;
     match dir {
         Some(dir) => {
-            let live = journal::read_chain(&dir.join(JOURNAL_FILE), None, None)?;
+            let live = journal::read_chain_with(&dir.join(JOURNAL_FILE), None, None, journal::Hashes::Trust)?;
             replay(store, to_replay(&live))
         }
         None => Ok(store),
@@ -216,7 +221,7 @@ pub(crate) fn open(dir: &Path, loaded: Option<Store>) -> Result<Opened, OpenErro
             .map_err(write_error(incidents.clone()))?;
     }
     let live_path = dir.join(JOURNAL_FILE);
-    let mut live = journal::read_chain(&live_path, None, None)?;
+    let mut live = journal::read_chain_with(&live_path, None, None, journal::Hashes::Trust)?;
     let store = match loaded {
         Some(store) => store,
         None => replay(Store::load(Some(dir))?, to_replay(&live))?,

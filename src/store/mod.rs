@@ -223,7 +223,17 @@ impl Store {
     /// A new base holding every current incident (each where its first version was, new ones after) and
     /// every source, with the indexes built afresh; the facts already measured are kept.
     pub fn folded(&self) -> Base {
+        self.fold(true)
+    }
+
+    /// [`Store::folded`] for a state whose recent versions were applied unmeasured: the new base measures all.
+    pub fn folded_unmeasured(&self) -> Base {
+        self.fold(false)
+    }
+
+    fn fold(&self, keep_facts: bool) -> Base {
         let (incidents, facts) = self.current_in_place();
+        let facts = facts.filter(|_| keep_facts);
         let register = (*self.register).clone();
         let (base, _) = Base::with_indexes(
             incidents,
