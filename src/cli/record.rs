@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use super::{Failure, ImportArgs};
 use crate::model::Status;
-use crate::record::{Actor, Change, DataLock, EditError, Holder, LockError, Record, Request, Role, UserList, journal};
+use crate::record::{Actor, Change, DataLock, EditError, Holder, LockError, Record, Request, Role, UserList};
 
 /// `users …`.
 #[derive(Debug, clap::Subcommand)]
@@ -532,6 +532,5 @@ pub fn import(data: Option<&Path>, args: &ImportArgs, out: &mut dyn Write) -> Re
     if !refused.is_empty() {
         return Err(Failure::new(1, format!("{} change(s) refused", refused.len())));
     }
-    let _ = journal::JOURNAL_FILE;
     Ok(())
 }

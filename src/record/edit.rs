@@ -150,7 +150,6 @@ pub fn storage_value(i: &Incident) -> Value {
 
 /// `{field: [before, after]}` for every property that differs.
 fn diff(before: &Value, after: &Value) -> Map<String, Value> {
-    let empty = Map::new();
     let props = |v: &Value| v.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
     let (b, a) = (props(before), props(after));
     let mut out = Map::new();
@@ -175,7 +174,6 @@ fn diff(before: &Value, after: &Value) -> Map<String, Value> {
             ]),
         );
     }
-    let _ = empty;
     out
 }
 

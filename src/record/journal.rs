@@ -127,6 +127,12 @@ struct LineOut<'a> {
 }
 
 #[derive(Deserialize)]
+struct LineTrusted {
+    entry: Entry,
+    hash: String,
+}
+
+#[derive(Deserialize)]
 struct LineIn<'a> {
     #[serde(borrow)]
     entry: &'a RawValue,
@@ -259,19 +265,28 @@ pub fn read_chain_with(path: &Path, prev: Option<&str>, seq: Option<u64>, hashes
         offset += n as u64;
         let broken = |message: String| ChainError::Broken { at: at.clone(), message };
         let text = std::str::from_utf8(&buf).map_err(|_| broken("not UTF-8".into()))?;
-        let parsed: LineIn<'_> = serde_json::from_str(text).map_err(|e| broken(format!("not a journal line: {e}")))?;
-        let hash = match hashes {
-            Hashes::Recompute => sha256_hex(parsed.entry.get().as_bytes()),
-            Hashes::Trust => parsed.hash.clone(),
+        let (entry, hash) = match hashes {
+            Hashes::Recompute => {
+                let parsed: LineIn<'_> =
+                    serde_json::from_str(text).map_err(|e| broken(format!("not a journal line: {e}")))?;
+                let hash = sha256_hex(parsed.entry.get().as_bytes());
+                if hash != parsed.hash {
+                    return Err(broken(format!(
+                        "the entry's SHA-256 is {hash}, the line says {}: the entry was edited",
+                        parsed.hash
+                    )));
+                }
+                let entry: Entry = serde_json::from_str(parsed.entry.get())
+                    .map_err(|e| broken(format!("not a journal entry: {e}")))?;
+                (entry, hash)
+            }
+            // One pass: the entry is read straight from the line.
+            Hashes::Trust => {
+                let parsed: LineTrusted =
+                    serde_json::from_str(text).map_err(|e| broken(format!("not a journal line: {e}")))?;
+                (parsed.entry, parsed.hash)
+            }
         };
-        if hash != parsed.hash {
-            return Err(broken(format!(
-                "the entry's SHA-256 is {hash}, the line says {}: the entry was edited",
-                parsed.hash
-            )));
-        }
-        let entry: Entry =
-            serde_json::from_str(parsed.entry.get()).map_err(|e| broken(format!("not a journal entry: {e}")))?;
         if trust_first && chain.entries.is_empty() {
             chain.last_hash = entry.prev.clone();
             chain.next_seq = entry.seq;

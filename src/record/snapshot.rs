@@ -126,52 +126,71 @@ pub fn unfinished_batch(entries: &[(Entry, journal::Place, String)]) -> Option<&
     entries.iter().find(|(e, ..)| e.seq == first).map(|(_, at, _)| at)
 }
 
-/// Layers `entries` on `store` (but for an unfinished batch at their end), then folds them into a new base
-/// when there were any.
-pub fn replay(mut store: Store, entries: &[(Entry, journal::Place, String)]) -> Result<Store, OpenError> {
+/// Reads a data directory's record without changing anything (no lock): the snapshot with the live journal
+/// replayed; the embedded data without a directory.
+pub fn load(dir: Option<&Path>) -> Result<Store, OpenError> {
+    match dir {
+        Some(dir) => {
+            let live = journal::read_chain_with(&dir.join(JOURNAL_FILE), None, None, journal::Hashes::Trust)?;
+            load_replayed(dir, to_replay(&live))
+        }
+        None => Ok(Store::load(None)?),
+    }
+}
+
+/// The snapshot of `dir` with `entries` applied before its indexes are built: each incident's last version
+/// only (the state is the same, for a fraction of the work), and none of an unfinished batch at their end.
+fn load_replayed(dir: &Path, entries: &[(Entry, journal::Place, String)]) -> Result<Store, OpenError> {
+    if entries.is_empty() {
+        return Ok(Store::load(Some(dir))?);
+    }
     let end = match unfinished_batch(entries) {
         Some(at) => entries.iter().position(|(_, p, _)| p == at).unwrap_or(entries.len()),
         None => entries.len(),
     };
-    // Only the last version of each incident is read: the state is the same, for a fraction of the work.
+    let entries = &entries[..end];
     let mut last: rustc_hash::FxHashMap<&str, u64> = Default::default();
-    for (entry, ..) in &entries[..end] {
+    for (entry, ..) in entries {
         if let (Some(id), Some(_)) = (&entry.id, &entry.feature) {
             last.insert(id, entry.seq);
         }
     }
-    for (entry, at, _) in &entries[..end] {
-        let fail = |message: String| OpenError::Replay { at: at.clone(), seq: entry.seq, message };
-        if let Some(document) = &entry.document {
-            store.add_document(document.clone());
+    let base = crate::store::Base::load_changed(Some(dir), &mut |incidents, register, read| {
+        for document in entries.iter().filter_map(|(e, ..)| e.document.as_ref()) {
+            match register.documents.iter_mut().find(|d| d.id == document.id) {
+                Some(d) => *d = document.clone(),
+                None => register.documents.push(document.clone()),
+            }
         }
-        let latest = entry.id.as_deref().is_some_and(|id| last.get(id) == Some(&entry.seq));
-        if let Some(feature) = entry.feature.as_ref().filter(|_| latest) {
-            let incident = store
-                .read_incident(feature.get())
-                .map_err(|issues| fail(issues.iter().map(Issue::to_string).collect::<Vec<_>>().join("; ")))?;
-            store.apply_to_fold(incident);
+        let mut number: rustc_hash::FxHashMap<Box<str>, usize> =
+            incidents.iter().enumerate().map(|(k, i)| (i.event_id.clone(), k)).collect();
+        for (entry, at, _) in entries {
+            let latest = entry.id.as_deref().is_some_and(|id| last.get(id) == Some(&entry.seq));
+            let Some(feature) = entry.feature.as_ref().filter(|_| latest) else { continue };
+            let incident = read(feature.get(), register).map_err(|issues| {
+                LoadError::Invalid(
+                    issues
+                        .into_iter()
+                        .map(|i| Issue {
+                            file: at.file.display().to_string(),
+                            line: Some(at.line),
+                            message: format!("entry {} cannot be replayed: {}", entry.seq, i.message),
+                            ..i
+                        })
+                        .collect(),
+                )
+            })?;
+            match number.get(&incident.event_id) {
+                Some(&k) => incidents[k] = incident,
+                None => {
+                    number.insert(incident.event_id.clone(), incidents.len());
+                    incidents.push(incident);
+                }
+            }
         }
-    }
-    if store.changed() == 0 {
-        return Ok(store);
-    }
-    // The versions were not measured: the new base measures every incident (on all cores) when first asked.
-    let base = store.folded_unmeasured();
+        Ok(())
+    })?;
     Ok(Store::new(std::sync::Arc::new(base)))
-}
-
-/// Reads a data directory's record without changing anything (no lock): the snapshot with the live journal
-/// replayed; the embedded data without a directory.
-pub fn load(dir: Option<&Path>) -> Result<Store, OpenError> {
-    let store = Store::load(dir)?;
-    match dir {
-        Some(dir) => {
-            let live = journal::read_chain_with(&dir.join(JOURNAL_FILE), None, None, journal::Hashes::Trust)?;
-            replay(store, to_replay(&live))
-        }
-        None => Ok(store),
-    }
 }
 
 /// A snapshot entry continuing the chain at `seq` after `prev`, for the snapshot file now in `dir`.
@@ -224,7 +243,7 @@ pub(crate) fn open(dir: &Path, loaded: Option<Store>) -> Result<Opened, OpenErro
     let mut live = journal::read_chain_with(&live_path, None, None, journal::Hashes::Trust)?;
     let store = match loaded {
         Some(store) => store,
-        None => replay(Store::load(Some(dir))?, to_replay(&live))?,
+        None => load_replayed(dir, to_replay(&live))?,
     };
     if let Some(at) = unfinished_batch(&live.entries) {
         // A change of many entries (an import) that a crash cut short was never acknowledged: drop it whole.

@@ -182,18 +182,6 @@ impl Store {
         self.apply_measured(incident, facts)
     }
 
-    /// [`Store::apply`] for many versions that are folded into a new base right after (a replay): they are not
-    /// measured one by one, the new base measures every incident at once.
-    pub fn apply_to_fold(&mut self, incident: Incident) -> u32 {
-        let unmeasured = IncidentFacts {
-            border_distance_m: f64::NAN,
-            border: "DZA-MLI".parse().expect("a valid pair"),
-            side_of_line: "DZA".parse().expect("a valid code"),
-            country: None,
-        };
-        self.apply_measured(incident, unmeasured)
-    }
-
     fn apply_measured(&mut self, incident: Incident, facts: IncidentFacts) -> u32 {
         let k = self.numbers();
         let c = &mut self.changes;

@@ -223,17 +223,7 @@ impl Store {
     /// A new base holding every current incident (each where its first version was, new ones after) and
     /// every source, with the indexes built afresh; the facts already measured are kept.
     pub fn folded(&self) -> Base {
-        self.fold(true)
-    }
-
-    /// [`Store::folded`] for a state whose recent versions were applied unmeasured: the new base measures all.
-    pub fn folded_unmeasured(&self) -> Base {
-        self.fold(false)
-    }
-
-    fn fold(&self, keep_facts: bool) -> Base {
         let (incidents, facts) = self.current_in_place();
-        let facts = facts.filter(|_| keep_facts);
         let register = (*self.register).clone();
         let (base, _) = Base::with_indexes(
             incidents,
@@ -263,6 +253,13 @@ impl Base {
 
     /// Loads `dir` (see [`Store::load`]).
     pub fn load(dir: Option<&Path>) -> Result<Base, LoadError> {
+        Base::load_changed(dir, &mut |_, _, _| Ok(()))
+    }
+
+    /// Loads `dir` with `change` applied to its incidents and register before the indexes are built (a journal
+    /// replayed at start-up, without building the indexes twice). `change` is given a reader of incident
+    /// features that applies every rule, against the places and the register it is given.
+    pub fn load_changed(dir: Option<&Path>, change: Change<'_>) -> Result<Base, LoadError> {
         if let Some(d) = dir
             && !d.is_dir()
         {
@@ -320,6 +317,10 @@ impl Base {
         if !issues.is_empty() {
             return Err(LoadError::Invalid(issues));
         }
+        let mut incidents = incidents;
+        let mut register = register;
+        let read = |text: &str, register: &SourceRegister| read_incident_with(&places, register, text);
+        change(&mut incidents, &mut register, &read)?;
         let origins = vec![
             (files::INCIDENTS, incidents_origin),
             (files::PLACES, places_l.origin),
@@ -583,19 +584,31 @@ fn check_register(
     }
 }
 
+/// What [`Base::load_changed`] applies: given the incidents, the register and a reader of incident features.
+pub type Change<'a> = &'a mut dyn FnMut(
+    &mut Vec<Incident>,
+    &mut SourceRegister,
+    &dyn Fn(&str, &SourceRegister) -> Result<Incident, Vec<Issue>>,
+) -> Result<(), LoadError>;
+
 impl Store {
     /// Reads one incident feature (a request body, say) by the rules every incident of a file obeys, with
     /// the same messages; every problem is reported, each naming its field.
     pub fn read_incident(&self, text: &str) -> Result<Incident, Vec<Issue>> {
-        let place_ids: HashSet<&str> = self.places.iter().map(|p| p.id.as_str()).collect();
-        let source_ids: HashSet<&str> = self.register.documents.iter().map(|d| d.id.as_str()).collect();
-        let ctx = IncidentContext { place_ids: &place_ids, source_ids: &source_ids };
-        let mut pending = Vec::new();
-        let mut interner = parse::Interner::default();
-        let incident = parse::incident(&mut FeatureReader::new(0, &mut pending), text, &ctx, &mut interner);
-        match incident {
-            Some(i) if pending.is_empty() => Ok(i),
-            _ => Err(parse::resolve("request body", text.as_bytes(), pending)),
-        }
+        read_incident_with(&self.places, &self.register, text)
+    }
+}
+
+/// [`Store::read_incident`] against these places and this register.
+fn read_incident_with(places: &[Place], register: &SourceRegister, text: &str) -> Result<Incident, Vec<Issue>> {
+    let place_ids: HashSet<&str> = places.iter().map(|p| p.id.as_str()).collect();
+    let source_ids: HashSet<&str> = register.documents.iter().map(|d| d.id.as_str()).collect();
+    let ctx = IncidentContext { place_ids: &place_ids, source_ids: &source_ids };
+    let mut pending = Vec::new();
+    let mut interner = parse::Interner::default();
+    let incident = parse::incident(&mut FeatureReader::new(0, &mut pending), text, &ctx, &mut interner);
+    match incident {
+        Some(i) if pending.is_empty() => Ok(i),
+        _ => Err(parse::resolve("request body", text.as_bytes(), pending)),
     }
 }
