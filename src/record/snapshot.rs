@@ -181,10 +181,10 @@ fn load_replayed(dir: &Path, entries: &[(Entry, journal::Place, String)]) -> Res
                 )
             })?;
             match number.get(&incident.event_id) {
-                Some(&k) => incidents[k] = incident,
+                Some(&k) => incidents[k] = std::sync::Arc::new(incident),
                 None => {
                     number.insert(incident.event_id.clone(), incidents.len());
-                    incidents.push(incident);
+                    incidents.push(std::sync::Arc::new(incident));
                 }
             }
         }

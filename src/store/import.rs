@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::parse::IncidentContext;
 use super::{Issue, LoadError, Store};
@@ -136,7 +137,7 @@ impl Store {
                 report.problems = issues;
                 Box::new(incidents.into_iter().map(|i| {
                     let v = Some(i.revision.version).filter(|&v| v != 1);
-                    (None, i, v)
+                    (None, Arc::unwrap_or_clone(i), v)
                 }))
             }
             ImportFormat::Gpkg => {

@@ -328,7 +328,6 @@ impl Base {
             (files::COUNTRIES, countries_l.origin),
             (files::REGISTER, register_l.origin),
         ];
-        let incidents = incidents.into_iter().map(Arc::new).collect();
         let (store, duplicates) = Base::with_indexes(incidents, places, borders, countries, register, origins);
         if !duplicates.is_empty() {
             let issues = duplicates
@@ -446,7 +445,7 @@ fn parse_incidents(
     source: &IncidentSource,
     ctx: &IncidentContext<'_>,
     issues: &mut Vec<Issue>,
-) -> Result<Vec<Incident>, LoadError> {
+) -> Result<Vec<Arc<Incident>>, LoadError> {
     let io_err = |e: std::io::Error| LoadError::Io {
         path: match source {
             IncidentSource::File(p) => p.clone(),
@@ -586,7 +585,7 @@ fn check_register(
 
 /// What [`Base::load_changed`] applies: given the incidents, the register and a reader of incident features.
 pub type Change<'a> = &'a mut dyn FnMut(
-    &mut Vec<Incident>,
+    &mut Vec<Arc<Incident>>,
     &mut SourceRegister,
     &dyn Fn(&str, &SourceRegister) -> Result<Incident, Vec<Issue>>,
 ) -> Result<(), LoadError>;

@@ -7,6 +7,7 @@
 //! layouts (pretty-printed files) are still read correctly, just on one core.
 
 use std::io::{self, Read};
+use std::sync::Arc;
 
 use super::fast::{self, Step};
 use super::parse::{self, FeatureReader, IncidentContext, Interner, Pending};
@@ -191,10 +192,11 @@ pub(crate) fn parse_incidents(
     total_bytes: u64,
     block_bytes: usize,
     ctx: &IncidentContext<'_>,
-) -> io::Result<(Vec<Incident>, Vec<Pending>)> {
+) -> io::Result<(Vec<Arc<Incident>>, Vec<Pending>)> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let mut interners: Vec<Interner> = (0..threads).map(|_| Interner::default()).collect();
-    let mut incidents: Vec<Incident> = Vec::new();
+    // Each incident goes into its own allocation as its block is done, so the loaded set is never held twice.
+    let mut incidents: Vec<Arc<Incident>> = Vec::new();
     let mut pending = Vec::new();
     let mut scanner = FeatureScanner::new();
 
@@ -253,7 +255,7 @@ pub(crate) fn parse_incidents(
         }
         let last = runs.last().map(|r| (r.stop, r.end, r.after_feature));
         for run in runs {
-            incidents.extend(run.items);
+            incidents.extend(run.items.into_iter().map(Arc::new));
             pending.extend(run.pending);
         }
         match last {

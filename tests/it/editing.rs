@@ -271,16 +271,19 @@ fn acknowledged_changes_survive_kill_9_under_a_write_load_and_the_history_verifi
         rounds += 1;
         let server = Server::start(Some(&dir));
         let base = server.base.clone();
-        let stop_at = Instant::now() + Duration::from_millis(rng.range(150.0, 900.0) as u64);
+        let stop_at = Instant::now() + Duration::from_secs(30);
+        let first_ack = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let killed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let writers: Vec<_> = (0..4)
             .map(|w| {
                 let (base, token) = (base.clone(), team.editor.clone());
+                let (first_ack, killed) = (first_ack.clone(), killed.clone());
                 std::thread::spawn(move || {
                     let mut acks = Vec::new();
                     let mut mine: Vec<String> = Vec::new();
                     let auth = format!("Bearer {token}");
                     let mut n = 0;
-                    while Instant::now() < stop_at {
+                    while Instant::now() < stop_at && !killed.load(std::sync::atomic::Ordering::SeqCst) {
                         n += 1;
                         let answer = if n % 3 == 0 && !mine.is_empty() {
                             let id = &mine[n % mine.len()];
@@ -293,6 +296,7 @@ fn acknowledged_changes_survive_kill_9_under_a_write_load_and_the_history_verifi
                         };
                         match answer {
                             Ok(a) if a.status == 200 || a.status == 201 => {
+                                first_ack.store(true, std::sync::atomic::Ordering::SeqCst);
                                 let v = a.json();
                                 let id = v["id"].as_str().unwrap().to_string();
                                 let version = v["properties"]["version"].as_u64().unwrap();
@@ -309,8 +313,15 @@ fn acknowledged_changes_survive_kill_9_under_a_write_load_and_the_history_verifi
                 })
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(rng.range(50.0, 800.0) as u64));
+        // Kill at a random moment once the load is under way (the first answer can take a while: a debug build
+        // checks the token's Argon2 hash once per process).
+        let waiting = Instant::now();
+        while !first_ack.load(std::sync::atomic::Ordering::SeqCst) && waiting.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        std::thread::sleep(Duration::from_millis(rng.range(20.0, 600.0) as u64));
         drop(server); // SIGKILL
+        killed.store(true, std::sync::atomic::Ordering::SeqCst);
         for w in writers {
             for (id, version) in w.join().unwrap() {
                 let known = acknowledged.entry(id).or_default();
