@@ -274,7 +274,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
     let (op, before, mut incident, reason) = match &request.change {
         Change::Source(document, text) => {
             may(actor, Role::Editor, "adding a source")?;
-            let mut entry = blank_entry(actor, Op::Source);
+            let mut entry = Entry::blank(&actor.name, Op::Source);
             entry.id = Some(document.id.clone());
             entry.document = Some((**document).clone());
             entry.text = text.clone();
@@ -395,7 +395,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
     let replaces = before.as_ref().map(|(c, _)| c.revision.version);
     incident.revision.version = replaces.map_or(1, |v| v + 1);
     incident.revision.updated_by = Some(Arc::from(actor.name.as_str()));
-    let mut entry = blank_entry(actor, op);
+    let mut entry = Entry::blank(&actor.name, op);
     entry.id = Some(incident.event_id.to_string());
     entry.version = Some(incident.revision.version);
     entry.replaces = replaces;
@@ -410,29 +410,6 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
         op,
     };
     Ok(Planned { entry, incident: Some(incident), document: None, applied })
-}
-
-fn blank_entry(actor: &Actor, op: Op) -> Entry {
-    Entry {
-        seq: 0,
-        prev: String::new(),
-        at: String::new(),
-        by: actor.name.clone(),
-        op,
-        id: None,
-        version: None,
-        replaces: None,
-        reason: None,
-        sources: Vec::new(),
-        changes: None,
-        feature: None,
-        document: None,
-        text: None,
-        snapshot_sha256: None,
-        folded: None,
-        batch: None,
-        batch_size: None,
-    }
 }
 
 /// Fills in the entry's place in the chain and its time, and the incident's time, and returns the entry.

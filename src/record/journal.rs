@@ -120,6 +120,32 @@ pub struct Entry {
     pub batch_size: Option<u64>,
 }
 
+impl Entry {
+    /// An entry by `by` of operation `op` with nothing else filled in (its place in the chain included).
+    pub fn blank(by: &str, op: Op) -> Entry {
+        Entry {
+            seq: 0,
+            prev: String::new(),
+            at: String::new(),
+            by: by.to_string(),
+            op,
+            id: None,
+            version: None,
+            replaces: None,
+            reason: None,
+            sources: Vec::new(),
+            changes: None,
+            feature: None,
+            document: None,
+            text: None,
+            snapshot_sha256: None,
+            folded: None,
+            batch: None,
+            batch_size: None,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct LineOut<'a> {
     entry: &'a RawValue,

@@ -201,21 +201,9 @@ fn snapshot_entry(dir: &Path, seq: u64, prev: &str, folded: Option<u64>) -> Resu
         seq,
         prev: prev.to_string(),
         at: crate::model::format_time(&crate::model::now()),
-        by: "borderline".into(),
-        op: Op::Snapshot,
-        id: None,
-        version: None,
-        replaces: None,
-        reason: None,
-        sources: Vec::new(),
-        changes: None,
-        feature: None,
-        document: None,
-        text: None,
         snapshot_sha256: Some(sha),
         folded,
-        batch: None,
-        batch_size: None,
+        ..Entry::blank("borderline", Op::Snapshot)
     })
 }
 

@@ -101,6 +101,30 @@ fn only_incidents(collection: &str) -> Result<(), ApiError> {
     }
 }
 
+/// What every write request carries beside its change: who asks (401 without a valid token), its query (the
+/// reason may be there), and the version it was made to (`If-Match`).
+struct Terms {
+    actor: crate::record::Actor,
+    query: Query,
+    if_match: Option<u32>,
+}
+
+fn terms(app: &App, headers: &HeaderMap, q: Option<&str>) -> Result<Terms, Box<Response>> {
+    let actor = auth::actor(app, headers).map_err(|e| Box::new(e.into_response()))?;
+    let query = Query::parse(q, &[&[REASON]]).map_err(|e| Box::new(e.into_response()))?;
+    let if_match = if_match(headers).map_err(|e| Box::new(e.into_response()))?;
+    Ok(Terms { actor, query, if_match })
+}
+
+macro_rules! terms {
+    ($app:expr, $headers:expr, $q:expr) => {
+        match terms($app, $headers, $q.as_deref()) {
+            Ok(t) => t,
+            Err(response) => return *response,
+        }
+    };
+}
+
 async fn submit(app: &App, request: Request) -> Result<Applied, ApiError> {
     app.record.submit(request).await.map_err(ApiError::from)
 }
@@ -123,10 +147,9 @@ pub async fn create(
     body: Bytes,
 ) -> Response {
     tri!(only_incidents(&collection));
-    let actor = tri!(auth::actor(&app, &headers));
-    let q = tri!(Query::parse(q.as_deref(), &[&[REASON]]));
+    let Terms { actor, query, .. } = terms!(&app, &headers, q);
     let feature = tri!(json_body(&body));
-    let reason = reason(&headers, &q, Some(&feature));
+    let reason = reason(&headers, &query, Some(&feature));
     let applied = tri!(submit(&app, Request { change: Change::Create(feature), actor, if_match: None, reason }).await);
     feature_response(&app, &applied.id, StatusCode::CREATED, &headers)
 }
@@ -140,11 +163,9 @@ pub async fn replace(
     body: Bytes,
 ) -> Response {
     tri!(only_incidents(&collection));
-    let actor = tri!(auth::actor(&app, &headers));
-    let q = tri!(Query::parse(q.as_deref(), &[&[REASON]]));
-    let if_match = tri!(if_match(&headers));
+    let Terms { actor, query, if_match } = terms!(&app, &headers, q);
     let feature = tri!(json_body(&body));
-    let reason = reason(&headers, &q, Some(&feature));
+    let reason = reason(&headers, &query, Some(&feature));
     let applied = tri!(submit(&app, Request { change: Change::Replace(id, feature), actor, if_match, reason }).await);
     feature_response(&app, &applied.id, StatusCode::OK, &headers)
 }
@@ -159,11 +180,9 @@ pub async fn update(
     body: Bytes,
 ) -> Response {
     tri!(only_incidents(&collection));
-    let actor = tri!(auth::actor(&app, &headers));
-    let q = tri!(Query::parse(q.as_deref(), &[&[REASON]]));
-    let if_match = tri!(if_match(&headers));
+    let Terms { actor, query, if_match } = terms!(&app, &headers, q);
     let patch = tri!(json_body(&body));
-    let reason = reason(&headers, &q, Some(&patch));
+    let reason = reason(&headers, &query, Some(&patch));
     let only_status = patch.as_object().is_some_and(|o| o.len() == 1)
         && patch
             .get("properties")
@@ -195,10 +214,8 @@ pub async fn retire(
     RawQuery(q): RawQuery,
 ) -> Response {
     tri!(only_incidents(&collection));
-    let actor = tri!(auth::actor(&app, &headers));
-    let q = tri!(Query::parse(q.as_deref(), &[&[REASON]]));
-    let if_match = tri!(if_match(&headers));
-    let reason = reason(&headers, &q, None);
+    let Terms { actor, query, if_match } = terms!(&app, &headers, q);
+    let reason = reason(&headers, &query, None);
     tri!(submit(&app, Request { change: Change::Status(id, Status::Retired), actor, if_match, reason }).await);
     StatusCode::NO_CONTENT.into_response()
 }
@@ -214,10 +231,8 @@ pub async fn reject(State(app): State<App>, Path(id): Path<String>, headers: Hea
 }
 
 async fn decide(app: App, id: String, status: Status, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
-    let actor = tri!(auth::actor(&app, &headers));
-    let q = tri!(Query::parse(q.as_deref(), &[&[REASON]]));
-    let if_match = tri!(if_match(&headers));
-    let reason = reason(&headers, &q, None);
+    let Terms { actor, query, if_match } = terms!(&app, &headers, q);
+    let reason = reason(&headers, &query, None);
     let applied = tri!(submit(&app, Request { change: Change::Status(id, status), actor, if_match, reason }).await);
     feature_response(&app, &applied.id, StatusCode::OK, &headers)
 }
