@@ -37,19 +37,7 @@ start_server() {
 }
 stop_server() { kill $pid; wait $pid 2>/dev/null || true; pid=; }
 
-{
-  echo 'local boxes = {'
-  tail -n +2 "$data/queries_boxes.csv" | awk -F, '{printf "\"%s,%s,%s,%s\",\n", $2, $3, $4, $5}'
-  echo '}'
-  cat <<'LUA'
-local i = 0
-function init(args) i = math.random(#boxes) end
-function request()
-  i = i % #boxes + 1
-  return wrk.format("GET", "/ogc/collections/incidents/items?bbox=" .. boxes[i] .. "&limit=100")
-end
-LUA
-} > "$dir/reads.lua"
+boxes_lua > "$dir/reads.lua"
 {
   echo 'local ids = {'
   grep -m 200000 -o '"event_id": *"[A-Z]*[0-9]*"' "$incidents" | sed 's/.*: *"\(.*\)"/"\1",/'

@@ -8,3 +8,19 @@ peers_incidents() {
   mkdir -p "$data"
   [ -f "$incidents" ] || python3 "$peers/gen_incidents.py" "$count" -o "$incidents"
 }
+
+# A wrk script (on stdout) whose connections walk the 1,000 boxes of gen_queries.py, each from its own starting
+# point, asking `items?bbox=<box>&limit=100`. Needs $data/queries_boxes.csv.
+boxes_lua() {
+  echo 'local boxes = {'
+  tail -n +2 "$data/queries_boxes.csv" | awk -F, '{printf "\"%s,%s,%s,%s\",\n", $2, $3, $4, $5}'
+  echo '}'
+  cat <<'LUA'
+local i = 0
+function init(args) i = math.random(#boxes) end
+function request()
+  i = i % #boxes + 1
+  return wrk.format("GET", "/ogc/collections/incidents/items?bbox=" .. boxes[i] .. "&limit=100")
+end
+LUA
+}

@@ -23,19 +23,7 @@ trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
 until curl -sf "http://127.0.0.1:$port/ogc" >/dev/null; do sleep 0.2; kill -0 $pid || { cat "$dir/serve.log"; exit 1; }; done
 
 # Every connection walks the 1,000 boxes from its own starting point.
-{
-  echo 'local boxes = {'
-  tail -n +2 "$data/queries_boxes.csv" | awk -F, '{printf "\"%s,%s,%s,%s\",\n", $2, $3, $4, $5}'
-  echo '}'
-  cat <<'LUA'
-local i = 0
-function init(args) i = math.random(#boxes) end
-function request()
-  i = i % #boxes + 1
-  return wrk.format("GET", "/ogc/collections/incidents/items?bbox=" .. boxes[i] .. "&limit=100")
-end
-LUA
-} > "$dir/boxes.lua"
+boxes_lua > "$dir/boxes.lua"
 
 echo "borderline serve, $n incidents, $conns connections, ${secs}s"
 printf 'RSS at start: %s\n' "$(grep VmRSS /proc/$pid/status)"

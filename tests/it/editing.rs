@@ -60,6 +60,11 @@ fn send(
     http(&server.base, method, path, &headers, &bytes).unwrap()
 }
 
+/// The fields a 422 answer names, in order.
+fn problem_fields(answer: &Answer) -> Vec<String> {
+    answer.json()["problems"].as_array().unwrap().iter().map(|p| p["field"].as_str().unwrap().to_string()).collect()
+}
+
 fn journal(dir: &Path) -> Vec<u8> {
     std::fs::read(dir.join("journal.jsonl")).unwrap()
 }
@@ -200,12 +205,7 @@ fn bad_edits_are_refused_with_every_field_problem_and_change_nothing() {
     wrong["geometry"]["coordinates"] = json!([2.98, 95.0]);
     let answer = send(&server, "POST", ITEMS, ed, &[], &wrong);
     assert_eq!(answer.status, 422, "{}", answer.body);
-    let fields: Vec<String> = answer.json()["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["field"].as_str().unwrap().to_string())
-        .collect();
+    let fields = problem_fields(&answer);
     assert!(fields.contains(&"fatalities".to_string()) || fields.contains(&"feature".to_string()), "{fields:?}");
 
     let mut far = feature("n");
@@ -213,12 +213,7 @@ fn bad_edits_are_refused_with_every_field_problem_and_change_nothing() {
     far["properties"]["event_date"] = json!("30/11/2026");
     let answer = send(&server, "POST", ITEMS, ed, &[], &far);
     assert_eq!(answer.status, 422, "{}", answer.body);
-    let fields: Vec<String> = answer.json()["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["field"].as_str().unwrap().to_string())
-        .collect();
+    let fields = problem_fields(&answer);
     assert!(
         fields.contains(&"geometry.coordinates".to_string()) && fields.contains(&"event_date".to_string()),
         "{fields:?}"
