@@ -194,7 +194,7 @@
     const answer = await getJSON('api/clusters?' + q.toString());
     if (n !== requestNumber) return; // a newer view is on its way
     drawIncidents(answer.items);
-    $('counts').textContent = `${answer.numberMatched.toLocaleString('en')} incidents in view`;
+    $('counts').textContent = `${answer.numberMatched.toLocaleString('en')} ${answer.numberMatched === 1 ? 'incident' : 'incidents'} in view`;
     // The same selection as the map, as files (`/api/export/{format}`: every incident, no page limit).
     const download = new URLSearchParams(params);
     download.set('bbox', viewBox());

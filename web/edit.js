@@ -25,7 +25,7 @@
       err.status = response.status;
       throw err;
     }
-    return { json, etag: response.headers.get('ETag') };
+    return { json, etag: response.headers.get('ETag'), status: response.status };
   }
 
   // --- signing in ---
@@ -50,7 +50,7 @@
     add.addEventListener('click', startPlacing);
     body.append(el('p', {}, `Signed in as ${me.name} (${me.role}). `, out), add);
     if (me.may_review) {
-      const queue = el('button', { type: 'button', id: 'review-queue' }, 'Review drafts');
+      const queue = el('button', { type: 'button', id: 'review-queue' }, 'Review queue');
       queue.addEventListener('click', () => showQueue().catch(report));
       body.append(' ', queue);
     }
@@ -180,13 +180,21 @@
     correct.addEventListener('click', async () => {
       const { json, etag } = await call('GET', 'ogc/collections/incidents/items/' + encodeURIComponent(id)).catch((e) => (report(e), {}));
       if (!json) return;
+      // An editor's correction of a published incident is proposed: it waits for a reviewer.
+      const proposing = json.properties.status === 'published' && !me.may_review;
       openForm({
-        title: `Correct ${id} (version ${json.properties.version})`,
+        title: proposing
+          ? `Propose a correction of ${id} (version ${json.properties.version}; a reviewer accepts it)`
+          : `Correct ${id} (version ${json.properties.version})`,
         props: json.properties,
         lonlat: json.geometry.coordinates,
         needsReason: true,
         onSubmit: async (properties, reason) => {
           const r = await call('PATCH', 'ogc/collections/incidents/items/' + encodeURIComponent(id), { properties }, { 'If-Match': etag, 'Borderline-Reason': reason });
+          if (r.status === 202) {
+            say(`Proposed correction #${r.json.proposal} of ${id}: it waits for a reviewer; version ${r.json.replaces} stays until then.`);
+            return;
+          }
           say(`Saved ${id}: version ${r.json.properties.version}.`);
           B.refresh();
         },
@@ -208,9 +216,38 @@
   }
   const show = (x) => (x === null || x === undefined ? '—' : typeof x === 'object' ? JSON.stringify(x) : String(x));
 
-  // --- the reviewers' queue: drafts with their measured border facts ---
-  async function showQueue() {
+  const facts = (p) => `${(p.border_distance_m / 1000).toFixed(2)} km from the ${p.border} line, ${p.border_side} side of it; in ${p.country_side || 'no country of the data'}`;
+
+  // A proposed correction in the queue: what it changes, on which version, with the border facts it would have.
+  function proposalItem(pr) {
+    const accept = el('button', { type: 'button' }, 'Accept');
+    const decline = el('button', { type: 'button' }, 'Decline');
+    const decide = async (what) => {
+      const reason = what === 'decline' ? prompt(`Why decline proposal #${pr.proposal}?`) : '';
+      if (what === 'decline' && !reason) return;
+      try {
+        await call('POST', `api/proposals/${pr.proposal}/${what}`, null, reason ? { 'Borderline-Reason': reason } : {});
+        say(`Proposal #${pr.proposal} of ${pr.incident}: ${what === 'accept' ? 'accepted' : 'declined'}.`);
+      } catch (err) { report(err); }
+      B.refresh();
+      showQueue(true).catch(report);
+    };
+    accept.addEventListener('click', () => decide('accept'));
+    decline.addEventListener('click', () => decide('decline'));
+    if (pr.stale) accept.disabled = true;
+    const changes = Object.entries(pr.changes).map(([field, [a, b]]) => el('li', {}, `${field}: ${show(a)} → ${show(b)}`));
+    return el('li', {}, el('strong', {}, `#${pr.proposal} to ${pr.incident} (version ${pr.replaces}) by ${pr.proposed_by}`),
+      pr.stale ? el('div', { class: 'problem' }, `The incident is now at version ${pr.current_version}: decline this and propose again.`) : null,
+      el('div', {}, 'Why: ' + pr.reason), el('ul', {}, changes), el('div', {}, 'Then: ' + facts(pr.feature.properties)),
+      el('div', { class: 'buttons' }, accept, ' ', decline));
+  }
+
+  // --- the reviewers' queue: drafts with their measured border facts, then proposed corrections ---
+  // After a decision the queue is drawn again, unless it was closed meanwhile.
+  async function showQueue(again) {
+    if (again && !dialog.open) return;
     const { json } = await call('GET', 'ogc/collections/incidents/items?status=draft&limit=100');
+    const proposals = (await call('GET', 'api/proposals')).json.proposals;
     const items = json.features.map((f) => {
       const p = f.properties;
       const publish = el('button', { type: 'button' }, 'Publish');
@@ -218,23 +255,29 @@
       const decide = async (what) => {
         const reason = what === 'reject' ? prompt(`Why reject ${f.id}?`) : '';
         if (what === 'reject' && !reason) return;
-        await call('POST', `api/incidents/${encodeURIComponent(f.id)}/${what}`, null, reason ? { 'Borderline-Reason': reason } : {}).catch(report);
-        say(`${f.id}: ${what === 'publish' ? 'published' : 'rejected'}.`);
+        try {
+          await call('POST', `api/incidents/${encodeURIComponent(f.id)}/${what}`, null, reason ? { 'Borderline-Reason': reason } : {});
+          say(`${f.id}: ${what === 'publish' ? 'published' : 'rejected'}.`);
+        } catch (err) { report(err); }
         B.refresh();
-        showQueue().catch(report);
+        showQueue(true).catch(report);
       };
       publish.addEventListener('click', () => decide('publish'));
       reject.addEventListener('click', () => decide('reject'));
       const here = el('button', { type: 'button' }, 'Show');
       here.addEventListener('click', () => { dialog.close(); map.setView([f.geometry.coordinates[1], f.geometry.coordinates[0]], 10); });
       return el('li', {}, el('strong', {}, `${f.id}: ${p.event_type}, ${p.location} (${p.country}), ${p.event_date}`),
-        el('div', {}, `${(p.border_distance_m / 1000).toFixed(2)} km from the ${p.border} line, ${p.border_side} side of it; in ${p.country_side || 'no country of the data'}; by ${p.updated_by}`),
+        el('div', {}, `${facts(p)}; by ${p.updated_by}`),
         el('div', { class: 'notes' }, p.notes), el('div', { class: 'buttons' }, publish, ' ', reject, ' ', here));
     });
     const close = el('button', { type: 'button' }, 'Close');
     close.addEventListener('click', () => dialog.close());
     dialog.replaceChildren(el('h2', {}, `Drafts to review (${json.numberMatched})`),
-      items.length ? el('ol', { class: 'queue' }, items) : el('p', {}, 'No drafts wait for review.'), close);
+      items.length ? el('ol', { class: 'queue' }, items) : el('p', {}, 'No drafts wait for review.'),
+      el('h2', {}, `Proposed corrections (${proposals.length})`),
+      proposals.length ? el('ol', { class: 'queue proposals' }, proposals.map(proposalItem)) : el('p', {}, 'No correction waits for review.'),
+      close);
+    if (again && !dialog.open) return;
     if (!dialog.open) dialog.showModal();
   }
 

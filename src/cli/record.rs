@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 
 use super::{Failure, ImportArgs};
 use crate::model::Status;
+use crate::record::journal::Op;
 use crate::record::{Actor, Change, DataLock, EditError, Holder, LockError, Record, Request, Role, UserList};
 
 /// `users …`.
@@ -104,6 +105,47 @@ pub enum IncidentAction {
         #[command(flatten)]
         act: ActAs,
     },
+    /// List the open proposals (an editor's corrections of published incidents, waiting for a reviewer).
+    Proposals,
+    /// Accept a proposal (reviewer): it becomes the incident's next version.
+    Accept {
+        /// The proposal's number.
+        proposal: u64,
+        /// Who and why.
+        #[command(flatten)]
+        act: ActAs,
+    },
+    /// Decline a proposal (reviewer, or its author withdrawing it; a reason is required).
+    Decline {
+        /// The proposal's number.
+        proposal: u64,
+        /// Who and why.
+        #[command(flatten)]
+        act: ActAs,
+    },
+}
+
+/// `incidents proposals`: the open proposals, oldest first, with what each changes.
+fn proposals(dir: &Path, out: &mut dyn Write) -> Result<(), Failure> {
+    let store = crate::record::load(Some(dir)).map_err(open_failure)?;
+    let mut any = false;
+    for p in store.proposals() {
+        any = true;
+        let current = store.incident(&p.incident.event_id).map_or(0, |i| i.revision.version);
+        let stale = if current == p.replaces { String::new() } else { format!(" (stale: now at version {current})") };
+        writeln!(
+            out,
+            "#{} {} to version {}{stale}, by {} at {}: {}",
+            p.number, p.incident.event_id, p.replaces, p.by, p.at, p.reason
+        )?;
+        for (field, change) in &p.changes {
+            writeln!(out, "    {field}: {} -> {}", change[0], change[1])?;
+        }
+    }
+    if !any {
+        writeln!(out, "no open proposals")?;
+    }
+    Ok(())
 }
 
 /// `sources add`.
@@ -204,7 +246,7 @@ fn actor(dir: &Path, user: Option<&str>) -> Result<Actor, Failure> {
 fn edit_failure(e: EditError) -> Failure {
     let code = match e {
         EditError::Invalid(_) | EditError::Stale { .. } | EditError::Conflict(_) => 1,
-        EditError::NotFound(_) => 4,
+        EditError::NotFound(_) | EditError::NoProposal(_) => 4,
         EditError::Forbidden(_) => 2,
         EditError::Unavailable(_) | EditError::ReadOnly => 3,
     };
@@ -316,12 +358,29 @@ pub fn incidents(data: Option<&Path>, action: &IncidentAction, out: &mut dyn Wri
         IncidentAction::Retire { id, act } => (act, Change::Status(id.clone(), Status::Retired), None),
         IncidentAction::Publish { id, act } => (act, Change::Status(id.clone(), Status::Published), None),
         IncidentAction::Reject { id, act } => (act, Change::Status(id.clone(), Status::Rejected), None),
+        IncidentAction::Accept { proposal, act } => (act, Change::Accept(*proposal), None),
+        IncidentAction::Decline { proposal, act } => (act, Change::Decline(*proposal), None),
+        IncidentAction::Proposals => return proposals(dir, out),
     };
     let actor = actor(dir, act.user.as_deref())?;
     let record = open(dir)?;
     let applied = record
         .submit_blocking(Request { change, actor, if_match, reason: act.reason.clone() })
         .map_err(edit_failure)?;
+    match applied.op {
+        Op::Propose => {
+            return Ok(writeln!(
+                out,
+                "proposed a correction of {} as proposal #{}: version {} stays as it is until a reviewer accepts it \
+                 (borderline incidents accept {})",
+                applied.id, applied.seq, applied.version, applied.seq
+            )?);
+        }
+        Op::Decline => {
+            return Ok(writeln!(out, "declined proposal of {} (journal entry {})", applied.id, applied.seq)?);
+        }
+        _ => {}
+    }
     writeln!(
         out,
         "{} {}: version {}, {} (journal entry {})",

@@ -9,6 +9,7 @@ mod date;
 mod incident;
 mod iso3;
 mod place;
+mod proposal;
 mod revision;
 mod source;
 
@@ -19,6 +20,7 @@ pub use date::{DateInterval, parse_iso_date};
 pub use incident::{Background, EventType, GeoPrecision, Incident, IncidentFacts, TimePrecision, Variant};
 pub use iso3::Iso3;
 pub use place::Place;
+pub use proposal::Proposal;
 pub use revision::{Revision, Status, format_time, now, parse_time};
 pub use source::{Claim, ClaimQualifier, DistanceUnit, SourceDocument, SourceRegister};
 

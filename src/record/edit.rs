@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::journal::{Entry, Op};
 use super::users::{Actor, Role};
-use crate::model::{Incident, Revision, SourceDocument, Status, format_time};
+use crate::model::{Incident, Proposal, Revision, SourceDocument, Status, format_time};
 use crate::store::{Issue, Store};
 
 /// The longest reason accepted, characters.
@@ -30,6 +30,10 @@ pub enum Change {
     Import(Box<Incident>, String),
     /// A document added to the source register, with its text when it may be kept.
     Source(Box<SourceDocument>, Option<String>),
+    /// A reviewer accepts open proposal number `n`: it becomes the incident's next version.
+    Accept(u64),
+    /// A reviewer declines open proposal number `n` (or its author withdraws it).
+    Decline(u64),
 }
 
 /// A change, who asks for it, and on what terms.
@@ -63,6 +67,9 @@ pub enum EditError {
     /// No such incident.
     #[error("no incident {0:?}")]
     NotFound(String),
+    /// No such open proposal.
+    #[error("no open proposal #{0}: it was accepted, declined or never made")]
+    NoProposal(u64),
     /// The incident is at another version than the one the change was made to.
     #[error(
         "incident {id} is at version {current}, the change was made to version {given}: read it again and redo the change"
@@ -118,6 +125,10 @@ pub struct Planned {
     pub incident: Option<Incident>,
     /// The document to add, if one is added.
     pub document: Option<SourceDocument>,
+    /// The proposal to open, if one is made.
+    pub proposal: Option<Proposal>,
+    /// The proposal this closes (accepted or declined).
+    pub closes: Option<u64>,
     /// What to tell the caller.
     pub applied: Applied,
 }
@@ -271,6 +282,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
         }
         _ => Ok(()),
     };
+    let mut closes = None;
     let (op, before, mut incident, reason) = match &request.change {
         Change::Source(document, text) => {
             may(actor, Role::Editor, "adding a source")?;
@@ -283,6 +295,8 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
                 entry,
                 incident: None,
                 document: Some((**document).clone()),
+                proposal: None,
+                closes: None,
                 applied: Applied {
                     id: document.id.clone(),
                     version: 0,
@@ -317,7 +331,13 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
         Change::Replace(id, feature) | Change::Patch(id, feature) => {
             let current = current_of(id)?;
             check_version(current)?;
-            may_change(actor, current, "correcting an incident")?;
+            // An editor's correction of a published incident waits for a reviewer: it is proposed.
+            let proposing = current.revision.status == Status::Published && actor.role < Role::Reviewer;
+            if proposing {
+                may(actor, Role::Editor, "proposing a correction")?;
+            } else {
+                may_change(actor, current, "correcting an incident")?;
+            }
             let before = storage_value(current);
             let body = match &request.change {
                 Change::Patch(..) => {
@@ -342,7 +362,12 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
             let status = if status == Status::Rejected { Status::Draft } else { status };
             let op = if matches!(request.change, Change::Patch(..)) { Op::Update } else { Op::Replace };
             let revision = Revision { status, ..current.revision.clone() };
-            (op, Some((current, before)), Incident { revision, ..incident }, reason_of(request, true)?)
+            let incident = Incident { revision, ..incident };
+            let reason = reason_of(request, true)?;
+            if proposing {
+                return Ok(propose(actor, current, before, incident, reason.unwrap_or_default(), seq));
+            }
+            (op, Some((current, before)), incident, reason)
         }
         Change::Status(id, status) => {
             let current = current_of(id)?;
@@ -379,6 +404,47 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
             let revision = Revision { status: *status, ..current.revision.clone() };
             (op, Some((current, storage_value(current))), Incident { revision, ..current.clone() }, reason)
         }
+        Change::Accept(n) => {
+            may(actor, Role::Reviewer, "accepting a proposal")?;
+            let proposal = store.proposal(*n).ok_or(EditError::NoProposal(*n))?;
+            let current = current_of(&proposal.incident.event_id)?;
+            check_version(current)?;
+            may_change(actor, current, "accepting a proposal")?;
+            if current.revision.version != proposal.replaces {
+                return Err(EditError::Conflict(format!(
+                    "incident {} is at version {}, proposal #{n} was made to version {}: accepting it would undo \
+                     what changed since; decline it and propose the correction again",
+                    current.event_id, current.revision.version, proposal.replaces
+                )));
+            }
+            closes = Some(*n);
+            let reason = match reason_of(request, false)? {
+                Some(r) => format!("{} (proposed by {} as #{n}; {r})", proposal.reason, proposal.by),
+                None => format!("{} (proposed by {} as #{n})", proposal.reason, proposal.by),
+            };
+            let revision = current.revision.clone();
+            let incident = Incident { revision, ..(*proposal.incident).clone() };
+            (Op::Accept, Some((current, storage_value(current))), incident, Some(reason))
+        }
+        Change::Decline(n) => {
+            let proposal = store.proposal(*n).ok_or(EditError::NoProposal(*n))?;
+            if proposal.by != actor.name {
+                may(actor, Role::Reviewer, "declining someone else's proposal")?;
+            }
+            let current = current_of(&proposal.incident.event_id)?;
+            let mut entry = Entry::blank(&actor.name, Op::Decline);
+            entry.id = Some(current.event_id.to_string());
+            entry.proposal = Some(*n);
+            entry.reason = reason_of(request, true)?;
+            let applied = Applied {
+                id: current.event_id.to_string(),
+                version: current.revision.version,
+                status: current.revision.status,
+                seq,
+                op: Op::Decline,
+            };
+            return Ok(Planned { entry, incident: None, document: None, proposal: None, closes: Some(*n), applied });
+        }
         Change::Import(incoming, file) => {
             may(actor, Role::Editor, "importing")?;
             let current = store.incident(&incoming.event_id);
@@ -402,6 +468,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
     entry.reason = reason;
     entry.sources = incident.sources.iter().map(|s| s.to_string()).collect();
     entry.changes = before.map(|(_, b)| diff(&b, &storage_value(&incident)));
+    entry.proposal = closes;
     let applied = Applied {
         id: incident.event_id.to_string(),
         version: incident.revision.version,
@@ -409,7 +476,36 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
         seq,
         op,
     };
-    Ok(Planned { entry, incident: Some(incident), document: None, applied })
+    Ok(Planned { entry, incident: Some(incident), document: None, proposal: None, closes, applied })
+}
+
+/// The plan of an editor's correction of a published incident: a proposal, numbered by its journal entry,
+/// that leaves the incident as it is.
+fn propose(actor: &Actor, current: &Incident, before: Value, incident: Incident, reason: String, seq: u64) -> Planned {
+    let changes = diff(&before, &storage_value(&incident));
+    let mut entry = Entry::blank(&actor.name, Op::Propose);
+    entry.id = Some(current.event_id.to_string());
+    entry.replaces = Some(current.revision.version);
+    entry.reason = Some(reason.clone());
+    entry.sources = incident.sources.iter().map(|s| s.to_string()).collect();
+    entry.changes = Some(changes.clone());
+    let applied = Applied {
+        id: current.event_id.to_string(),
+        version: current.revision.version,
+        status: current.revision.status,
+        seq,
+        op: Op::Propose,
+    };
+    let proposal = Proposal {
+        number: seq,
+        incident: Arc::new(incident),
+        replaces: current.revision.version,
+        by: actor.name.clone(),
+        at: String::new(),
+        reason,
+        changes,
+    };
+    Planned { entry, incident: None, document: None, proposal: Some(proposal), closes: None, applied }
 }
 
 /// Fills in the entry's place in the chain and its time, and the incident's time, and returns the entry.
@@ -420,9 +516,19 @@ pub fn seal(planned: &mut Planned, seq: u64, prev: &str, at: chrono::DateTime<ch
     planned.applied.seq = seq;
     if let Some(incident) = &mut planned.incident {
         incident.revision.updated_at = Some(at);
-        let mut out = Vec::with_capacity(1024);
-        crate::formats::geojson::storage_feature(&mut out, incident);
-        let text = String::from_utf8(out).expect("borderline writes UTF-8");
-        planned.entry.feature = Some(serde_json::value::RawValue::from_string(text).expect("valid JSON"));
+        planned.entry.feature = Some(storage_json(incident));
     }
+    if let Some(proposal) = &mut planned.proposal {
+        proposal.number = seq;
+        proposal.at = planned.entry.at.clone();
+        planned.entry.proposed = Some(storage_json(&proposal.incident));
+    }
+}
+
+/// An incident in borderline's storage form, as a journal entry holds it.
+pub fn storage_json(incident: &Incident) -> Box<serde_json::value::RawValue> {
+    let mut out = Vec::with_capacity(1024);
+    crate::formats::geojson::storage_feature(&mut out, incident);
+    let text = String::from_utf8(out).expect("borderline writes UTF-8");
+    serde_json::value::RawValue::from_string(text).expect("valid JSON")
 }

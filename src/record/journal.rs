@@ -41,6 +41,12 @@ pub enum Op {
     Retire,
     /// Added or changed by `borderline import`.
     Import,
+    /// An editor proposed a correction to a published incident; it changes nothing until accepted.
+    Propose,
+    /// A reviewer accepted a proposal: the incident's next version.
+    Accept,
+    /// A reviewer declined a proposal (or its author withdrew it).
+    Decline,
     /// A document added to the source register.
     Source,
     /// The state the entries after this one start from: the snapshot file's SHA-256 (written when the
@@ -59,6 +65,9 @@ impl Op {
             Op::Reject => "reject",
             Op::Retire => "retire",
             Op::Import => "import",
+            Op::Propose => "propose",
+            Op::Accept => "accept",
+            Op::Decline => "decline",
             Op::Source => "source",
             Op::Snapshot => "snapshot",
         }
@@ -99,6 +108,13 @@ pub struct Entry {
     /// The incident as it is after the change (borderline's storage form).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feature: Option<Box<RawValue>>,
+    /// For [`Op::Propose`]: the incident as the proposal would make it (storage form); not a version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<Box<RawValue>>,
+    /// The proposal an [`Op::Accept`] or [`Op::Decline`] closes; on an [`Op::Propose`] a compaction carried
+    /// into a new journal, the proposal's own number (the entry that first recorded it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<u64>,
     /// The document added (for [`Op::Source`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<SourceDocument>,
@@ -136,6 +152,8 @@ impl Entry {
             sources: Vec::new(),
             changes: None,
             feature: None,
+            proposed: None,
+            proposal: None,
             document: None,
             text: None,
             snapshot_sha256: None,

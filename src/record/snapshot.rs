@@ -190,7 +190,44 @@ fn load_replayed(dir: &Path, entries: &[(Entry, journal::Place, String)]) -> Res
         }
         Ok(())
     })?;
-    Ok(Store::new(std::sync::Arc::new(base)))
+    let mut store = Store::new(std::sync::Arc::new(base));
+    replay_proposals(&mut store, entries)?;
+    Ok(store)
+}
+
+/// Opens and closes the proposals `entries` record, in order.
+fn replay_proposals(store: &mut Store, entries: &[(Entry, journal::Place, String)]) -> Result<(), OpenError> {
+    for (entry, at, _) in entries {
+        match (entry.op, &entry.proposed, entry.proposal) {
+            (Op::Propose, Some(feature), number) => {
+                let incident = store.read_incident(feature.get()).map_err(|issues| {
+                    LoadError::Invalid(
+                        issues
+                            .into_iter()
+                            .map(|i| Issue {
+                                file: at.file.display().to_string(),
+                                line: Some(at.line),
+                                message: format!("proposal {} cannot be replayed: {}", entry.seq, i.message),
+                                ..i
+                            })
+                            .collect(),
+                    )
+                })?;
+                store.propose(crate::model::Proposal {
+                    number: number.unwrap_or(entry.seq),
+                    incident: std::sync::Arc::new(incident),
+                    replaces: entry.replaces.unwrap_or_default(),
+                    by: entry.by.clone(),
+                    at: entry.at.clone(),
+                    reason: entry.reason.clone().unwrap_or_default(),
+                    changes: entry.changes.clone().unwrap_or_default(),
+                });
+            }
+            (Op::Accept | Op::Decline, _, Some(n)) => store.close_proposal(n),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// A snapshot entry continuing the chain at `seq` after `prev`, for the snapshot file now in `dir`.
@@ -244,7 +281,7 @@ pub(crate) fn open(dir: &Path, loaded: Option<Store>) -> Result<Opened, OpenErro
     if compaction_interrupted(dir, &live)? {
         let last = live.next_seq - 1;
         write_snapshot(dir, &store)?;
-        write_live(dir, live.next_seq, &live.last_hash, last)?;
+        write_live(dir, &store, live.next_seq, &live.last_hash, last)?;
         live = journal::read_chain(&live_path, None, None)?;
     } else if live.entries.is_empty() {
         // A new journal, or one whose only line was cut short: it starts from the snapshot as it is, after
@@ -277,12 +314,32 @@ fn write_snapshot(dir: &Path, store: &Store) -> Result<(), OpenError> {
     .map_err(|source| OpenError::Io { path, source })
 }
 
-fn write_live(dir: &Path, seq: u64, prev: &str, folded: u64) -> Result<String, OpenError> {
+/// Starts a new live journal at `seq` with a snapshot entry, followed by the proposals still open in `store`
+/// (carried over: each keeps its number, its author and its time). Returns the last hash and the next `seq`.
+fn write_live(dir: &Path, store: &Store, seq: u64, prev: &str, folded: u64) -> Result<(String, u64), OpenError> {
     let entry = snapshot_entry(dir, seq, prev, Some(folded))?;
-    let (line, hash) = journal::line(&entry);
+    let (mut lines, mut hash) = journal::line(&entry);
+    let mut seq = seq + 1;
+    for proposal in store.proposals() {
+        let mut entry = Entry::blank(&proposal.by, Op::Propose);
+        entry.seq = seq;
+        entry.prev = hash;
+        entry.at = proposal.at.clone();
+        entry.id = Some(proposal.incident.event_id.to_string());
+        entry.replaces = Some(proposal.replaces);
+        entry.reason = Some(proposal.reason.clone());
+        entry.sources = proposal.incident.sources.iter().map(|s| s.to_string()).collect();
+        entry.changes = Some(proposal.changes.clone());
+        entry.proposed = Some(super::edit::storage_json(&proposal.incident));
+        entry.proposal = Some(proposal.number);
+        let (line, h) = journal::line(&entry);
+        lines.extend_from_slice(&line);
+        hash = h;
+        seq += 1;
+    }
     let path = dir.join(JOURNAL_FILE);
-    crate::store::atomic_write(&path, |w| w.write_all(&line)).map_err(|source| OpenError::Io { path, source })?;
-    Ok(hash)
+    crate::store::atomic_write(&path, |w| w.write_all(&lines)).map_err(|source| OpenError::Io { path, source })?;
+    Ok((hash, seq))
 }
 
 /// What a compaction did.
@@ -315,12 +372,12 @@ pub(crate) fn compact(writer: &mut Writer) -> std::io::Result<Compacted> {
     crate::store::atomic_write(&segment, |w| w.write_all(&entries))?;
     let io = |e: OpenError| std::io::Error::other(e.to_string());
     write_snapshot(&dir, &store).map_err(io)?;
-    let hash = write_live(&dir, writer.next_seq, &writer.last_hash, last).map_err(io)?;
+    let (hash, next_seq) = write_live(&dir, &store, writer.next_seq, &writer.last_hash, last).map_err(io)?;
     let len = std::fs::metadata(&live)?.len();
     writer.appender = journal::Appender::open(&live, len)?;
-    writer.next_seq += 1;
+    writer.next_seq = next_seq;
     writer.last_hash = hash;
-    let folded = Store::new(std::sync::Arc::new(store.folded()));
+    let folded = store.rebased(std::sync::Arc::new(store.folded()));
     writer.current.store(std::sync::Arc::new(folded));
     Ok(Compacted { folded: count, segment: Some(segment), incidents })
 }
@@ -402,6 +459,8 @@ pub fn incident_history(dir: &Path, id: &str) -> Result<Vec<Entry>, ChainError> 
     Ok(history
         .entries()
         .filter(|(e, ..)| e.op != Op::Source && e.op != Op::Snapshot && e.id.as_deref() == Some(id))
+        // A proposal a compaction carried into a new journal is in the history once, where it was made.
+        .filter(|(e, ..)| !(e.op == Op::Propose && e.proposal.is_some_and(|n| n != e.seq)))
         .map(|(e, ..)| e.clone())
         .collect())
 }

@@ -10,6 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::edit::{self, Applied, EditError, Request};
 use super::journal::{self, Appender};
+use crate::model::{Proposal, SourceDocument};
 use crate::store::Store;
 
 /// At most this many changes share one flush.
@@ -28,6 +29,19 @@ pub(crate) enum Job {
 
 /// An answer waiting for its batch to be on disk.
 type Reply = (oneshot::Sender<Result<Applied, EditError>>, Result<Applied, EditError>);
+
+/// Layers what a change does besides a new version: a document added, a proposal opened or closed.
+fn apply_rest(state: &mut Store, document: Option<SourceDocument>, proposal: Option<Proposal>, closes: Option<u64>) {
+    if let Some(document) = document {
+        state.add_document(document);
+    }
+    if let Some(proposal) = proposal {
+        state.propose(proposal);
+    }
+    if let Some(n) = closes {
+        state.close_proposal(n);
+    }
+}
 
 /// The writer's own state: where the chain stands and the journal file.
 pub(crate) struct Writer {
@@ -98,8 +112,7 @@ impl Writer {
                     tracing::error!("building a new base failed; the changes stay layered on the old one");
                     return;
                 };
-                let mut next = Store::new(Arc::new(base));
-                next.register = current.register.clone();
+                let mut next = current.rebased(Arc::new(base));
                 for k in current.base().len() as u32 + from as u32..current.numbers() {
                     if current.is_current(k) {
                         next.apply(current.get(k).clone());
@@ -128,9 +141,7 @@ impl Writer {
                         if let Some(incident) = planned.incident {
                             state.apply(incident);
                         }
-                        if let Some(document) = planned.document {
-                            state.add_document(document);
-                        }
+                        apply_rest(state, planned.document, planned.proposal, planned.closes);
                         prev = hash;
                         seq += 1;
                         planned.applied
@@ -171,9 +182,7 @@ impl Writer {
                 if let Some(incident) = p.incident.take() {
                     state.apply(incident);
                 }
-                if let Some(document) = p.document.take() {
-                    state.add_document(document);
-                }
+                apply_rest(&mut state, p.document.take(), p.proposal.take(), p.closes);
                 seq += 1;
                 entries.push(p.entry);
                 p.applied

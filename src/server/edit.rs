@@ -16,7 +16,7 @@ use super::ogc::{GEOJSON, JSON};
 use super::params::{Kind, Query, param};
 use super::{ApiError, App, json_response};
 use crate::model::{SourceDocument, Status, format_time};
-use crate::record::{Applied, Change, EditError, Request, Role};
+use crate::record::{Applied, Change, EditError, Request};
 
 const REASON: super::params::Param =
     param("reason", Kind::Text, "Why the change is made (required for corrections, rejections and retirements).");
@@ -51,7 +51,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u32>, ApiError> {
 
 /// The reason given with a request: the `Borderline-Reason` header, the `reason` parameter, or the body's
 /// `change_reason` property.
-fn reason(headers: &HeaderMap, q: &Query, body: Option<&Value>) -> Option<String> {
+pub(super) fn reason(headers: &HeaderMap, q: &Query, body: Option<&Value>) -> Option<String> {
     let header = headers.get("borderline-reason").and_then(|v| String::from_utf8(v.as_bytes().to_vec()).ok());
     header
         .or_else(|| q.text("reason"))
@@ -59,7 +59,7 @@ fn reason(headers: &HeaderMap, q: &Query, body: Option<&Value>) -> Option<String
         .filter(|r| !r.trim().is_empty())
 }
 
-fn json_body(body: &Bytes) -> Result<Value, ApiError> {
+pub(super) fn json_body(body: &Bytes) -> Result<Value, ApiError> {
     serde_json::from_slice(body).map_err(|e| {
         ApiError::from(EditError::Invalid(vec![crate::record::FieldProblem {
             field: "body".into(),
@@ -69,7 +69,7 @@ fn json_body(body: &Bytes) -> Result<Value, ApiError> {
 }
 
 /// The current feature of incident `id` as GET serves it, with its ETag.
-fn feature_response(app: &App, id: &str, status: StatusCode, headers: &HeaderMap) -> Response {
+pub(super) fn feature_response(app: &App, id: &str, status: StatusCode, headers: &HeaderMap) -> Response {
     let store = app.store();
     let Some(k) = store.incident_number(id) else {
         return ApiError::not_found(format!("no incident {id:?}")).into_response();
@@ -103,39 +103,21 @@ fn only_incidents(collection: &str) -> Result<(), ApiError> {
 
 /// What every write request carries beside its change: who asks (401 without a valid token), its query (the
 /// reason may be there), and the version it was made to (`If-Match`).
-struct Terms {
-    actor: crate::record::Actor,
-    query: Query,
-    if_match: Option<u32>,
+pub(super) struct Terms {
+    pub actor: crate::record::Actor,
+    pub query: Query,
+    pub if_match: Option<u32>,
 }
 
-fn terms(app: &App, headers: &HeaderMap, q: Option<&str>) -> Result<Terms, Box<Response>> {
+pub(super) fn terms(app: &App, headers: &HeaderMap, q: Option<&str>) -> Result<Terms, Box<Response>> {
     let actor = auth::actor(app, headers).map_err(|e| Box::new(e.into_response()))?;
     let query = Query::parse(q, &[&[REASON]]).map_err(|e| Box::new(e.into_response()))?;
     let if_match = if_match(headers).map_err(|e| Box::new(e.into_response()))?;
     Ok(Terms { actor, query, if_match })
 }
 
-macro_rules! terms {
-    ($app:expr, $headers:expr, $q:expr) => {
-        match terms($app, $headers, $q.as_deref()) {
-            Ok(t) => t,
-            Err(response) => return *response,
-        }
-    };
-}
-
-async fn submit(app: &App, request: Request) -> Result<Applied, ApiError> {
+pub(super) async fn submit(app: &App, request: Request) -> Result<Applied, ApiError> {
     app.record.submit(request).await.map_err(ApiError::from)
-}
-
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(e) => return e.into_response(),
-        }
-    };
 }
 
 /// `POST /ogc/collections/incidents/items`: records a new incident (a GeoJSON feature) as a draft.
@@ -167,7 +149,7 @@ pub async fn replace(
     let feature = tri!(json_body(&body));
     let reason = reason(&headers, &query, Some(&feature));
     let applied = tri!(submit(&app, Request { change: Change::Replace(id, feature), actor, if_match, reason }).await);
-    feature_response(&app, &applied.id, StatusCode::OK, &headers)
+    changed_response(&app, &applied, &headers)
 }
 
 /// `PATCH /ogc/collections/incidents/items/{id}`: a JSON Merge Patch (RFC 7396) of the feature. A patch that
@@ -203,7 +185,17 @@ pub async fn update(
         _ => Change::Patch(id, patch),
     };
     let applied = tri!(submit(&app, Request { change, actor, if_match, reason }).await);
-    feature_response(&app, &applied.id, StatusCode::OK, &headers)
+    changed_response(&app, &applied, &headers)
+}
+
+/// The answer to a correction: the new version, or — for an editor's correction of a published incident —
+/// 202 with the proposal it became.
+fn changed_response(app: &App, applied: &Applied, headers: &HeaderMap) -> Response {
+    if applied.op == crate::record::journal::Op::Propose {
+        super::proposals::proposed(app, applied.seq, headers)
+    } else {
+        feature_response(app, &applied.id, StatusCode::OK, headers)
+    }
 }
 
 /// `DELETE /ogc/collections/incidents/items/{id}`: retires the incident (it stays in the history).
@@ -404,101 +396,4 @@ pub fn source_document(v: &Value) -> Result<(SourceDocument, Option<String>), Ve
         claims: Vec::new(),
     };
     Ok((document, if keep { text } else { None }))
-}
-
-/// `GET /api/me`: who the token belongs to.
-pub async fn me(State(app): State<App>, headers: HeaderMap) -> Response {
-    let actor = tri!(auth::actor(&app, &headers));
-    let may = |r: Role| actor.role >= r;
-    json_response(
-        JSON,
-        &json!({"name": actor.name, "role": actor.role.as_str(), "may_review": may(Role::Reviewer), "may_admin": may(Role::Admin)}),
-    )
-}
-
-/// `GET /api/users` (admin): every user, never a token.
-pub async fn users(State(app): State<App>, headers: HeaderMap) -> Response {
-    let actor = tri!(auth::actor(&app, &headers));
-    tri!(admin(&actor));
-    let list: Vec<Value> = app
-        .record
-        .users()
-        .users
-        .iter()
-        .map(|u| json!({"name": u.name, "role": u.role.as_str(), "created_at": u.created_at, "revoked_at": u.revoked_at}))
-        .collect();
-    json_response(JSON, &json!({"users": list}))
-}
-
-fn admin(actor: &crate::record::Actor) -> Result<(), ApiError> {
-    if actor.role >= Role::Admin {
-        Ok(())
-    } else {
-        Err(EditError::Forbidden(format!("managing users needs the admin role; {} is {}", actor.name, actor.role))
-            .into())
-    }
-}
-
-/// `POST /api/users` (admin) with `{"name", "role"}`: adds a user; the answer holds their token, once.
-pub async fn add_user(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
-    let actor = tri!(auth::actor(&app, &headers));
-    tri!(admin(&actor));
-    let v = tri!(json_body(&body));
-    let name = v.get("name").and_then(Value::as_str).unwrap_or("").to_string();
-    let role = match v.get("role").and_then(Value::as_str).map(str::parse::<Role>) {
-        Some(Ok(r)) => r,
-        Some(Err(m)) => {
-            return ApiError::from(EditError::Invalid(vec![crate::record::FieldProblem {
-                field: "role".into(),
-                message: m,
-            }]))
-            .into_response();
-        }
-        None => {
-            return ApiError::from(EditError::Invalid(vec![crate::record::FieldProblem {
-                field: "role".into(),
-                message: "required: editor, reviewer or admin".into(),
-            }]))
-            .into_response();
-        }
-    };
-    let record = app.record.clone();
-    let added =
-        tokio::task::spawn_blocking(move || record.change_users(|list| list.add(&name, role).map(|t| (name, t)))).await;
-    match added {
-        Ok(Ok((name, token))) => {
-            let mut r = json_response(JSON, &json!({"name": name, "role": role.as_str(), "token": token}));
-            *r.status_mut() = StatusCode::CREATED;
-            r
-        }
-        Ok(Err(crate::record::users::UserError::Exists(n))) => {
-            ApiError::from(EditError::Conflict(format!("there is already a user {n:?}"))).into_response()
-        }
-        Ok(Err(e @ crate::record::users::UserError::BadName(_))) => {
-            ApiError::from(EditError::Invalid(vec![crate::record::FieldProblem {
-                field: "name".into(),
-                message: e.to_string(),
-            }]))
-            .into_response()
-        }
-        Ok(Err(e)) => {
-            ApiError::other(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", e.to_string()).into_response()
-        }
-        Err(e) => ApiError::other(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", e.to_string()).into_response(),
-    }
-}
-
-/// `DELETE /api/users/{name}` (admin): revokes the user's token at once.
-pub async fn revoke_user(State(app): State<App>, Path(name): Path<String>, headers: HeaderMap) -> Response {
-    let actor = tri!(auth::actor(&app, &headers));
-    tri!(admin(&actor));
-    let record = app.record.clone();
-    match tokio::task::spawn_blocking(move || record.change_users(|list| list.revoke(&name))).await {
-        Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
-        Ok(Err(e @ crate::record::users::UserError::Unknown(_))) => ApiError::not_found(e.to_string()).into_response(),
-        Ok(Err(e)) => {
-            ApiError::other(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", e.to_string()).into_response()
-        }
-        Err(e) => ApiError::other(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", e.to_string()).into_response(),
-    }
 }

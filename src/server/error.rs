@@ -118,7 +118,7 @@ impl From<EditError> for ApiError {
                     "the change is not valid: nothing was written",
                 )
             },
-            EditError::NotFound(_) => ApiError::not_found(description),
+            EditError::NotFound(_) | EditError::NoProposal(_) => ApiError::not_found(description),
             EditError::Stale { .. } => ApiError::other(StatusCode::PRECONDITION_FAILED, "VersionMismatch", description),
             EditError::Conflict(_) => ApiError::other(StatusCode::CONFLICT, "Conflict", description),
             EditError::Forbidden(_) => ApiError::other(StatusCode::FORBIDDEN, "Forbidden", description),

@@ -4,6 +4,26 @@
 //! [`router`] builds the whole application, so tests drive it in-process; [`serve`] binds it to a socket,
 //! logs requests and stops cleanly on SIGINT or SIGTERM.
 
+/// The value of a `Result`, or (from a handler) the response its error makes.
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return e.into_response(),
+        }
+    };
+}
+
+/// A write request's [`edit::Terms`], or (from a handler) the response that refuses it.
+macro_rules! terms {
+    ($app:expr, $headers:expr, $q:expr) => {
+        match $crate::server::edit::terms($app, $headers, $q.as_deref()) {
+            Ok(t) => t,
+            Err(response) => return *response,
+        }
+    };
+}
+
 pub mod api;
 pub mod auth;
 pub mod connections;
@@ -14,6 +34,8 @@ pub mod links;
 pub mod ogc;
 pub mod openapi;
 pub mod params;
+pub mod proposals;
+pub mod users;
 mod web;
 
 use std::net::SocketAddr;
@@ -120,9 +142,13 @@ pub fn router(record: Arc<Record>, options: &Options) -> Router {
         .route("/api/incidents/{id}/publish", post(edit::publish))
         .route("/api/incidents/{id}/reject", post(edit::reject))
         .route("/api/deleted", get(edit::deleted))
-        .route("/api/me", get(edit::me))
-        .route("/api/users", get(edit::users).post(edit::add_user))
-        .route("/api/users/{name}", axum::routing::delete(edit::revoke_user))
+        .route("/api/proposals", get(proposals::list))
+        .route("/api/proposals/{n}", get(proposals::one))
+        .route("/api/proposals/{n}/accept", post(proposals::accept))
+        .route("/api/proposals/{n}/decline", post(proposals::decline))
+        .route("/api/me", get(users::me))
+        .route("/api/users", get(users::users).post(users::add_user))
+        .route("/api/users/{name}", axum::routing::delete(users::revoke_user))
         .route("/api/export/{format}", get(export::export))
         .route("/{*path}", get(web::asset))
         .fallback(|| async { ApiError::not_found("no such page") })

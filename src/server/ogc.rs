@@ -156,7 +156,7 @@ pub async fn conformance(State(app): State<App>, RawQuery(q): RawQuery) -> Resul
 /// `GET /ogc/api`: the OpenAPI document.
 pub async fn api(State(app): State<App>, headers: HeaderMap, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
-    Ok(json_response(OPENAPI, &super::openapi::document(&app.base_url(&headers))))
+    Ok(json_response(OPENAPI, &super::openapi::document(&app.base_url(&headers), app.record.writable())))
 }
 
 fn collection_json(app: &App, base: &str, c: Collection) -> Value {

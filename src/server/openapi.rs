@@ -133,6 +133,148 @@ pub const ENDPOINTS: &[Endpoint] = &[
         params: &[F],
         media: JSON,
     },
+    Endpoint {
+        path: "/ogc/collections/{collectionId}/items/{featureId}/history",
+        summary: "Every recorded version of an incident: who, when, why and what changed",
+        tag: "Record",
+        params: &[F],
+        media: JSON,
+    },
+    Endpoint {
+        path: "/api/deleted",
+        summary: "Incidents retired or rejected, with the date (so a copy elsewhere can drop them)",
+        tag: "Record",
+        params: &[&[super::params::param("since", Kind::Date, "Only those on or after this day.")]],
+        media: JSON,
+    },
+];
+
+/// One operation that needs `Authorization: Bearer TOKEN` (a server with a data directory only).
+pub struct Signed {
+    /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE`.
+    pub method: &'static str,
+    /// Path, with `{name}` for path parameters.
+    pub path: &'static str,
+    /// What it does, and who may.
+    pub summary: &'static str,
+    /// The media type of the request body, if it has one.
+    pub body: Option<&'static str>,
+    /// The status of a successful answer.
+    pub ok: &'static str,
+}
+
+const ITEM: &str = "/ogc/collections/{collectionId}/items/{featureId}";
+const MERGE_PATCH: &str = "application/merge-patch+json";
+
+/// Every operation that needs a token: OGC API – Features Part 4 on the incidents, review, sources, users.
+pub const SIGNED: &[Signed] = &[
+    Signed {
+        method: "post",
+        path: "/ogc/collections/{collectionId}/items",
+        summary: "Record a new incident, a GeoJSON feature citing a source (editor); it starts as a draft",
+        body: Some(GEOJSON),
+        ok: "201",
+    },
+    Signed {
+        method: "put",
+        path: ITEM,
+        summary: "Replace an incident (editor for drafts, reviewer for published ones; an editor's correction of a \
+                  published incident is answered 202 with the proposal it became). If-Match: the ETag read",
+        body: Some(GEOJSON),
+        ok: "200",
+    },
+    Signed {
+        method: "patch",
+        path: ITEM,
+        summary: "Change some fields (JSON Merge Patch, RFC 7396), as PUT; a patch of only properties.status \
+                  publishes, rejects or retires",
+        body: Some(MERGE_PATCH),
+        ok: "200",
+    },
+    Signed {
+        method: "delete",
+        path: ITEM,
+        summary: "Retire an incident (it stays in the history); a reason is required",
+        body: None,
+        ok: "204",
+    },
+    Signed {
+        method: "post",
+        path: "/api/incidents/{incidentId}/publish",
+        summary: "Publish a draft (reviewer)",
+        body: None,
+        ok: "200",
+    },
+    Signed {
+        method: "post",
+        path: "/api/incidents/{incidentId}/reject",
+        summary: "Reject a draft (reviewer; a reason is required)",
+        body: None,
+        ok: "200",
+    },
+    Signed {
+        method: "get",
+        path: "/api/proposals",
+        summary: "Corrections editors proposed to published incidents, waiting for a reviewer",
+        body: None,
+        ok: "200",
+    },
+    Signed {
+        method: "get",
+        path: "/api/proposals/{proposal}",
+        summary: "One open proposal, with the border facts the incident would have",
+        body: None,
+        ok: "200",
+    },
+    Signed {
+        method: "post",
+        path: "/api/proposals/{proposal}/accept",
+        summary: "Accept a proposal (reviewer): the incident's next version; 409 if it changed since",
+        body: None,
+        ok: "200",
+    },
+    Signed {
+        method: "post",
+        path: "/api/proposals/{proposal}/decline",
+        summary: "Decline a proposal (reviewer, or its author; a reason is required)",
+        body: None,
+        ok: "200",
+    },
+    Signed {
+        method: "post",
+        path: "/api/sources",
+        summary: "Add a document to the source register: title, outlet, published, url, language, text, keep_text",
+        body: Some(JSON),
+        ok: "201",
+    },
+    Signed {
+        method: "get",
+        path: "/api/me",
+        summary: "Who the token belongs to, and their role",
+        body: None,
+        ok: "200",
+    },
+    Signed {
+        method: "get",
+        path: "/api/users",
+        summary: "The users, never their tokens (admin)",
+        body: None,
+        ok: "200",
+    },
+    Signed {
+        method: "post",
+        path: "/api/users",
+        summary: "Add a user, {\"name\", \"role\"} (admin); the answer holds their token, once",
+        body: Some(JSON),
+        ok: "201",
+    },
+    Signed {
+        method: "delete",
+        path: "/api/users/{name}",
+        summary: "Revoke a user's token at once (admin)",
+        body: None,
+        ok: "204",
+    },
 ];
 
 /// The selection parameters of `/api/stats` (those of items, without paging).
@@ -145,25 +287,27 @@ fn path_parameter(name: &str) -> Value {
             "The feature's id (an incident's event_id, a place id, a border id such as DZA-MLI/osm URL-encoded, an ISO3 code)"
         }
         "format" => "gpkg, geojson, csv, csv.zip (the CSV with its .csvt and .prj), kml or fgb",
+        "proposal" => "A proposal's number",
+        "name" => "A user's name",
         _ => "An incident's event_id",
     };
     json!({"name": name, "in": "path", "required": true, "description": description, "schema": {"type": "string"}})
 }
 
-/// The document, with `base` as the server URL.
-pub fn document(base: &str) -> Value {
+fn path_parameters(path: &str) -> Vec<Value> {
+    path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).map(path_parameter).collect()
+}
+
+/// The document, with `base` as the server URL; the operations that change the record are in it when the
+/// server can record changes (`writable`).
+pub fn document(base: &str, writable: bool) -> Value {
     let error = json!({
         "description": "What was wrong, which parameter, and what would be valid",
         "content": {JSON: {"schema": {"$ref": "#/components/schemas/exception"}}}
     });
     let mut paths = Map::new();
     for e in ENDPOINTS {
-        let mut parameters: Vec<Value> = e
-            .path
-            .split('/')
-            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .map(path_parameter)
-            .collect();
+        let mut parameters = path_parameters(e.path);
         let mut seen = Vec::new();
         for p in e.params.iter().flat_map(|ps| ps.iter()) {
             if seen.contains(&p.name) {
@@ -190,6 +334,32 @@ pub fn document(base: &str) -> Value {
         });
         paths.insert(e.path.to_string(), json!({"get": operation}));
     }
+    for s in SIGNED.iter().filter(|_| writable) {
+        let mut parameters = path_parameters(s.path);
+        if s.method != "get" && s.path != "/api/users" {
+            parameters.push(json!({
+                "name": "reason", "in": "query", "required": false, "schema": {"type": "string"},
+                "description": "Why (required for corrections, rejections, retirements and declines); or the Borderline-Reason header",
+            }));
+        }
+        let mut operation = json!({
+            "summary": s.summary,
+            "tags": ["Record"],
+            "operationId": format!("{}{}", s.method, s.path.replace(['/', '{', '}'], "_")),
+            "security": [{"bearer": []}],
+            "parameters": parameters,
+            "responses": {
+                s.ok: {"description": "Done"},
+                "401": error.clone(), "403": error.clone(), "404": error.clone(),
+                "409": error.clone(), "412": error.clone(), "422": error.clone(),
+            }
+        });
+        if let Some(media) = s.body {
+            operation["requestBody"] = json!({"required": true, "content": {media: {"schema": {"type": "object"}}}});
+        }
+        let entry = paths.entry(s.path.to_string()).or_insert_with(|| json!({}));
+        entry[s.method] = operation;
+    }
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -200,7 +370,9 @@ pub fn document(base: &str) -> Value {
         },
         "servers": [{"url": base}],
         "paths": paths,
-        "components": {"schemas": {"exception": {
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token from borderline users add"}},
+            "schemas": {"exception": {
             "type": "object",
             "required": ["code"],
             "properties": {

@@ -205,6 +205,35 @@ impl Store {
         k
     }
 
+    /// The open proposals, oldest first.
+    pub fn proposals(&self) -> impl Iterator<Item = &crate::model::Proposal> + '_ {
+        self.proposals.values().map(|p| &**p)
+    }
+
+    /// Open proposal `number`.
+    pub fn proposal(&self, number: u64) -> Option<&crate::model::Proposal> {
+        self.proposals.get(&number).map(|p| &**p)
+    }
+
+    /// Records an open proposal.
+    pub fn propose(&mut self, proposal: crate::model::Proposal) {
+        self.proposals.insert(proposal.number, Arc::new(proposal));
+    }
+
+    /// Closes proposal `number` (accepted or declined).
+    pub fn close_proposal(&mut self, number: u64) {
+        self.proposals.remove(&number);
+    }
+
+    /// This state on a new `base` (one [`Store::folded`] built of it, or of an earlier state): the register
+    /// and the open proposals carry over, the versions layered on this state do not.
+    pub fn rebased(&self, base: Arc<Base>) -> Store {
+        let mut next = Store::new(base);
+        next.register = self.register.clone();
+        next.proposals = self.proposals.clone();
+        next
+    }
+
     /// Adds `document` to the register (replacing one with its id).
     pub fn add_document(&mut self, document: SourceDocument) {
         let register = Arc::make_mut(&mut self.register);

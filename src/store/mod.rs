@@ -145,6 +145,8 @@ pub struct Store {
     changes: changes::Changes,
     /// Source register: the loaded documents, then those added since.
     pub register: Arc<SourceRegister>,
+    /// Corrections proposed to published incidents and not yet accepted or declined, by number.
+    proposals: imbl::OrdMap<u64, Arc<crate::model::Proposal>>,
 }
 
 impl Deref for Store {
@@ -207,7 +209,7 @@ impl Store {
     /// The state that holds `base` and no change yet.
     pub fn new(base: Arc<Base>) -> Store {
         let register = Arc::new(base.loaded_register.clone());
-        Store { changes: changes::Changes::new(&base), base, register }
+        Store { changes: changes::Changes::new(&base), base, register, proposals: Default::default() }
     }
 
     /// Writes the current incidents to `dir/incidents.geojson` atomically (temp file, fsync, rename).

@@ -88,6 +88,14 @@ fn a_draft_is_recorded_checked_published_corrected_and_retired_with_its_history(
     assert_eq!(forged.status, 401);
     let conformance = http(&server.base, "GET", "/ogc/conformance", &[], b"").unwrap().json();
     assert!(conformance["conformsTo"].to_string().contains("ogcapi-features-4/1.0/conf/create-replace-delete"));
+    let doc = http(&server.base, "GET", "/ogc/api", &[], b"").unwrap().json();
+    let item_ops = &doc["paths"]["/ogc/collections/{collectionId}/items/{featureId}"];
+    for m in ["get", "put", "patch", "delete"] {
+        assert!(item_ops[m].is_object(), "the OpenAPI document lacks {m} on an item: {item_ops}");
+    }
+    assert_eq!(item_ops["patch"]["security"][0]["bearer"], json!([]));
+    assert!(item_ops["patch"]["requestBody"]["content"]["application/merge-patch+json"].is_object());
+    assert!(doc["paths"]["/api/proposals/{proposal}/accept"]["post"].is_object());
     let options = http(&server.base, "OPTIONS", ITEMS, &[], b"").unwrap();
     assert!(options.header("allow").unwrap().contains("POST"), "{:?}", options.headers);
     let options = http(&server.base, "OPTIONS", &format!("{ITEMS}/MLI0001"), &[], b"").unwrap();
@@ -151,11 +159,13 @@ fn a_draft_is_recorded_checked_published_corrected_and_retired_with_its_history(
     let near = http(&server.base, "GET", "/api/near-border?km=100&border=DZA-MLI", &[], b"").unwrap().body;
     assert!(near.contains(&id), "the corridor sees the new incident");
 
-    // Published incidents are corrected by reviewers only; PUT replaces the whole feature.
+    // Published incidents are corrected by reviewers; an editor's correction is only proposed. PUT replaces
+    // the whole feature.
     let mut whole = feature("seen from the air; confirmed by a second outlet");
     whole["properties"]["fatalities"] = json!(5);
     let editor_puts = send(&server, "PUT", &item, ed, &[("Borderline-Reason", "more")], &whole);
-    assert_eq!(editor_puts.status, 403, "{}", editor_puts.body);
+    assert_eq!(editor_puts.status, 202, "{}", editor_puts.body);
+    assert_eq!(http(&server.base, "GET", &item, &[], b"").unwrap().header("etag"), Some("\"v3\""));
     let put = send(&server, "PUT", &item, rita, &[("Borderline-Reason", "confirmed")], &whole);
     assert_eq!((put.status, put.header("etag")), (200, Some("\"v4\"")), "{}", put.body);
 
@@ -167,11 +177,11 @@ fn a_draft_is_recorded_checked_published_corrected_and_retired_with_its_history(
     assert_eq!(deleted["deleted"][0]["event_id_cnty"], id.as_str(), "{deleted}");
     let history = http(&server.base, "GET", &format!("{item}/history"), &[], b"").unwrap().json();
     let ops: Vec<&str> = history["versions"].as_array().unwrap().iter().map(|v| v["op"].as_str().unwrap()).collect();
-    assert_eq!(ops, ["create", "update", "publish", "replace", "retire"], "{history}");
+    assert_eq!(ops, ["create", "update", "publish", "propose", "replace", "retire"], "{history}");
     assert_eq!(history["versions"][1]["by"], "ed");
     assert_eq!(history["versions"][1]["reason"], "second report: 4 dead");
     assert_eq!(history["versions"][1]["changes"]["fatalities"], json!([3, 4]));
-    assert_eq!(history["versions"][4]["reason"], "duplicate of MLI0001");
+    assert_eq!(history["versions"][5]["reason"], "duplicate of MLI0001");
 
     // After a restart the record is the same, and its history proves unbroken.
     drop(server);
@@ -543,4 +553,87 @@ fn an_admin_adds_and_revokes_users_while_the_server_runs_and_a_revoked_token_sto
     drop(server);
     let users = std::fs::read_to_string(dir.join("users.json")).unwrap();
     assert!(users.contains("$argon2id$") && !users.contains(&token), "tokens are kept hashed only");
+}
+
+#[test]
+fn an_editors_correction_of_a_published_incident_waits_for_a_reviewer_and_survives_restart_and_compaction() {
+    let (team, dir) = team();
+    let mut server = Server::start(Some(&dir));
+    let (ed, rita) = (Some(team.editor.as_str()), Some(team.reviewer.as_str()));
+    let item = format!("{ITEMS}/MLI0001");
+    let public = http(&server.base, "GET", &item, &[], b"").unwrap();
+    let (tag, notes) = (public.header("etag").unwrap().to_string(), public.json()["properties"]["notes"].clone());
+    let more = format!("{} A later report names the attackers.", notes.as_str().unwrap_or(""));
+
+    // The editor's patch becomes a proposal: 202, where it lives, what it changes; the incident stays.
+    let proposed = send(
+        &server,
+        "PATCH",
+        &item,
+        ed,
+        &[("Borderline-Reason", "a later report")],
+        &json!({"properties": {"notes": more}}),
+    );
+    assert_eq!(proposed.status, 202, "{}", proposed.body);
+    let first = proposed.json()["proposal"].as_u64().unwrap();
+    assert!(proposed.header("location").unwrap().ends_with(&format!("/api/proposals/{first}")));
+    assert_eq!(proposed.json()["changes"]["notes"], json!([notes, more]));
+    assert_eq!(proposed.json()["stale"], false);
+    assert!(proposed.json()["feature"]["properties"]["border_distance_m"].is_number(), "measured for the reviewer");
+    let now = http(&server.base, "GET", &item, &[], b"").unwrap();
+    assert_eq!((now.header("etag"), &now.json()["properties"]["notes"]), (Some(tag.as_str()), &notes));
+    let moved = json!({"geometry": {"type": "Point", "coordinates": [3.0, 19.9]}});
+    let second = send(&server, "PATCH", &item, ed, &[("Borderline-Reason", "better position")], &moved);
+    assert_eq!(second.status, 202, "{}", second.body);
+    let second = second.json()["proposal"].as_u64().unwrap();
+
+    // Who sees and decides them.
+    assert_eq!(http(&server.base, "GET", "/api/proposals", &[], b"").unwrap().status, 401);
+    let auth = bearer(&team.editor);
+    let listed =
+        http(&server.base, "GET", "/api/proposals?incident=MLI0001", &[("Authorization", &auth)], b"").unwrap();
+    assert_eq!(listed.json()["proposals"].as_array().unwrap().len(), 2, "{}", listed.body);
+    let editor_accepts = send(&server, "POST", &format!("/api/proposals/{first}/accept"), ed, &[], &Value::Null);
+    assert_eq!(editor_accepts.status, 403, "{}", editor_accepts.body);
+
+    // Both are kept across a restart and a compaction, under their numbers.
+    drop(server);
+    let compacted = borderline(&dir, &["compact"]);
+    assert!(compacted.status.success(), "{}", String::from_utf8_lossy(&compacted.stderr));
+    let verify = borderline(&dir, &["verify"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    let listed = String::from_utf8_lossy(&borderline(&dir, &["incidents", "proposals"]).stdout).to_string();
+    assert!(
+        listed.contains(&format!("#{first} MLI0001")) && listed.contains(&format!("#{second} MLI0001")),
+        "{listed}"
+    );
+    server = Server::start(Some(&dir));
+
+    // The reviewer accepts the first: the next version, seen by everyone, attributed in the history.
+    let accepted = send(&server, "POST", &format!("/api/proposals/{first}/accept"), rita, &[], &Value::Null);
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    let public = http(&server.base, "GET", &item, &[], b"").unwrap();
+    assert_eq!(public.json()["properties"]["notes"], more.as_str());
+    assert_ne!(public.header("etag"), Some(tag.as_str()));
+    let history = http(&server.base, "GET", &format!("{item}/history"), &[], b"").unwrap().json();
+    let ops: Vec<&str> = history["versions"].as_array().unwrap().iter().map(|v| v["op"].as_str().unwrap()).collect();
+    assert_eq!(ops, ["propose", "propose", "accept"], "{history}");
+    assert!(history["versions"][2]["reason"].as_str().unwrap().contains("proposed by ed"), "{history}");
+
+    // The second was made to the version before: accepting it would undo the first, so it is refused.
+    let stale = send(&server, "POST", &format!("/api/proposals/{second}/accept"), rita, &[], &Value::Null);
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    let no_reason = send(&server, "POST", &format!("/api/proposals/{second}/decline"), rita, &[], &Value::Null);
+    assert_eq!(no_reason.status, 422, "{}", no_reason.body);
+    let declined =
+        send(&server, "POST", &format!("/api/proposals/{second}/decline?reason=redo%20it"), rita, &[], &Value::Null);
+    assert_eq!(declined.status, 200, "{}", declined.body);
+    let gone =
+        http(&server.base, "GET", &format!("/api/proposals/{second}"), &[("Authorization", &auth)], b"").unwrap();
+    assert_eq!(gone.status, 404);
+    drop(server);
+    let listed = String::from_utf8_lossy(&borderline(&dir, &["incidents", "proposals"]).stdout).to_string();
+    assert!(listed.contains("no open proposals"), "{listed}");
+    let verify = borderline(&dir, &["verify"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
 }

@@ -347,6 +347,10 @@ async fn the_openapi_document_covers_every_endpoint_and_each_answers() {
     assert!(doc["openapi"].as_str().unwrap().starts_with("3.0"));
     let paths = doc["paths"].as_object().unwrap();
     assert_eq!(paths.len(), openapi::ENDPOINTS.len());
+    assert!(
+        paths.values().all(|p| p.as_object().unwrap().keys().all(|m| m == "get")),
+        "a read-only server offers no writes"
+    );
     for e in openapi::ENDPOINTS {
         let op = &paths[e.path]["get"];
         assert!(op["responses"]["200"].is_object() && op["responses"]["400"].is_object(), "{}", e.path);

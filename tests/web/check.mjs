@@ -264,7 +264,7 @@ await check('html in place and border names is shown as text in their tooltips',
 });
 
 if (editBase) {
-  await check('an editor records a draft from the map and a reviewer publishes it from the queue', async (page) => {
+  await check('an editor records a draft from the map, a reviewer publishes it, an editor proposes a correction and the reviewer accepts it', async (page) => {
     await openAt(page, editBase, 'lat=20&lon=1&z=7');
     const before = await counts(page);
     const signIn = async (token, who) => {
@@ -304,6 +304,33 @@ if (editBase) {
     await page.waitForFunction((i) => document.querySelector('#edit-status').textContent.includes(i + ': published'), id, { timeout: 5000 });
     await page.keyboard.press('Escape');
     await page.waitForFunction((n) => Number(document.querySelector('#counts').textContent.replace(/[^0-9]/g, '')) === n + 1, before, { timeout: 10000 });
+
+    // The editor's correction of the now published incident is only proposed; the reviewer accepts it.
+    const [lon, lat] = await page.evaluate(async (i) => (await (await fetch('ogc/collections/incidents/items/' + i)).json()).geometry.coordinates, id);
+    await page.click('#account-body button');  // Sign out
+    await signIn(editorToken, 'ed');
+    await openAt(page, editBase, `lat=${lat}&lon=${lon}&z=13`);
+    await page.waitForFunction(() => document.querySelector('#account-body').textContent.includes('Signed in as ed'), null, { timeout: 5000 });
+    await clickCentralIncident(page);
+    await page.locator('.leaflet-popup-content .edit-actions button', { hasText: 'Correct' }).click();
+    await page.waitForSelector('#incident-form', { timeout: 5000 });
+    assert((await page.textContent('#incident-form h2')).startsWith('Propose a correction of ' + id), 'the form does not say the correction is proposed');
+    await page.fill('#f-notes', 'An exchange of fire; a second outlet gives the same place.');
+    await page.fill('#f-reason', 'second outlet');
+    await page.click('#incident-form button[type=submit]');
+    await page.waitForFunction(() => /Proposed correction #\d+/.test(document.querySelector('#edit-status').textContent), null, { timeout: 5000 });
+    await page.click('#account-body button');  // Sign out
+    await signIn(reviewerToken, 'rita');
+    await page.click('#review-queue');
+    await page.waitForSelector('#incident-dialog .proposals li', { timeout: 5000 });
+    const proposal = await page.textContent('#incident-dialog .proposals li');
+    assert(proposal.includes(id) && proposal.includes('notes:') && proposal.includes('second outlet') && proposal.includes('km from the'),
+      'the queue does not show the proposal with what it changes and its border facts: ' + proposal);
+    await page.screenshot({ path: join(artifacts, 'edit-proposal-queue.png') });
+    await page.locator('#incident-dialog .proposals li').first().locator('button', { hasText: 'Accept' }).click();
+    await page.waitForFunction(() => document.querySelector('#edit-status').textContent.includes(': accepted'), null, { timeout: 5000 });
+    const notes = await page.evaluate(async (i) => (await (await fetch('ogc/collections/incidents/items/' + i)).json()).properties.notes, id);
+    assert(notes.includes('a second outlet'), 'the accepted correction is not what the public reads: ' + notes);
   }, [/status of 422/]);  // the refused first save, on purpose
 }
 
