@@ -321,7 +321,7 @@
       el('div', { class: 'sources' }, el('strong', {}, 'Sources'), el('ul', {}, docs)),
       window.borderline.popupExtras ? window.borderline.popupExtras(feature, latlng) : null,
     );
-    L.popup({ maxWidth: 360 }).setLatLng(latlng).setContent(content).openOn(map);
+    L.popup({ maxWidth: Math.min(360, map.getSize().x - 60) }).setLatLng(latlng).setContent(content).openOn(map);
   }
 
   // --- place search, any spelling ---

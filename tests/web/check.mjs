@@ -334,6 +334,32 @@ if (editBase) {
   }, [/status of 422/]);  // the refused first save, on purpose
 }
 
+if (editBase) {
+  await check('on a 360 px phone the editing form fits the screen and works from the keyboard', async (page) => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await openAt(page, editBase, 'lat=14.5&lon=-9&z=9');
+    assert(await page.evaluate(() => document.documentElement.scrollWidth) <= 360, 'the page is wider than a 360 px screen');
+    await page.fill('#token', editorToken);
+    await page.press('#token', 'Enter');
+    await page.waitForSelector('#add-incident', { timeout: 5000 });
+    await page.click('#add-incident');
+    const map = await page.locator('#map').boundingBox();
+    await page.mouse.click(map.x + map.width / 2, map.y + map.height / 2);
+    await page.waitForSelector('#incident-form', { timeout: 5000 });
+    const fits = await page.evaluate(() => {
+      const d = document.querySelector('#incident-dialog');
+      const r = d.getBoundingClientRect();
+      const wide = [...d.querySelectorAll('input, select, textarea, button')].filter((e) => e.getBoundingClientRect().right > r.right + 0.5);
+      return { left: r.left, right: r.right, scroll: d.scrollWidth - d.clientWidth, wide: wide.map((e) => e.id || e.tagName) };
+    });
+    assert(fits.left >= 0 && fits.right <= 360 && fits.scroll <= 0 && fits.wide.length === 0, 'the form does not fit 360 px: ' + JSON.stringify(fits));
+    assert(await page.evaluate(() => document.activeElement && document.activeElement.closest('#incident-form') !== null), 'the form does not take the focus');
+    await page.screenshot({ path: join(artifacts, 'edit-form-phone.png') });
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('#incident-dialog').open, null, { timeout: 5000 });
+  });
+}
+
 await browser.close();
 if (failures) {
   console.log(`${failures} check(s) failed; screenshots in ${artifacts}`);
