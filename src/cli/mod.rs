@@ -639,7 +639,7 @@ fn places_list(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), Fai
         return Ok(());
     }
     writeln!(out, "{:<22} {:<24} {:<4} {:<8} {:>10} {:>10}", "id", "name", "iso3", "kind", "lon", "lat")?;
-    for p in &store.places {
+    for p in store.places.iter() {
         writeln!(
             out,
             "{:<22} {:<24} {:<4} {:<8} {:>10.5} {:>10.5}",

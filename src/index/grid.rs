@@ -193,11 +193,77 @@ impl GridIndex {
 
     /// How many points stored in `excluded` slots (ascending) lie in `bbox`.
     pub fn count_excluded(&self, bbox: &BBox, excluded: &[u32]) -> usize {
-        excluded.iter().filter(|&&s| bbox.contains(self.points[s as usize].x, self.points[s as usize].y)).count()
+        let mut n = 0;
+        for part in bbox.parts() {
+            for (first, end, whole) in self.runs(&part) {
+                let (a, z) = (self.starts[first], self.starts[end]);
+                let run = &excluded[excluded.partition_point(|&s| s < a)..excluded.partition_point(|&s| s < z)];
+                n += if whole {
+                    run.len()
+                } else {
+                    run.iter().filter(|&&s| part.contains(self.points[s as usize].x, self.points[s as usize].y)).count()
+                };
+            }
+        }
+        n
     }
 
     /// Every point in `bbox`, in grid order.
     pub fn in_bbox(&self, bbox: &BBox) -> Vec<u32> {
         self.page(bbox, 0, usize::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (xorshift), so the cases are the same every run.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> f64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        }
+        fn range(&mut self, lo: f64, hi: f64) -> f64 {
+            lo + (hi - lo) * self.next()
+        }
+    }
+
+    #[test]
+    fn counting_and_paging_past_excluded_slots_agree_with_looking_at_every_point() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        // Clustered points (as incidents are), some on the antimeridian side.
+        let points: Vec<LonLat> = (0..5000)
+            .map(|i| {
+                let (cx, cy) = if i % 5 == 0 { (179.5, -10.0) } else { (2.0, 19.0) };
+                LonLat { x: (cx + rng.range(-3.0, 3.0)).clamp(-180.0, 180.0), y: cy + rng.range(-3.0, 3.0) }
+            })
+            .collect();
+        let grid = GridIndex::new(&points);
+        for case in 0..200 {
+            let mut excluded: Vec<u32> =
+                (0..points.len() as u32).filter(|_| rng.next() < 0.1 * (case % 4) as f64).collect();
+            excluded = excluded.iter().map(|&i| grid.slot_of(i)).collect();
+            excluded.sort_unstable();
+            let (w, s) = (rng.range(-5.0, 180.0), rng.range(-14.0, 22.0));
+            let e = if case % 7 == 0 { rng.range(-180.0, -170.0) } else { (w + rng.range(0.0, 4.0)).min(180.0) };
+            let bbox = BBox::new(w, s, e, s + rng.range(0.0, 4.0)).unwrap();
+            let inside = |slot: u32| {
+                let p = grid.points[slot as usize];
+                bbox.contains(p.x, p.y)
+            };
+            let expected = excluded.iter().filter(|&&slot| inside(slot)).count();
+            assert_eq!(grid.count_excluded(&bbox, &excluded), expected, "case {case}: {bbox:?}");
+            let all = grid.in_bbox(&bbox);
+            let kept: Vec<u32> =
+                all.iter().copied().filter(|&i| excluded.binary_search(&grid.slot_of(i)).is_err()).collect();
+            assert_eq!(grid.count(&bbox) - expected, kept.len(), "case {case}");
+            let (offset, limit) = ((rng.next() * kept.len() as f64) as usize, 1 + (rng.next() * 50.0) as usize);
+            let page = grid.page_excluding(&bbox, offset, limit, &excluded);
+            assert_eq!(page, kept.iter().skip(offset).take(limit).copied().collect::<Vec<_>>(), "case {case}");
+        }
     }
 }

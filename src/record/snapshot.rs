@@ -379,6 +379,9 @@ pub(crate) fn compact(writer: &mut Writer) -> std::io::Result<Compacted> {
     writer.last_hash = hash;
     let folded = store.rebased(std::sync::Arc::new(store.folded()));
     writer.current.store(std::sync::Arc::new(folded));
+    let old = store.base().clone();
+    drop(store);
+    super::writer::drop_later(old);
     Ok(Compacted { folded: count, segment: Some(segment), incidents })
 }
 

@@ -30,6 +30,20 @@ pub(crate) enum Job {
 /// An answer waiting for its batch to be on disk.
 type Reply = (oneshot::Sender<Result<Applied, EditError>>, Result<Applied, EditError>);
 
+/// Lets go of a base no longer current on a thread of its own, once no reader holds it: freeing a million
+/// incidents and their indexes takes a while, which neither the writer nor a request should wait for.
+pub(crate) fn drop_later(base: Arc<crate::store::Base>) {
+    let spawned = std::thread::Builder::new().name("borderline-drop".into()).spawn(move || {
+        while Arc::strong_count(&base) > 1 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        drop(base);
+    });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "could not start a thread to free an old base; it is freed where it is let go");
+    }
+}
+
 /// Layers what a change does besides a new version: a document added, a proposal opened or closed.
 fn apply_rest(state: &mut Store, document: Option<SourceDocument>, proposal: Option<Proposal>, closes: Option<u64>) {
     if let Some(document) = document {
@@ -50,11 +64,15 @@ pub(crate) struct Writer {
     pub next_seq: u64,
     pub last_hash: String,
     pub current: Arc<ArcSwap<Store>>,
-    /// A new base being built on another thread from the state that had this many changes.
-    pub folding: Option<(std::thread::JoinHandle<crate::store::Base>, usize)>,
+    /// A new state being built on another thread: a new base, caught up with the changes made while it was
+    /// built up to the number it returns.
+    /// With it, the base it was started from.
+    pub folding: Option<(std::thread::JoinHandle<(Store, u32)>, Arc<crate::store::Base>)>,
     /// When this many versions are layered on the base, a new base is built (on another thread) that holds
     /// them, so that queries never wade through many and superseded versions stop taking memory.
     pub fold_at: usize,
+    /// How long the first change of a batch waits for others to share its flush.
+    pub commit_delay: std::time::Duration,
 }
 
 /// [`Writer::fold_at`] unless `BORDERLINE_FOLD_AT` says otherwise.
@@ -83,6 +101,10 @@ impl Writer {
                 }
             };
             batch.push(first);
+            if !self.commit_delay.is_zero() {
+                // Let the changes arriving meanwhile share this flush (what PostgreSQL's commit_delay does).
+                std::thread::sleep(self.commit_delay);
+            }
             while batch.len() < MAX_BATCH {
                 match jobs.try_recv() {
                     Ok(job) => batch.push(job),
@@ -94,31 +116,41 @@ impl Writer {
         }
     }
 
-    /// Starts building a new base when the changes have grown past [`FOLD_AT`]; puts a finished one in place,
-    /// with the changes recorded since it was started layered on it again.
+    /// Starts building a new base when the changes have grown past [`Writer::fold_at`]; puts a finished one
+    /// in place. The thread that builds it also layers on it what was recorded meanwhile, so that the writer
+    /// itself only adds the few changes of the last moments (and never stops long enough to be noticed).
     fn fold(&mut self) {
         let current = self.current.load_full();
         match self.folding.take() {
             None if current.changed() >= self.fold_at => {
-                let from = current.clone();
+                let states = self.current.clone();
+                let from = current.base().clone();
                 let handle = std::thread::Builder::new()
                     .name("borderline-fold".into())
-                    .spawn(move || from.folded())
+                    .spawn(move || {
+                        let base = Arc::new(current.folded());
+                        let later = states.load_full();
+                        let mut next = later.rebased(base);
+                        let caught = next.catch_up(&later, current.numbers());
+                        (next, caught)
+                    })
                     .expect("start a thread");
-                self.folding = Some((handle, current.changed()));
+                self.folding = Some((handle, from));
             }
             Some((handle, from)) if handle.is_finished() => {
-                let Ok(base) = handle.join() else {
+                let Ok((mut next, caught)) = handle.join() else {
                     tracing::error!("building a new base failed; the changes stay layered on the old one");
                     return;
                 };
-                let mut next = current.rebased(Arc::new(base));
-                for k in current.base().len() as u32 + from as u32..current.numbers() {
-                    if current.is_current(k) {
-                        next.apply(current.get(k).clone());
-                    }
+                if !Arc::ptr_eq(current.base(), &from) {
+                    // A compaction put a new base in place meanwhile: this one is of an older state.
+                    return;
                 }
+                next.register = current.register.clone();
+                next.carry_proposals(&current);
+                next.catch_up(&current, caught);
                 self.current.store(Arc::new(next));
+                drop_later(from);
             }
             other => self.folding = other,
         }
@@ -139,7 +171,7 @@ impl Writer {
                         let (line, hash) = journal::line(&planned.entry);
                         lines.extend_from_slice(&line);
                         if let Some(incident) = planned.incident {
-                            state.apply(incident);
+                            state.apply_unsettled(incident);
                         }
                         apply_rest(state, planned.document, planned.proposal, planned.closes);
                         prev = hash;
@@ -180,7 +212,7 @@ impl Writer {
                 edit::seal(&mut p, seq, "", now);
                 p.entry.batch = Some(first);
                 if let Some(incident) = p.incident.take() {
-                    state.apply(incident);
+                    state.apply_unsettled(incident);
                 }
                 apply_rest(&mut state, p.document.take(), p.proposal.take(), p.closes);
                 seq += 1;
@@ -210,6 +242,7 @@ impl Writer {
             Ok(()) => {
                 self.next_seq = seq;
                 self.last_hash = hash;
+                state.settle();
                 self.current.store(Arc::new(state));
                 results
             }
@@ -236,7 +269,8 @@ impl Writer {
                 Ok(()) => {
                     self.next_seq = seq;
                     self.last_hash = prev.to_string();
-                    if let Some(state) = working.take() {
+                    if let Some(mut state) = working.take() {
+                        state.settle();
                         self.current.store(Arc::new(state));
                     }
                 }

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use imbl::{HashMap, OrdSet, Vector};
+use imbl::{HashMap, OrdMap, Vector};
 
 use super::{Base, Store};
 use crate::model::{Incident, IncidentFacts, SourceDocument, Status};
@@ -30,8 +30,19 @@ pub(crate) struct Changes {
     hidden: Arc<Vec<u32>>,
     /// The grid slots of the hidden loaded incidents, ascending (for paging a box past them).
     hidden_slots: Arc<Vec<u32>>,
-    /// Every number recorded since the base, by the [`CELL_DEG`] cell its position falls in: `(cell, number)`.
-    cells: OrdSet<(u32, u32)>,
+    /// The current numbers recorded since the base, by the [`CELL_DEG`] cell their position falls in:
+    /// `(cell, number)` → position (kept here so that a box query reads no incident it does not return).
+    cells: OrdMap<(u32, u32), crate::model::LonLat>,
+    /// Numbers (and slots) to add to the sorted lists, gathered while many changes are layered at once and
+    /// merged in one pass by [`Store::settle`].
+    pending: Pending,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Pending {
+    superseded: Vec<u32>,
+    hidden: Vec<u32>,
+    hidden_slots: Vec<u32>,
 }
 
 /// The cell size of the index of versions recorded since the base, degrees.
@@ -51,11 +62,36 @@ fn cell_of(p: crate::model::LonLat) -> u32 {
     cell_row(p.y) * CELL_COLS + cell_col(p.x)
 }
 
-/// Inserts `k` into the ascending `list` unless it is there.
-fn insert_sorted(list: &mut Arc<Vec<u32>>, k: u32) {
-    if let Err(at) = list.binary_search(&k) {
-        Arc::make_mut(list).insert(at, k);
+/// Adds the numbers of `more` to the ascending `list` (those not there yet), in one pass; empties `more`.
+fn merge_into(list: &mut Arc<Vec<u32>>, more: &mut Vec<u32>) {
+    if more.is_empty() {
+        return;
     }
+    more.sort_unstable();
+    more.dedup();
+    let old = &**list;
+    let mut out = Vec::with_capacity(old.len() + more.len());
+    let (mut i, mut j) = (0, 0);
+    while i < old.len() && j < more.len() {
+        match old[i].cmp(&more[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(old[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(more[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push(old[i]);
+                (i, j) = (i + 1, j + 1);
+            }
+        }
+    }
+    out.extend_from_slice(&old[i..]);
+    out.extend_from_slice(&more[j..]);
+    *list = Arc::new(out);
+    more.clear();
 }
 
 impl Changes {
@@ -134,10 +170,9 @@ impl Store {
             let (c0, c1) = (cell_col(part.west), cell_col(part.east));
             for row in cell_row(part.south)..=cell_row(part.north) {
                 let range = (row * CELL_COLS + c0, 0)..=(row * CELL_COLS + c1, u32::MAX);
-                found.extend(self.changes.cells.range(range).map(|&(_, k)| k).filter(|&k| {
-                    let p = self.get(k).position;
-                    self.is_current(k) && part.contains(p.x, p.y)
-                }));
+                found.extend(
+                    self.changes.cells.range(range).filter(|(_, p)| part.contains(p.x, p.y)).map(|(&(_, k), _)| k),
+                );
             }
         }
         found.sort_unstable();
@@ -178,30 +213,61 @@ impl Store {
     /// Records `incident` as the current version of its id (a new incident when the id is new), measured
     /// now; returns its number. Validation and versioning are the caller's: this only layers it on.
     pub fn apply(&mut self, incident: Incident) -> u32 {
-        let facts = self.base.measure(&incident);
-        self.apply_measured(incident, facts)
+        let k = self.apply_unsettled(incident);
+        self.settle();
+        k
     }
 
-    fn apply_measured(&mut self, incident: Incident, facts: IncidentFacts) -> u32 {
+    /// [`Store::apply`] for one of many changes applied together: the lists that say which numbers are
+    /// current and public are brought up to date only by [`Store::settle`], once for them all, so until then
+    /// only [`Store::incident`] and [`Store::incident_number`] may be asked.
+    pub fn apply_unsettled(&mut self, incident: Incident) -> u32 {
+        let facts = self.base.measure(&incident);
+        self.apply_measured(Arc::new(incident), facts)
+    }
+
+    /// Brings the lists of current and public numbers up to date with what [`Store::apply_unsettled`] added.
+    pub fn settle(&mut self) {
+        let c = &mut self.changes;
+        merge_into(&mut c.superseded, &mut c.pending.superseded);
+        merge_into(&mut c.hidden, &mut c.pending.hidden);
+        merge_into(&mut c.hidden_slots, &mut c.pending.hidden_slots);
+    }
+
+    /// Layers on this state the current versions that `later` (a later state of the same base as this one
+    /// was folded from) recorded from number `from` on, as they were measured there; returns where `later`'s
+    /// numbers end, to go on from. How a new base catches up with the changes made while it was built.
+    pub fn catch_up(&mut self, later: &Store, from: u32) -> u32 {
+        for k in from..later.numbers() {
+            if later.is_current(k) {
+                self.apply_measured(later.shared(k), later.facts(k));
+            }
+        }
+        self.settle();
+        later.numbers()
+    }
+
+    fn apply_measured(&mut self, incident: Arc<Incident>, facts: IncidentFacts) -> u32 {
         let k = self.numbers();
         let c = &mut self.changes;
         if let Some(old) =
             c.latest.get(&*incident.event_id).copied().or_else(|| self.base.loaded_number(&incident.event_id))
         {
-            insert_sorted(&mut c.superseded, old);
-            if c.hidden.binary_search(&old).is_err() {
-                insert_sorted(&mut c.hidden, old);
-                if (old as usize) < self.base.loaded.len() {
-                    insert_sorted(&mut c.hidden_slots, self.base.incident_grid.slot_of(old));
-                }
+            if let Some(n) = (old as usize).checked_sub(self.base.loaded.len()) {
+                c.cells.remove(&(cell_of(c.entries[n].incident.position), old));
+            }
+            c.pending.superseded.push(old);
+            c.pending.hidden.push(old);
+            if (old as usize) < self.base.loaded.len() {
+                c.pending.hidden_slots.push(self.base.incident_grid.slot_of(old));
             }
         }
         if incident.revision.status != Status::Published {
-            insert_sorted(&mut c.hidden, k);
+            c.pending.hidden.push(k);
         }
         c.latest.insert(Arc::from(&*incident.event_id), k);
-        c.cells.insert((cell_of(incident.position), k));
-        c.entries.push_back(Arc::new(Entry { incident: Arc::new(incident), facts }));
+        c.cells.insert((cell_of(incident.position), k), incident.position);
+        c.entries.push_back(Arc::new(Entry { incident, facts }));
         k
     }
 
@@ -232,6 +298,11 @@ impl Store {
         next.register = self.register.clone();
         next.proposals = self.proposals.clone();
         next
+    }
+
+    /// Takes `other`'s open proposals.
+    pub fn carry_proposals(&mut self, other: &Store) {
+        self.proposals = other.proposals.clone();
     }
 
     /// Adds `document` to the register (replacing one with its id).

@@ -107,11 +107,11 @@ pub struct Base {
     /// Incidents, in file order (the numbers below `len` in a [`Store`]).
     pub(crate) loaded: Vec<Arc<Incident>>,
     /// Gazetteer.
-    pub places: Vec<Place>,
+    pub places: Arc<Vec<Place>>,
     /// Borders (every pair, every source).
-    pub borders: Vec<Border>,
+    pub borders: Arc<Vec<Border>>,
     /// Country polygons.
-    pub countries: Vec<Country>,
+    pub countries: Arc<Vec<Country>>,
     /// The source register as loaded.
     pub(crate) loaded_register: SourceRegister,
     /// Where each layer came from, by file name.
@@ -121,16 +121,46 @@ pub struct Base {
     /// Grid over the loaded incidents, for counting and paging the incidents in a box.
     pub incident_grid: GridIndex,
     /// R-tree over `places`.
-    pub place_index: PointIndex,
+    pub place_index: Arc<PointIndex>,
     /// R-tree over every segment of `borders`.
-    pub segment_index: SegmentIndex,
+    pub segment_index: Arc<SegmentIndex>,
     /// Point-in-polygon index over `countries`.
-    pub country_index: CountryIndex,
+    pub country_index: Arc<CountryIndex>,
     incident_ids: IdIndex,
     facts: query::FactsCache,
-    border_parts: distance::PartsByChoice,
+    border_parts: Arc<distance::PartsByChoice>,
     /// The loaded incidents that are not published, ascending.
     unpublished: Vec<u32>,
+}
+
+/// The layers that never change once loaded, with their indexes: what every base built from the same files
+/// shares.
+struct Geography {
+    places: Arc<Vec<Place>>,
+    borders: Arc<Vec<Border>>,
+    countries: Arc<Vec<Country>>,
+    place_index: Arc<PointIndex>,
+    segment_index: Arc<SegmentIndex>,
+    country_index: Arc<CountryIndex>,
+    border_parts: Arc<distance::PartsByChoice>,
+}
+
+impl Geography {
+    fn new(places: Vec<Place>, borders: Vec<Border>, countries: Vec<Country>) -> Geography {
+        let place_index = PointIndex::new(places.iter().map(|p| p.position));
+        let segment_index = SegmentIndex::new(&borders);
+        let border_parts = distance::PartsByChoice::new(&borders, &segment_index);
+        let country_index = CountryIndex::new(&countries);
+        Geography {
+            places: Arc::new(places),
+            borders: Arc::new(borders),
+            countries: Arc::new(countries),
+            place_index: Arc::new(place_index),
+            segment_index: Arc::new(segment_index),
+            country_index: Arc::new(country_index),
+            border_parts: Arc::new(border_parts),
+        }
+    }
 }
 
 /// One consistent state of the data: the loaded [`Base`] and every change made since (new incidents, new
@@ -227,14 +257,7 @@ impl Store {
     pub fn folded(&self) -> Base {
         let (incidents, facts) = self.current_in_place();
         let register = (*self.register).clone();
-        let (base, _) = Base::with_indexes(
-            incidents,
-            self.base.places.clone(),
-            self.base.borders.clone(),
-            self.base.countries.clone(),
-            register,
-            self.base.origins.clone(),
-        );
+        let (base, _) = Base::with_indexes(incidents, self.base.geography(), register, self.base.origins.clone());
         if let Some(facts) = facts {
             let _ = base.facts.0.set(facts);
         }
@@ -330,7 +353,8 @@ impl Base {
             (files::COUNTRIES, countries_l.origin),
             (files::REGISTER, register_l.origin),
         ];
-        let (store, duplicates) = Base::with_indexes(incidents, places, borders, countries, register, origins);
+        let (store, duplicates) =
+            Base::with_indexes(incidents, Geography::new(places, borders, countries), register, origins);
         if !duplicates.is_empty() {
             let issues = duplicates
                 .into_iter()
@@ -347,15 +371,28 @@ impl Base {
         Ok(store)
     }
 
-    /// Builds every index; also returns the incidents whose `event_id` repeats an earlier one.
+    /// The places, borders and countries with their indexes, shared (they never change once loaded).
+    fn geography(&self) -> Geography {
+        Geography {
+            places: self.places.clone(),
+            borders: self.borders.clone(),
+            countries: self.countries.clone(),
+            place_index: self.place_index.clone(),
+            segment_index: self.segment_index.clone(),
+            country_index: self.country_index.clone(),
+            border_parts: self.border_parts.clone(),
+        }
+    }
+
+    /// Builds the incident indexes; also returns the incidents whose `event_id` repeats an earlier one.
     fn with_indexes(
         incidents: Vec<Arc<Incident>>,
-        places: Vec<Place>,
-        borders: Vec<Border>,
-        countries: Vec<Country>,
+        geography: Geography,
         register: SourceRegister,
         origins: Vec<(&'static str, Origin)>,
     ) -> (Base, Vec<u32>) {
+        let Geography { places, borders, countries, place_index, segment_index, country_index, border_parts } =
+            geography;
         // The incident tree and the id index are independent: build them side by side.
         let (incident_index, incident_grid, (incident_ids, duplicates)) = std::thread::scope(|s| {
             let tree = s.spawn(|| PointIndex::new(incidents.iter().map(|i| i.position)));
@@ -363,10 +400,6 @@ impl Base {
             let ids = IdIndex::new(incidents.len(), |i| &incidents[i as usize].event_id);
             (tree.join().expect("index builder panicked"), grid.join().expect("index builder panicked"), ids)
         });
-        let place_index = PointIndex::new(places.iter().map(|p| p.position));
-        let segment_index = SegmentIndex::new(&borders);
-        let border_parts = distance::PartsByChoice::new(&borders, &segment_index);
-        let country_index = CountryIndex::new(&countries);
         let unpublished = (0..incidents.len() as u32)
             .filter(|&k| incidents[k as usize].revision.status != crate::model::Status::Published)
             .collect();

@@ -68,7 +68,7 @@ fn a_point_six_km_inside_algeria_near_tin_zaouatine_is_in_algeria() {
 
 #[test]
 fn no_country_polygon_has_an_interior_ring() {
-    for c in &store().countries {
+    for c in store().countries.iter() {
         let holes: usize = c.area.iter().map(|p| p.interiors().len()).sum();
         assert_eq!(holes, 0, "{} has {holes} interior rings", c.iso3);
     }

@@ -92,7 +92,7 @@ fn countries_do_not_overlap_and_western_sahara_is_flagged_disputed() {
 #[test]
 fn places_cite_where_their_coordinates_come_from() {
     let s = store();
-    for p in &s.places {
+    for p in s.places.iter() {
         let kind = p.coordinates_from["kind"].as_str().unwrap_or("");
         match kind {
             "geonames" => assert!(p.coordinates_from["geonameid"].as_u64().is_some(), "{}", p.id),
