@@ -7,6 +7,8 @@
 # 2. the same reads while 32 connections PATCH random incidents (each answer comes after the journal is on
 #    disk), each waiting 32/RATE s between requests (so at most RATE edits/s), for SECONDS: acknowledged edits per
 #    second, edit latency percentiles, read throughput, and the server's resident memory every 5 s;
+# 2a. the reads alone again, on the state the edits left: reads cost more there (versions layered on the
+#     base, incidents allocated as they were edited), so this is the fair figure to set 2 beside too;
 # 2b. the same with the edits unthrottled: how many durable edits/s the server takes at most;
 # 3. start-up of the same directory with the journal that load left, against start-up without one.
 set -euo pipefail
@@ -81,6 +83,8 @@ edit_load() {
 }
 echo "== 2. 32 connections editing at most ${rate}/s (a pause of ${pause_ms} ms each) for ${secs}s, with the same reads"
 edit_load "$pause_ms"
+echo "== 2a. reads alone again, on the state those edits left (layered versions, new allocations), 20 s"
+wrk -t 1 -c 8 -d 20s --latency -s "$dir/reads.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|99%"
 echo "== 2b. the same, edits unthrottled"
 edit_load 0
 entries=$(wc -l < "$dir/journal.jsonl")

@@ -88,7 +88,10 @@ impl Record {
             folding: None,
             fold_at: std::env::var("BORDERLINE_FOLD_AT").ok().and_then(|v| v.parse().ok()).unwrap_or(writer::FOLD_AT),
             commit_delay: std::time::Duration::from_micros(
-                std::env::var("BORDERLINE_COMMIT_DELAY_US").ok().and_then(|v| v.parse().ok()).unwrap_or(0),
+                std::env::var("BORDERLINE_COMMIT_DELAY_US")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(writer::COMMIT_DELAY_US),
             ),
         };
         let (jobs, queue) = mpsc::channel(QUEUE);

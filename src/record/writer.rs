@@ -27,13 +27,27 @@ pub(crate) enum Job {
     Compact(oneshot::Sender<std::io::Result<super::snapshot::Compacted>>),
 }
 
+/// A thread building a new state: a new base, caught up to the number it returns.
+pub(crate) type Folding = std::thread::JoinHandle<(Store, u32)>;
+
 /// An answer waiting for its batch to be on disk.
 type Reply = (oneshot::Sender<Result<Applied, EditError>>, Result<Applied, EditError>);
+
+/// Lowers the calling thread's priority (nice 10): building a new base, or freeing an old one, may take a
+/// core for a second, which requests and the writer should not wait for.
+fn background_priority() {
+    #[cfg(target_os = "linux")]
+    // On Linux the nice value is per thread: `None` is the calling thread.
+    if let Err(e) = rustix::process::setpriority_process(None, 10) {
+        tracing::debug!(error = %e, "could not lower a background thread's priority");
+    }
+}
 
 /// Lets go of a base no longer current on a thread of its own, once no reader holds it: freeing a million
 /// incidents and their indexes takes a while, which neither the writer nor a request should wait for.
 pub(crate) fn drop_later(base: Arc<crate::store::Base>) {
     let spawned = std::thread::Builder::new().name("borderline-drop".into()).spawn(move || {
+        background_priority();
         while Arc::strong_count(&base) > 1 {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
@@ -67,13 +81,18 @@ pub(crate) struct Writer {
     /// A new state being built on another thread: a new base, caught up with the changes made while it was
     /// built up to the number it returns.
     /// With it, the base it was started from.
-    pub folding: Option<(std::thread::JoinHandle<(Store, u32)>, Arc<crate::store::Base>)>,
+    pub folding: Option<(Folding, Arc<crate::store::Base>)>,
     /// When this many versions are layered on the base, a new base is built (on another thread) that holds
     /// them, so that queries never wade through many and superseded versions stop taking memory.
     pub fold_at: usize,
     /// How long the first change of a batch waits for others to share its flush.
     pub commit_delay: std::time::Duration,
 }
+
+/// [`Writer::commit_delay`], microseconds, unless `BORDERLINE_COMMIT_DELAY_US` says otherwise: under a write
+/// load, a wait this short lets several changes share one flush (a flush costs the machine more than the
+/// wait costs the change).
+pub const COMMIT_DELAY_US: u64 = 1000;
 
 /// [`Writer::fold_at`] unless `BORDERLINE_FOLD_AT` says otherwise.
 pub const FOLD_AT: usize = 20_000;
@@ -128,6 +147,7 @@ impl Writer {
                 let handle = std::thread::Builder::new()
                     .name("borderline-fold".into())
                     .spawn(move || {
+                        background_priority();
                         let base = Arc::new(current.folded());
                         let later = states.load_full();
                         let mut next = later.rebased(base);
