@@ -447,20 +447,6 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
     if let (Some(dir), Some(_)) = (data, &lock) {
         crate::store::remove_leftovers(dir, crate::store::files::INCIDENTS);
     }
-    let opened = match (data, lock) {
-        (Some(dir), Some(lock)) => crate::record::Record::open(dir, lock).map_err(|e| match e {
-            crate::record::OpenError::Load(e) => Failure::from(e),
-            other => Failure::new(1, other.to_string()),
-        }),
-        (data, _) => load(data).map(crate::record::Record::fixed),
-    };
-    let record = match opened {
-        Ok(record) => record,
-        Err(f) => {
-            eprintln!("borderline: {}", f.message);
-            return ExitCode::from(f.code);
-        }
-    };
     let options = crate::server::Options {
         cors_origins: args.cors.clone(),
         log_requests: !args.quiet,
@@ -474,12 +460,27 @@ fn serve(data: Option<&std::path::Path>, args: &ServeArgs) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    let served = runtime.block_on(crate::server::serve(record, args.addr, options));
-    // An export still being written on a blocking thread is abandoned, not waited for.
+    let data = data.map(std::path::Path::to_path_buf);
+    let open = move || {
+        let opened = match (data.as_deref(), lock) {
+            (Some(dir), Some(lock)) => crate::record::Record::open(dir, lock).map_err(|e| match e {
+                crate::record::OpenError::Load(e) => Failure::from(e),
+                other => Failure::new(1, other.to_string()),
+            }),
+            (data, _) => load(data).map(crate::record::Record::fixed),
+        };
+        opened.map_err(|f| crate::server::ServeError::Open(f.code, f.message))
+    };
+    let served = runtime.block_on(crate::server::serve(args.addr, options, open));
+    // An export still being written (or data still being loaded) on a blocking thread is abandoned.
     runtime.shutdown_timeout(Duration::from_secs(1));
     match served {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(crate::server::ServeError::Open(code, message)) => {
+            eprintln!("borderline: {message}");
+            ExitCode::from(code)
+        }
+        Err(crate::server::ServeError::Io(e)) => {
             eprintln!("borderline: cannot serve on {}: {e}", args.addr);
             ExitCode::from(3)
         }

@@ -35,6 +35,7 @@ pub mod ogc;
 pub mod openapi;
 pub mod params;
 pub mod proposals;
+pub mod startup;
 pub mod users;
 mod web;
 
@@ -118,6 +119,8 @@ pub fn router(record: Arc<Record>, options: &Options) -> Router {
     let app = App::new(record, options);
     let mut router = Router::new()
         .route("/", get(web::index))
+        .route("/health", get(startup::health))
+        .route("/ready", get(startup::ready))
         .route("/ogc", get(ogc::landing))
         .route("/ogc/", get(ogc::landing))
         .route("/ogc/conformance", get(ogc::conformance))
@@ -299,29 +302,84 @@ pub fn json_response(content_type: &'static str, value: &impl Serialize) -> Resp
     ([(header::CONTENT_TYPE, HeaderValue::from_static(content_type))], body).into_response()
 }
 
-/// Serves `record` on `addr` until SIGINT or SIGTERM, printing the URLs to open.
-pub async fn serve(record: Record, addr: SocketAddr, options: Options) -> std::io::Result<()> {
-    let started = Instant::now();
-    let record = Arc::new(record);
-    let store = record.store();
-    let measuring = store.clone();
-    tokio::task::spawn_blocking(move || {
-        measuring.incident_facts();
-    })
-    .await
-    .map_err(std::io::Error::other)?;
-    tracing::info!(
-        incidents = store.current().count(),
-        seconds = started.elapsed().as_secs_f64(),
-        "measured every incident"
-    );
-    export::remove_dead_exports();
+/// Why `serve` stopped short.
+#[derive(Debug)]
+pub enum ServeError {
+    /// The address could not be bound, or serving failed.
+    Io(std::io::Error),
+    /// The data could not be opened: the exit code to end with, and why.
+    Open(u8, String),
+}
+
+impl From<std::io::Error> for ServeError {
+    fn from(e: std::io::Error) -> ServeError {
+        ServeError::Io(e)
+    }
+}
+
+/// Listens on `addr` at once, then opens the record with `open` (on a blocking thread) and measures it;
+/// meanwhile `/health`, `/ready` and every other request are answered as [`startup`] says. Serves until
+/// SIGINT or SIGTERM, printing the URLs to open once ready.
+pub async fn serve<F>(addr: SocketAddr, options: Options, open: F) -> Result<(), ServeError>
+where
+    F: FnOnce() -> Result<Record, ServeError> + Send + 'static,
+{
+    let progress = Arc::new(startup::Progress::new());
     // Listen for SIGINT and SIGTERM before saying we are up, so a signal that follows at once is not lost.
     let stop = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     let host = if local.ip().is_unspecified() { format!("127.0.0.1:{}", local.port()) } else { local.to_string() };
-    println!("borderline is serving {} incidents", store.current().count());
+    println!("borderline is listening on http://{host}/ and loading the data (GET /ready says how far)");
+    let options = Options { links: links::Links { listen: Some(local), ..options.links }, ..options };
+    let switch = startup::Switch::new(progress.clone());
+    let (failed, failure) = tokio::sync::oneshot::channel::<ServeError>();
+    let loader = switch.clone();
+    tokio::spawn(async move {
+        let opened = tokio::task::spawn_blocking(move || {
+            let record = open()?;
+            progress.at(1);
+            let count = record.store().incident_facts().len();
+            progress.at(2);
+            export::remove_dead_exports();
+            tracing::info!(incidents = count, seconds = progress.seconds(), "ready");
+            Ok::<_, ServeError>(record)
+        })
+        .await
+        .unwrap_or_else(|e| Err(ServeError::Io(std::io::Error::other(e))));
+        match opened {
+            Ok(record) => {
+                let record = Arc::new(record);
+                loader.ready(router(record.clone(), &options));
+                announce(&record, &host, local);
+            }
+            Err(e) => {
+                let _ = failed.send(e);
+            }
+        }
+    });
+    // Serve until a signal, or until loading fails (then say why, with the exit code it calls for).
+    let mut failure = failure;
+    let mut why = None;
+    let until = async {
+        tokio::select! {
+            () = stop => {}
+            Ok(e) = &mut failure => why = Some(e),
+        }
+    };
+    connections::serve(listener, switch.router(), until).await?;
+    match why {
+        Some(e) => Err(e),
+        None => {
+            println!("borderline stopped");
+            Ok(())
+        }
+    }
+}
+
+/// What a server that is ready prints: how much it serves, and where.
+fn announce(record: &Record, host: &str, local: SocketAddr) {
+    println!("borderline is serving {} incidents", record.store().current().count());
     if record.writable() {
         println!(
             "  recording changes in {} (writes need a token: borderline --data DIR users add NAME --role editor)",
@@ -337,12 +395,6 @@ pub async fn serve(record: Record, addr: SocketAddr, options: Options) -> std::i
         println!("  note: listening on {} — reachable from other machines", local.ip());
     }
     println!("Stop with Ctrl-C.");
-    let options = Options { links: links::Links { listen: Some(local), ..options.links }, ..options };
-    drop(store);
-    let app = router(record, &options);
-    connections::serve(listener, app, stop).await?;
-    println!("borderline stopped");
-    Ok(())
 }
 
 /// A future that completes on SIGINT or SIGTERM (Ctrl-C elsewhere); the handlers are in place on return.

@@ -26,6 +26,20 @@ const F: &[Param] = &[FORMAT];
 
 /// Every endpoint of the server.
 pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        path: "/health",
+        summary: "Whether the process is up (200 from the moment it listens, while the data loads too)",
+        tag: "Operations",
+        params: &[],
+        media: JSON,
+    },
+    Endpoint {
+        path: "/ready",
+        summary: "Whether the data is loaded: 200 when ready; while loading, 503 with Retry-After and the step reached",
+        tag: "Operations",
+        params: &[],
+        media: JSON,
+    },
     Endpoint { path: "/ogc", summary: "Landing page", tag: "Capabilities", params: &[F], media: JSON },
     Endpoint {
         path: "/ogc/conformance",

@@ -20,5 +20,6 @@ mod index;
 mod serve_gdal;
 mod serve_limits;
 mod server;
+mod startup;
 mod validation;
 mod web;
