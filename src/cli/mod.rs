@@ -66,6 +66,8 @@ pub enum Command {
     Distance(DistanceArgs),
     /// Incidents within a distance of a border, or counts by distance band, side and year (--bands).
     NearBorder(NearBorderArgs),
+    /// The incidents nearest to a point or a place (exact geodesic distance), with their border facts.
+    Nearest(NearestArgs),
     /// Check every quantitative geographic claim of the source documents against the data.
     Claims {
         /// Print JSON.
@@ -230,6 +232,26 @@ pub struct DistanceArgs {
     /// Whose line: osm (default) or naturalearth.
     #[arg(long, value_parser = parse_source, default_value = "osm")]
     pub source: BorderSource,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `nearest`.
+#[derive(Debug, clap::Args)]
+pub struct NearestArgs {
+    /// Longitude in degrees (with --lat).
+    #[arg(long, requires = "lat", allow_hyphen_values = true)]
+    pub lon: Option<f64>,
+    /// Latitude in degrees (with --lon).
+    #[arg(long, requires = "lon", allow_hyphen_values = true)]
+    pub lat: Option<f64>,
+    /// A place, by any spelling or its id.
+    #[arg(long, conflicts_with = "lon")]
+    pub place: Option<String>,
+    /// How many (1 to 1000).
+    #[arg(short, default_value_t = 10)]
+    pub k: usize,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -506,6 +528,7 @@ pub fn execute(cli: &Cli, store: &Store, out: &mut dyn Write) -> Result<(), Fail
         Command::Distance(args) => distance(store, args, out),
         Command::Export(args) => export(store, args, out),
         Command::NearBorder(args) => near_border(store, args, out),
+        Command::Nearest(args) => nearest(store, args, out),
         Command::Claims { json } => claims(store, *json, out),
         Command::Between { from, to, json } => between(store, from, to, *json, out),
         Command::Serve(_) => {
@@ -901,6 +924,54 @@ fn find_place<'s>(store: &'s Store, name: &str, what: &str) -> Result<&'s crate:
             ))
         }
     }
+}
+
+fn nearest(store: &Store, args: &NearestArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    if !(1..=crate::store::MAX_NEAREST).contains(&args.k) {
+        return Err(Failure::new(2, format!("-k {}: ask for 1 to {}", args.k, crate::store::MAX_NEAREST)));
+    }
+    let (label, center) = match (&args.place, args.lon, args.lat) {
+        (Some(name), _, _) => {
+            let place = find_place(store, name, "--place")?;
+            (format!("{} ({})", place.name, place.id), place.position)
+        }
+        (None, Some(lon), Some(lat)) => (format!("{lon}, {lat}"), check_point(lon, lat)?),
+        _ => return Err(Failure::new(2, "give --lon and --lat, or --place")),
+    };
+    let hits = store.nearest_incidents(center, args.k, &crate::store::IncidentFilter::default());
+    if args.json {
+        let rows: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|&(k, d)| {
+                let (i, f) = (store.get(k), store.facts(k));
+                serde_json::json!({
+                    "event_id_cnty": &*i.event_id, "distance_m": d, "event_date": i.event_date.to_string(),
+                    "event_type": i.event_type.as_str(), "location": &*i.location, "lon": i.position.x, "lat": i.position.y,
+                    "border": f.border.to_string(), "border_distance_m": f.border_distance_m,
+                    "border_side": f.side_of_line.as_str(), "country_side": f.country.map(|c| c.as_str().to_string()),
+                })
+            })
+            .collect();
+        return write_json(out, &serde_json::json!({"center": {"lon": center.x, "lat": center.y}, "hits": rows}));
+    }
+    writeln!(out, "the {} incidents nearest to {label}:", hits.len())?;
+    for (rank, &(k, d)) in hits.iter().enumerate() {
+        let (i, f) = (store.get(k), store.facts(k));
+        writeln!(
+            out,
+            "{:>4}. {:<14} {:>9.3} km  {}  {:<28} {:<20} {:.1} km from {}, {} side",
+            rank + 1,
+            i.event_id,
+            d / 1000.0,
+            i.event_date,
+            i.event_type.as_str(),
+            i.location,
+            f.border_distance_m / 1000.0,
+            f.border,
+            f.side_of_line.as_str()
+        )?;
+    }
+    Ok(())
 }
 
 fn between(store: &Store, from: &str, to: &str, json: bool, out: &mut dyn Write) -> Result<(), Failure> {

@@ -11,7 +11,7 @@ use super::error::ApiError;
 use super::ogc::{JSON, incident_filter};
 use super::params::{BORDER, FORMAT, INCIDENT_FILTERS, Kind, Param, Query, param, required};
 use super::{App, json_response};
-use crate::gazetteer::Gazetteer;
+use crate::gazetteer::{Gazetteer, Lookup};
 use crate::model::{BorderSource, Status};
 use crate::store::{BANDS_KM, BorderChoice, DistanceError, check_point};
 
@@ -19,6 +19,14 @@ use crate::store::{BANDS_KM, BorderChoice, DistanceError, check_point};
 pub const DISTANCE: &[Param] = &[
     required("lon", Kind::Longitude, "Longitude of the point, degrees."),
     required("lat", Kind::Latitude, "Latitude of the point, degrees."),
+];
+
+/// `/api/nearest`.
+pub const NEAREST: &[Param] = &[
+    param("lon", Kind::Longitude, "Longitude of the point, degrees (with lat; or give place)."),
+    param("lat", Kind::Latitude, "Latitude of the point, degrees."),
+    param("place", Kind::Text, "A place of the gazetteer, by any spelling or its id (instead of lon/lat)."),
+    param("k", Kind::Limit, "How many incidents (1 to 1000; default 10)."),
 ];
 
 /// `/api/near-border`.
@@ -87,6 +95,75 @@ pub async fn incident_distance(
         .ok_or_else(|| ApiError::not_found(format!("no incident {id:?}")))?;
     let report = store.report_incident(incident, border_choice(&q, &app)?).map_err(distance_error)?;
     Ok(json_response(JSON, &report))
+}
+
+/// `GET /api/nearest?lon=&lat=|place=[&k=][&filters]`: the `k` incidents nearest to a point or a place, by
+/// exact geodesic distance, as GeoJSON features with their distance (`distance_m`) and their border facts.
+pub async fn nearest(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
+    let q = Query::parse(q.as_deref(), &[NEAREST, INCIDENT_FILTERS, &[FORMAT]])?;
+    q.format()?;
+    let store = app.store();
+    let k = q.integer("k", Kind::Limit, 1, crate::store::MAX_NEAREST as u64)?.unwrap_or(10) as usize;
+    let (center, place) = match (q.text("place"), q.number("lon", Kind::Longitude, (-180.0, 180.0))?) {
+        (Some(name), None) => {
+            let place = match Gazetteer::new(&store.places).lookup(&name) {
+                Lookup::Found(hit) => &store.places[hit.place],
+                Lookup::NotFound => return Err(ApiError::not_found(format!("no place matches {name:?}"))),
+                Lookup::Ambiguous(hits) => {
+                    let ids: Vec<String> = hits
+                        .iter()
+                        .map(|h| {
+                            format!(
+                                "{} ({}, {})",
+                                store.places[h.place].id, store.places[h.place].name, store.places[h.place].country
+                            )
+                        })
+                        .collect();
+                    return Err(ApiError::bad_value(
+                        "place",
+                        format!("{name:?} names {} places: {}", hits.len(), ids.join("; ")),
+                        "one of those ids",
+                    ));
+                }
+            };
+            (place.position, Some(place))
+        }
+        (None, Some(lon)) => {
+            let lat = q
+                .number("lat", Kind::Latitude, (-90.0, 90.0))?
+                .ok_or_else(|| ApiError::bad_value("lat", "lon needs lat", Kind::Latitude.valid()))?;
+            (check_point(lon, lat).map_err(distance_error)?, None)
+        }
+        _ => {
+            return Err(ApiError::bad_value(
+                "place",
+                "give either lon and lat, or place",
+                "lon=2.98&lat=19.95, or place=Tinzaouatene",
+            ));
+        }
+    };
+    let filter = incident_filter(&q)?;
+    let hits = store.nearest_incidents(center, k, &filter);
+    let features: Vec<serde_json::Value> = hits
+        .iter()
+        .map(|&(i, d)| {
+            let mut out = Vec::with_capacity(2048);
+            super::incident_json(&store, i, &mut out);
+            let mut feature: serde_json::Value = serde_json::from_slice(&out).expect("borderline writes JSON");
+            feature["properties"]["distance_m"] = json!((d * 1000.0).round() / 1000.0);
+            feature
+        })
+        .collect();
+    Ok(json_response(
+        super::ogc::GEOJSON,
+        &json!({
+            "type": "FeatureCollection",
+            "center": {"lon": center.x, "lat": center.y, "place": place.map(|p| &p.id)},
+            "k": k,
+            "numberReturned": features.len(),
+            "features": features,
+        }),
+    ))
 }
 
 /// `GET /api/near-border?km=…`: incidents within `km` of the border, nearest first.

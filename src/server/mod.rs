@@ -137,6 +137,7 @@ pub fn router(record: Arc<Record>, options: &Options) -> Router {
         .route("/api/distance", get(api::distance))
         .route("/api/incidents/{id}/distance", get(api::incident_distance))
         .route("/api/near-border", get(api::near_border))
+        .route("/api/nearest", get(api::nearest))
         .route("/api/places/search", get(api::places_search))
         .route("/api/claims", get(api::claims))
         .route("/api/stats", get(api::stats))

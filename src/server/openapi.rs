@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::api::{CLUSTERS, DISTANCE, NEAR_BORDER, PLACE_SEARCH};
+use super::api::{CLUSTERS, DISTANCE, NEAR_BORDER, NEAREST, PLACE_SEARCH};
 use super::export::EXPORT;
 use super::ogc::{GEOJSON, JSON, OPENAPI, SCHEMA};
 use super::params::{BORDER, FORMAT, INCIDENT_FILTERS, ITEMS, Kind, Param};
@@ -104,6 +104,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
         tag: "Borders",
         params: &[NEAR_BORDER, BORDER, F],
         media: JSON,
+    },
+    Endpoint {
+        path: "/api/nearest",
+        summary: "The k incidents nearest to a point or a place (exact geodesic distance), with their border facts",
+        tag: "Borders",
+        params: &[NEAREST, INCIDENT_FILTERS, F],
+        media: GEOJSON,
     },
     Endpoint {
         path: "/api/places/search",

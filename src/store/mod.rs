@@ -22,6 +22,7 @@ mod fast;
 mod import;
 mod issue;
 mod layers;
+mod nearest;
 mod parse;
 mod query;
 mod rules;
@@ -48,6 +49,7 @@ pub use layers::{
     DERIVED_FIELDS, EVENT_TYPE_SYMBOLS, INCIDENT_FIELDS, LayerName, export_layers, incident_values,
     write_incident_geojson,
 };
+pub use nearest::MAX_NEAREST;
 pub use query::IncidentFilter;
 
 use crate::index::{CountryIndex, GridIndex, IdIndex, PointIndex, SegmentIndex};

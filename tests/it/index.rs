@@ -236,3 +236,39 @@ fn the_country_grid_answers_exactly_as_the_ray_test() {
     }
     assert!(inside_grid_cells > 100_000);
 }
+
+#[test]
+fn the_nearest_incidents_are_the_true_nearest_with_changes_hidden_versions_and_filters() {
+    use borderline::model::{EventType, Status};
+    use borderline::store::{IncidentFilter, Store};
+    let dir = crate::common::random_incidents_dir(4_000);
+    let mut store = Store::load(Some(dir.path())).unwrap();
+    let mut rng = Rng::new(9);
+    // Move some incidents, hide others as drafts, add new ones: the base's index no longer tells the truth.
+    for n in 0..600u32 {
+        let mut incident = store.get(rng.next_u64() as u32 % 4_000).clone();
+        if n % 3 == 0 {
+            incident.revision.status = Status::Draft;
+        } else {
+            incident.position = LonLat { x: rng.range(-6.0, 6.0), y: rng.range(17.0, 26.0) };
+        }
+        if n % 5 == 0 {
+            incident.event_id = format!("NEW{n}").into();
+        }
+        store.apply(incident);
+    }
+    let battles = IncidentFilter { event_types: vec![EventType::Battles], ..Default::default() };
+    for case in 0..60 {
+        let center = LonLat { x: rng.range(-8.0, 8.0), y: rng.range(15.0, 28.0) };
+        let (k, filter) = if case % 2 == 0 { (10, IncidentFilter::default()) } else { (25, battles.clone()) };
+        let mut expected: Vec<(u32, f64)> = store
+            .current()
+            .filter(|&i| store.get(i).revision.status == Status::Published)
+            .filter(|&i| filter.event_types.is_empty() || filter.event_types.contains(&store.get(i).event_type))
+            .map(|i| (i, distance_m(center, store.get(i).position)))
+            .collect();
+        expected.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        expected.truncate(k);
+        assert_eq!(store.nearest_incidents(center, k, &filter), expected, "case {case} at {center:?}");
+    }
+}

@@ -360,6 +360,8 @@ async fn the_openapi_document_covers_every_endpoint_and_each_answers() {
             .replace("{featureId}", "MLI0001")
             .replace("{incidentId}", "MLI0001")
             .replace("{format}", "geojson");
+        // A point or a place: neither is required on its own.
+        let path = if e.path == "/api/nearest" { "/api/nearest?place=Kidal&".to_string() } else { format!("{path}?") };
         let required: Vec<String> = op["parameters"]
             .as_array()
             .unwrap()
@@ -378,7 +380,7 @@ async fn the_openapi_document_covers_every_endpoint_and_each_answers() {
                 format!("{name}={value}")
             })
             .collect();
-        let a = get(&format!("{path}?{}", required.join("&"))).await;
+        let a = get(&format!("{path}{}", required.join("&"))).await;
         assert_eq!(a.status, StatusCode::OK, "{path}: {}", String::from_utf8_lossy(&a.body));
         assert!(a.content_type().contains("json"), "{path}");
     }
@@ -565,4 +567,30 @@ async fn a_datetime_that_cannot_be_read_says_what_would_be_right() {
         get("/ogc/collections/incidents/items?datetime=2024-01-01T00:00:00%2B01:00").await.status,
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn the_nearest_incidents_to_a_place_or_a_point_come_with_their_distance_and_border_facts() {
+    let near = ok_json("/api/nearest?place=Tinzawatin&k=3").await;
+    assert_eq!(near["center"]["place"], "tinzaouatene");
+    let features = near["features"].as_array().unwrap();
+    assert_eq!(features.len(), 3);
+    let d: Vec<f64> = features.iter().map(|f| f["properties"]["distance_m"].as_f64().unwrap()).collect();
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    let first = &features[0]["properties"];
+    assert!(first["border_distance_m"].is_number() && first["border_side"].is_string(), "{first}");
+    let point = ok_json("/api/nearest?lon=2.98&lat=19.95&k=1&event_type=Battles").await;
+    assert_eq!(point["features"][0]["properties"]["event_type"], "Battles");
+    let twin = get("/api/nearest?place=Tinzaouatine").await;
+    assert_eq!(twin.status, StatusCode::BAD_REQUEST, "a name both twin towns carry is refused");
+    let body = String::from_utf8_lossy(&twin.body);
+    assert!(body.contains("tinzaouatene") && body.contains("tin-zaouatine"), "{body}");
+    for bad in [
+        "/api/nearest",
+        "/api/nearest?lon=2",
+        "/api/nearest?lon=2&lat=20&k=5000",
+        "/api/nearest?place=Nowhere%20at%20all",
+    ] {
+        assert!(get(bad).await.status.is_client_error(), "{bad}");
+    }
 }
