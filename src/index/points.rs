@@ -49,6 +49,15 @@ impl PointIndex {
         })
     }
 
+    /// Items inside the box with their positions, edges included (antimeridian-crossing boxes are handled).
+    pub fn in_bbox_points(&self, bbox: &BBox) -> impl Iterator<Item = (u32, LonLat)> + '_ {
+        bbox.parts().into_iter().flat_map(move |b| {
+            self.tree
+                .locate_in_envelope(AABB::from_corners([b.west, b.south], [b.east, b.north]))
+                .map(|e| (e.data, LonLat { x: e.geom()[0], y: e.geom()[1] }))
+        })
+    }
+
     /// How many items lie inside the box, edges included.
     pub fn count_in_bbox(&self, bbox: &BBox) -> usize {
         bbox.parts()

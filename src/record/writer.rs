@@ -148,7 +148,9 @@ impl Writer {
                     .name("borderline-fold".into())
                     .spawn(move || {
                         background_priority();
-                        let base = Arc::new(current.folded());
+                        let base = current.folded();
+                        base.by_border_distance();
+                        let base = Arc::new(base);
                         let later = states.load_full();
                         let mut next = later.rebased(base);
                         let caught = next.catch_up(&later, current.numbers());

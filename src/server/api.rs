@@ -166,7 +166,8 @@ pub async fn nearest(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Re
     ))
 }
 
-/// `GET /api/near-border?km=…`: incidents within `km` of the border, nearest first.
+/// `GET /api/near-border?km=…`: incidents within `km` of the border, nearest first. The ranking is kept
+/// for the state it was made of (see [`super::near_border`]), so the pages after the first are cut from it.
 pub async fn near_border(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let q = Query::parse(q.as_deref(), &[NEAR_BORDER, BORDER, &[FORMAT]])?;
     q.format()?;
@@ -181,13 +182,20 @@ pub async fn near_border(State(app): State<App>, RawQuery(q): RawQuery) -> Resul
     };
     let side = q.parsed("side", Kind::Iso3)?;
     let (limit, offset) = (q.limit()?, q.offset()?);
-    let hits = app.store().incidents_near_border(km, choice, side, &filter).map_err(distance_error)?;
-    let page: Vec<_> = hits.iter().skip(offset).take(limit).collect();
+    let store = app.store();
+    let ranked = app.near_border.ranked(&store, km, choice, side, filter).await.map_err(distance_error)?;
+    let page = ranked
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|r| store.corridor_hit(r.index, choice))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(distance_error)?;
     Ok(json_response(
         JSON,
         &json!({
             "km": km, "border": choice.pair.map_or("any".to_string(), |p| p.to_string()), "source": choice.source,
-            "numberMatched": hits.len(), "numberReturned": page.len(), "hits": page,
+            "numberMatched": ranked.len(), "numberReturned": page.len(), "hits": page,
         }),
     ))
 }

@@ -31,6 +31,7 @@ pub mod edit;
 mod error;
 pub mod export;
 pub mod links;
+pub mod near_border;
 pub mod ogc;
 pub mod openapi;
 pub mod params;
@@ -74,12 +75,20 @@ pub struct App {
     links: Arc<links::Links>,
     /// Reads need a token too.
     private: bool,
+    /// The corridor rankings pages are cut from.
+    near_border: Arc<near_border::Rankings>,
 }
 
 impl App {
     fn new(record: Arc<Record>, options: &Options) -> App {
         let exports = Arc::new(tokio::sync::Semaphore::new(export::MAX_AT_ONCE));
-        App { record, exports, links: Arc::new(options.links.clone()), private: options.private }
+        App {
+            record,
+            exports,
+            links: Arc::new(options.links.clone()),
+            private: options.private,
+            near_border: Arc::default(),
+        }
     }
 
     /// The current state.
@@ -341,6 +350,8 @@ where
             let record = open()?;
             progress.at(1);
             let count = record.store().incident_facts().len();
+            // Ranked by distance to the border once, so that a corridor is a prefix of it.
+            record.store().by_border_distance();
             progress.at(2);
             export::remove_dead_exports();
             tracing::info!(incidents = count, seconds = progress.seconds(), "ready");

@@ -21,6 +21,15 @@ pub struct CorridorHit {
     pub distance: BorderDistance,
 }
 
+/// An incident of a corridor and its distance to the border, metres.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ranked {
+    /// Its number.
+    pub index: u32,
+    /// Exact WGS84 distance to the chosen border, metres.
+    pub distance_m: f64,
+}
+
 /// The distance bands counts are given in, kilometres: [0, 10), [10, 25), [25, 50), [50, 100), [100, ∞).
 pub const BANDS_KM: [(f64, f64, &str); 5] = [
     (0.0, 10.0, "0-10"),
@@ -104,16 +113,109 @@ impl Store {
         side: Option<Iso3>,
         filter: &IncidentFilter,
     ) -> Result<Vec<CorridorHit>, DistanceError> {
-        let mut hits = Vec::new();
-        for i in self.incidents_within(km, choice, filter)? {
-            let incident = self.get(i);
-            let distance = self.distance_to_border(incident.position, choice)?;
-            if side.is_none_or(|s| distance.side_of_line == s) {
-                hits.push(CorridorHit { index: i, event_id: incident.event_id.to_string(), distance });
-            }
+        self.ranked_near_border(km, choice, side, filter)?.iter().map(|r| self.corridor_hit(r.index, choice)).collect()
+    }
+
+    /// The full answer for incident `i` in a corridor: its distance to the chosen border, nearest point and side.
+    pub fn corridor_hit(&self, i: u32, choice: BorderChoice) -> Result<CorridorHit, DistanceError> {
+        let incident = self.get(i);
+        let distance = self.distance_to_border(incident.position, choice)?;
+        Ok(CorridorHit { index: i, event_id: incident.event_id.to_string(), distance })
+    }
+
+    /// What [`Store::incidents_near_border`] finds, as numbers and distances only: what a page is cut from.
+    /// To the nearest border of OpenStreetMap's lines (the default choice) the distances and sides measured
+    /// at load are used; to another, they are measured now, on every core.
+    pub fn ranked_near_border(
+        &self,
+        km: f64,
+        choice: BorderChoice,
+        side: Option<Iso3>,
+        filter: &IncidentFilter,
+    ) -> Result<Vec<Ranked>, DistanceError> {
+        if choice == BorderChoice::default()
+            && let Some(order) = self.by_border_distance()
+        {
+            return self.ranked_by_facts(order, km, side, filter);
         }
-        hits.sort_by(|a, b| a.distance.distance_m.total_cmp(&b.distance.distance_m).then(a.index.cmp(&b.index)));
-        Ok(hits)
+        let within = self.incidents_within(km, choice, filter)?;
+        let mut ranked: Vec<Ranked> = if choice == BorderChoice::default() {
+            within
+                .iter()
+                .map(|&i| (i, self.facts(i)))
+                .filter(|(_, f)| side.is_none_or(|s| f.side_of_line == s))
+                .map(|(index, f)| Ranked { index, distance_m: f.border_distance_m })
+                .collect()
+        } else {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let chunk = within.len().div_ceil(threads).max(1);
+            let parts: Vec<Result<Vec<Ranked>, DistanceError>> = std::thread::scope(|s| {
+                let handles: Vec<_> = within
+                    .chunks(chunk)
+                    .map(|part| {
+                        s.spawn(move || {
+                            let mut out = Vec::with_capacity(part.len());
+                            for &i in part {
+                                let d = self.distance_to_border(self.get(i).position, choice)?;
+                                if side.is_none_or(|s| d.side_of_line == s) {
+                                    out.push(Ranked { index: i, distance_m: d.distance_m });
+                                }
+                            }
+                            Ok(out)
+                        })
+                    })
+                    .collect();
+                handles.into_iter().map(|h| h.join().expect("a corridor thread panicked")).collect()
+            });
+            let mut all = Vec::with_capacity(within.len());
+            for part in parts {
+                all.extend(part?);
+            }
+            all
+        };
+        ranked.sort_unstable_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.index.cmp(&b.index)));
+        Ok(ranked)
+    }
+
+    /// [`Store::ranked_near_border`] to the default border, from the loaded incidents ranked by their measured
+    /// distance (`order`): the corridor is a prefix of it, merged with the versions recorded since.
+    fn ranked_by_facts(
+        &self,
+        order: &[u32],
+        km: f64,
+        side: Option<Iso3>,
+        filter: &IncidentFilter,
+    ) -> Result<Vec<Ranked>, DistanceError> {
+        if !(km.is_finite() && km >= 0.0) {
+            return Err(DistanceError::BadDistance(km));
+        }
+        let limit_m = km * 1000.0;
+        let public = filter.public_bbox_only();
+        let keeps = |k: u32| {
+            let f = self.facts(k);
+            let passes = if public { self.is_public(k) } else { self.is_current(k) && self.passes(k, filter) };
+            let inside = filter.bbox.is_none_or(|b| b.contains(self.get(k).position.x, self.get(k).position.y));
+            (passes && inside && side.is_none_or(|s| f.side_of_line == s))
+                .then_some(Ranked { index: k, distance_m: f.border_distance_m })
+        };
+        let end = order.partition_point(|&k| self.facts(k).border_distance_m <= limit_m);
+        let loaded: Vec<Ranked> = order[..end].iter().filter_map(|&k| keeps(k)).collect();
+        let mut later: Vec<Ranked> =
+            self.current_changes().filter(|&k| self.facts(k).border_distance_m <= limit_m).filter_map(keeps).collect();
+        if later.is_empty() {
+            return Ok(loaded);
+        }
+        let by = |a: &Ranked, b: &Ranked| a.distance_m.total_cmp(&b.distance_m).then(a.index.cmp(&b.index));
+        later.sort_unstable_by(by);
+        let mut merged = Vec::with_capacity(loaded.len() + later.len());
+        let (mut a, mut b) = (loaded.into_iter().peekable(), later.into_iter().peekable());
+        while let (Some(x), Some(y)) = (a.peek(), b.peek()) {
+            let next = if by(x, y).is_le() { a.next() } else { b.next() };
+            merged.extend(next);
+        }
+        merged.extend(a);
+        merged.extend(b);
+        Ok(merged)
     }
 
     /// Counts of incidents (passing `filter`) by distance band to the chosen border, side and year.
@@ -123,10 +225,10 @@ impl Store {
         filter: &IncidentFilter,
     ) -> Result<Vec<BandCount>, DistanceError> {
         let outer_km = BANDS_KM[BANDS_KM.len() - 2].1;
-        let near = self.incidents_near_border(outer_km, choice, None, filter)?;
+        let near = self.ranked_near_border(outer_km, choice, None, filter)?;
         let mut distance_of = vec![f64::INFINITY; self.numbers() as usize];
         for hit in &near {
-            distance_of[hit.index as usize] = hit.distance.distance_m;
+            distance_of[hit.index as usize] = hit.distance_m;
         }
         let mut cells = std::collections::BTreeMap::<(i32, &'static str, String), usize>::new();
         for i in self.select_incidents(filter) {
@@ -161,24 +263,28 @@ impl Corridor<'_> {
     fn keep(&mut self, cell: &BBox, measure: Option<(LonLat, f64)>) -> Result<(), DistanceError> {
         let measure = measure.map(|(center, center_m)| (rectifying(center), center_m));
         let store = self.store;
-        for i in store.incident_index.in_bbox(cell) {
-            let incident = store.get(i);
-            if !store.is_current(i)
-                || !self.filter.matches_attributes(incident)
-                || self.filter.bbox.is_some_and(|b| !b.contains(incident.position.x, incident.position.y))
-            {
+        // Asked for what the public sees (the usual question), an incident passes by its number alone, and its
+        // position comes from the index: the incidents themselves are not read.
+        let public = self.filter.public_bbox_only();
+        for (i, position) in store.incident_index.in_bbox_points(cell) {
+            let passes = if public {
+                store.is_public(i)
+            } else {
+                store.is_current(i) && self.filter.matches_attributes(store.get(i))
+            };
+            if !passes || self.filter.bbox.is_some_and(|b| !b.contains(position.x, position.y)) {
                 continue;
             }
             let within = match measure {
                 None => true,
                 Some((center, center_m)) => {
-                    let offset = far_bound_m(center, rectifying(incident.position));
+                    let offset = far_bound_m(center, rectifying(position));
                     if center_m + offset <= self.limit_m {
                         true
                     } else if center_m - offset > self.limit_m {
                         false
                     } else {
-                        self.distance_m(incident.position)? <= self.limit_m
+                        self.distance_m(position)? <= self.limit_m
                     }
                 }
             };

@@ -39,7 +39,7 @@ use std::path::{Path, PathBuf};
 pub use crate::model::IncidentFacts;
 pub use atomic::{atomic_write, atomic_write_path, process_alive, remove_leftovers};
 pub use claims::{ClaimCheck, Verdict};
-pub use corridor::{BANDS_KM, BandCount, CorridorHit};
+pub use corridor::{BANDS_KM, BandCount, CorridorHit, Ranked};
 pub use distance::{
     BorderChoice, BorderDistance, DistanceError, IncidentReport, LonLatJson, PointReport, Side, check_point,
 };
@@ -130,6 +130,8 @@ pub struct Base {
     pub country_index: Arc<CountryIndex>,
     incident_ids: IdIndex,
     facts: query::FactsCache,
+    /// The loaded incidents nearest the border first (see [`Base::by_border_distance`]).
+    by_border_distance: std::sync::OnceLock<Vec<u32>>,
     border_parts: Arc<distance::PartsByChoice>,
     /// The loaded incidents that are not published, ascending.
     unpublished: Vec<u32>,
@@ -419,6 +421,7 @@ impl Base {
             country_index,
             incident_ids,
             facts: query::FactsCache::default(),
+            by_border_distance: std::sync::OnceLock::new(),
             border_parts,
             unpublished,
         };

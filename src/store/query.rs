@@ -77,7 +77,7 @@ impl IncidentFilter {
     }
 
     /// Whether the filter asks for published incidents only, with no other condition than perhaps a box.
-    fn public_bbox_only(&self) -> bool {
+    pub(crate) fn public_bbox_only(&self) -> bool {
         let public = self.statuses.is_empty() || self.statuses == [Status::Published];
         public && IncidentFilter { bbox: None, statuses: Vec::new(), ..self.clone() } == IncidentFilter::default()
     }
@@ -99,6 +99,19 @@ impl IncidentFilter {
 pub(crate) struct FactsCache(pub(crate) OnceLock<Vec<IncidentFacts>>);
 
 impl Base {
+    /// The loaded incidents by their distance to the nearest border (OpenStreetMap lines), nearest first
+    /// (ties by number), once their facts are measured: a corridor is a prefix of it. Sorted the first time
+    /// it is asked for.
+    pub fn by_border_distance(&self) -> Option<&[u32]> {
+        let facts = self.facts.0.get()?;
+        Some(self.by_border_distance.get_or_init(|| {
+            let mut keyed: Vec<(f64, u32)> =
+                facts.iter().enumerate().map(|(k, f)| (f.border_distance_m, k as u32)).collect();
+            keyed.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            keyed.into_iter().map(|(_, k)| k).collect()
+        }))
+    }
+
     /// The facts of every loaded incident (in file order), measured the first time they are asked for.
     /// With no border in the data, every distance is infinite.
     pub fn incident_facts(&self) -> &[IncidentFacts] {

@@ -78,3 +78,38 @@ fn whole_cells_and_single_points_decide_the_same_as_measuring_every_incident() {
         Err(borderline::store::DistanceError::BadDistance(_))
     ));
 }
+
+#[test]
+fn the_corridor_cut_from_the_measured_ranking_is_the_one_measured_afresh_with_changes_and_filters() {
+    use borderline::model::{EventType, LonLat, Status};
+    let (_dir, mut s) = random_store(3000);
+    let mut rng = crate::common::Rng::new(5);
+    for n in 0..300u32 {
+        let mut incident = s.get(rng.next_u64() as u32 % 3000).clone();
+        if n % 4 == 0 {
+            incident.revision.status = Status::Draft;
+        } else {
+            incident.position = LonLat { x: rng.range(-6.0, 6.0), y: rng.range(17.0, 26.0) };
+        }
+        s.apply(incident);
+    }
+    let battles = IncidentFilter { event_types: vec![EventType::Battles], ..Default::default() };
+    let mali: Iso3 = "MLI".parse().unwrap();
+    let questions = [
+        (80.0, None, IncidentFilter::default()),
+        (40.0, Some(mali), IncidentFilter::default()),
+        (120.0, None, battles),
+    ];
+    // Before the facts are measured the corridor is found cell by cell; after, it is cut from the ranking.
+    let afresh: Vec<_> = questions
+        .iter()
+        .map(|(km, side, f)| s.ranked_near_border(*km, BorderChoice::default(), *side, f).unwrap())
+        .collect();
+    assert!(s.by_border_distance().is_none());
+    s.incident_facts();
+    assert!(s.by_border_distance().is_some());
+    for ((km, side, f), want) in questions.iter().zip(&afresh) {
+        assert!(want.len() > 20, "{km} km: only {}", want.len());
+        assert_eq!(&s.ranked_near_border(*km, BorderChoice::default(), *side, f).unwrap(), want, "{km} km, {side:?}");
+    }
+}

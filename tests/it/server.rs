@@ -594,3 +594,22 @@ async fn the_nearest_incidents_to_a_place_or_a_point_come_with_their_distance_an
         assert!(get(bad).await.status.is_client_error(), "{bad}");
     }
 }
+
+#[tokio::test]
+async fn near_border_pages_add_up_to_the_whole_ranking_for_every_border_choice() {
+    for choice in ["", "&border=DZA-MLI", "&source=naturalearth", "&side=MLI"] {
+        let whole = ok_json(&format!("/api/near-border?km=300&limit=1000{choice}")).await;
+        let ids = |v: &Value| -> Vec<String> {
+            v["hits"].as_array().unwrap().iter().map(|h| h["event_id_cnty"].as_str().unwrap().to_string()).collect()
+        };
+        let all = ids(&whole);
+        assert!(all.len() > 5, "{choice}: {whole}");
+        let mut paged = Vec::new();
+        for offset in (0..all.len()).step_by(4) {
+            let page = ok_json(&format!("/api/near-border?km=300&limit=4&offset={offset}{choice}")).await;
+            assert_eq!(page["numberMatched"], whole["numberMatched"], "{choice}");
+            paged.extend(ids(&page));
+        }
+        assert_eq!(paged, all, "{choice}");
+    }
+}
