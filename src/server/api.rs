@@ -167,7 +167,7 @@ pub async fn nearest(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Re
 }
 
 /// `GET /api/near-border?km=…`: incidents within `km` of the border, nearest first. The ranking is kept
-/// for the state it was made of (see [`super::near_border`]), so the pages after the first are cut from it.
+/// for the state it was made of (see [`super::kept`]), so the pages after the first are cut from it.
 pub async fn near_border(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let q = Query::parse(q.as_deref(), &[NEAR_BORDER, BORDER, &[FORMAT]])?;
     q.format()?;
@@ -183,7 +183,12 @@ pub async fn near_border(State(app): State<App>, RawQuery(q): RawQuery) -> Resul
     let side = q.parsed("side", Kind::Iso3)?;
     let (limit, offset) = (q.limit()?, q.offset()?);
     let store = app.store();
-    let ranked = app.near_border.ranked(&store, km, choice, side, filter).await.map_err(distance_error)?;
+    let question = format!("{km}|{choice:?}|{side:?}|{filter:?}");
+    let ranked = app
+        .near_border
+        .get(&store, question, move |s| s.ranked_near_border(km, choice, side, &filter))
+        .await
+        .map_err(distance_error)?;
     let page = ranked
         .iter()
         .skip(offset)

@@ -30,8 +30,8 @@ pub mod connections;
 pub mod edit;
 mod error;
 pub mod export;
+pub mod kept;
 pub mod links;
-pub mod near_border;
 pub mod ogc;
 pub mod openapi;
 pub mod params;
@@ -75,8 +75,10 @@ pub struct App {
     links: Arc<links::Links>,
     /// Reads need a token too.
     private: bool,
-    /// The corridor rankings pages are cut from.
-    near_border: Arc<near_border::Rankings>,
+    /// The corridor rankings near-border pages are cut from.
+    near_border: Arc<kept::Kept<Vec<crate::store::Ranked>>>,
+    /// The filtered selections item pages are cut from.
+    selections: Arc<kept::Kept<Vec<u32>>>,
 }
 
 impl App {
@@ -87,7 +89,8 @@ impl App {
             exports,
             links: Arc::new(options.links.clone()),
             private: options.private,
-            near_border: Arc::default(),
+            near_border: Arc::new(kept::Kept::new(16)),
+            selections: Arc::new(kept::Kept::new(8)),
         }
     }
 

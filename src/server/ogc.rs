@@ -275,7 +275,21 @@ pub async fn items(
     let mut features = Vec::new();
     let (matched, returned) = match c {
         Collection::Incidents => {
-            let (matched, page) = store.page_incidents(&incident_filter(&q)?, offset, limit);
+            let filter = incident_filter(&q)?;
+            let (matched, page) = if filter.public_bbox_only() {
+                store.page_incidents(&filter, offset, limit)
+            } else {
+                // A filtered question is answered whole once for this state; its pages are cut from that.
+                let question = format!("{filter:?}");
+                let all = app
+                    .selections
+                    .get(&store, question, move |s| {
+                        Ok::<_, std::convert::Infallible>(s.page_incidents(&filter, 0, usize::MAX).1)
+                    })
+                    .await
+                    .unwrap_or_else(|never| match never {});
+                (all.len(), all.iter().skip(offset).take(limit).copied().collect())
+            };
             features.reserve(page.len() * 1500);
             for (n, &k) in page.iter().enumerate() {
                 if n > 0 {

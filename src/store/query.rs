@@ -77,7 +77,7 @@ impl IncidentFilter {
     }
 
     /// Whether the filter asks for published incidents only, with no other condition than perhaps a box.
-    pub(crate) fn public_bbox_only(&self) -> bool {
+    pub fn public_bbox_only(&self) -> bool {
         let public = self.statuses.is_empty() || self.statuses == [Status::Published];
         public && IncidentFilter { bbox: None, statuses: Vec::new(), ..self.clone() } == IncidentFilter::default()
     }

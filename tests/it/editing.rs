@@ -106,6 +106,12 @@ fn a_draft_is_recorded_checked_published_corrected_and_retired_with_its_history(
     // An editor records a draft: 201, Location, ETag; the public does not see it.
     let public_before =
         http(&server.base, "GET", &format!("{ITEMS}?limit=1"), &[], b"").unwrap().json()["numberMatched"].clone();
+    let battles = |server: &Server| {
+        http(&server.base, "GET", &format!("{ITEMS}?limit=1&event_type=Battles"), &[], b"").unwrap().json()["numberMatched"]
+            .as_u64()
+            .unwrap()
+    };
+    let battles_before = battles(&server);
     let created = send(&server, "POST", ITEMS, ed, &[], &feature("seen from the air"));
     assert_eq!(created.status, 201, "{}", created.body);
     let location = created.header("location").unwrap().to_string();
@@ -156,6 +162,7 @@ fn a_draft_is_recorded_checked_published_corrected_and_retired_with_its_history(
     assert_eq!(public.json()["properties"]["status"], "published");
     let listed = http(&server.base, "GET", &format!("{ITEMS}?limit=1"), &[], b"").unwrap().json();
     assert_eq!(listed["numberMatched"].as_u64(), public_before.as_u64().map(|n| n + 1));
+    assert_eq!(battles(&server), battles_before + 1, "a filtered question is answered afresh after an edit");
     let near = http(&server.base, "GET", "/api/near-border?km=100&border=DZA-MLI", &[], b"").unwrap().body;
     assert!(near.contains(&id), "the corridor sees the new incident");
 

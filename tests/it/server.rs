@@ -613,3 +613,21 @@ async fn near_border_pages_add_up_to_the_whole_ranking_for_every_border_choice()
         assert_eq!(paged, all, "{choice}");
     }
 }
+
+#[tokio::test]
+async fn filtered_item_pages_add_up_to_the_whole_selection() {
+    let q = "/ogc/collections/incidents/items?event_type=Battles,Explosions/Remote%20violence&datetime=2010-01-01/..";
+    let whole = ok_json(&format!("{q}&limit=10000")).await;
+    let ids = |v: &Value| -> Vec<String> {
+        v["features"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect()
+    };
+    let all = ids(&whole);
+    assert!(all.len() > 5 && whole["numberMatched"].as_u64() == Some(all.len() as u64), "{}", all.len());
+    let mut paged = Vec::new();
+    for offset in (0..all.len()).step_by(3) {
+        let page = ok_json(&format!("{q}&limit=3&offset={offset}")).await;
+        assert_eq!(page["numberMatched"], whole["numberMatched"]);
+        paged.extend(ids(&page));
+    }
+    assert_eq!(paged, all);
+}
