@@ -4,7 +4,7 @@
 //
 // BASE_URL serves the embedded data; XSS_BASE_URL serves incidents whose text is HTML and script. Exits non-zero
 // on the first failed check; screenshots of each step go to ARTIFACTS_DIR.
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -361,6 +361,7 @@ if (editBase) {
 }
 
 await browser.close();
+rmSync(profile, { recursive: true, force: true });
 if (failures) {
   console.log(`${failures} check(s) failed; screenshots in ${artifacts}`);
   process.exit(1);
