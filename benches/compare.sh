@@ -30,9 +30,7 @@ echo "== borderline"
 cargo build --release --quiet
 dir=$(mktemp -d -p "$out") && ln -s "$incidents" "$dir/incidents.geojson"
 port=18089
-target/release/borderline --data "$dir" serve --addr "127.0.0.1:$port" --quiet > "$out/serve.log" 2>&1 &
-pid=$!
-until curl -sf "http://127.0.0.1:$port/ready" >/dev/null; do sleep 0.2; kill -0 $pid || { cat "$out/serve.log"; exit 1; }; done
+serve_ready "$dir" "$port"
 boxes_lua > "$out/a.lua"
 sed -i 's/&limit=100")/\&limit=1")/' "$out/a.lua"
 {
@@ -41,12 +39,7 @@ sed -i 's/&limit=100")/\&limit=1")/' "$out/a.lua"
   echo '}'
   echo 'function request() return wrk.format("GET", "/api/incidents/" .. ids[math.random(#ids)] .. "/distance") end'
 } > "$out/b.lua"
-{
-  echo 'local points = {'
-  tail -n +2 "$data/queries_points.csv" | awk -F, '{printf "\"lon=%s&lat=%s\",\n", $2, $3}'
-  echo '}'
-  echo 'function request() return wrk.format("GET", "/api/nearest?k=10&" .. points[math.random(#points)]) end'
-} > "$out/c.lua"
+points_lua > "$out/c.lua"
 # wrk's percentile lines, in ms.
 ms() { awk -v p="$2" '$1 == p { v = $2; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.3f", v }' "$1"; }
 for q in a b c; do
@@ -66,5 +59,5 @@ for pair in "a:bbox:a box count" "b:dist1:one incident's distance" "c:knn10:10 n
   b50=$(ms "$out/$q.out" 50%) b90=$(ms "$out/$q.out" 90%)
   b_qps=$(awk '/Requests\/sec/{print $2}' "$out/$q.out")
   printf '| %s | %s / %s ms | %s / %s ms | %s | %s | %s× |\n' "$label" "$b50" "$b90" "$pg50" "$pg90" "$b_qps" "$pg_qps" \
-    "$(echo "scale=1; $pg50 / $b50" | bc)"
+    "$(awk -v a="$pg50" -v b="$b50" 'BEGIN { printf "%.1f", a / b }')"
 done

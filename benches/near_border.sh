@@ -12,10 +12,8 @@ peers_incidents "$n"
 dir=$(mktemp -d) && ln -s "$data/incidents_$n.geojson" "$dir/incidents.geojson"
 cargo build --release --quiet
 port=18086
-target/release/borderline --data "$dir" serve --addr "127.0.0.1:$port" --quiet > "$dir/serve.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
-until curl -sf "http://127.0.0.1:$port/ready" >/dev/null; do sleep 0.2; kill -0 $pid || { cat "$dir/serve.log"; exit 1; }; done
+trap '[ -n "${pid:-}" ] && kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
+serve_ready "$dir" "$port"
 ms() { curl -sf -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port$1" | awk '{printf "%.1f", $1 * 1000}'; }
 echo "/api/near-border, $n incidents ($(curl -s "http://127.0.0.1:$port/api/near-border?km=50&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["numberMatched"])') within 50 km)"
 for choice in "" "&border=DZA-MLI&source=naturalearth"; do

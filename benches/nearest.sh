@@ -18,24 +18,10 @@ dir=$(mktemp -d) && ln -s "$data/incidents_$n.geojson" "$dir/incidents.geojson"
 cargo build --release --quiet
 
 port=18085
-target/release/borderline --data "$dir" serve --addr "127.0.0.1:$port" --quiet > "$dir/serve.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
-until curl -sf "http://127.0.0.1:$port/ready" >/dev/null; do sleep 0.2; kill -0 $pid || { cat "$dir/serve.log"; exit 1; }; done
+trap '[ -n "${pid:-}" ] && kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
+serve_ready "$dir" "$port"
 
-{
-  echo 'local points = {'
-  tail -n +2 "$data/queries_points.csv" | awk -F, '{printf "\"lon=%s&lat=%s\",\n", $2, $3}'
-  echo '}'
-  cat <<'LUA'
-local i = 0
-function init(args) i = math.random(#points) end
-function request()
-  i = i % #points + 1
-  return wrk.format("GET", "/api/nearest?k=10&" .. points[i])
-end
-LUA
-} > "$dir/points.lua"
+points_lua > "$dir/points.lua"
 
 echo "borderline /api/nearest k=10, $n incidents, the 1,000 kNN points, ${secs}s each"
 curl -s "http://127.0.0.1:$port/api/nearest?k=10&$(sed -n 2p "$data/queries_points.csv" | awk -F, '{printf "lon=%s&lat=%s", $2, $3}')" \

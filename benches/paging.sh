@@ -12,10 +12,8 @@ peers_incidents "$n"
 dir=$(mktemp -d) && ln -s "$data/incidents_$n.geojson" "$dir/incidents.geojson"
 cargo build --release --quiet
 port=18088
-target/release/borderline --data "$dir" serve --addr "127.0.0.1:$port" --quiet > "$dir/serve.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
-until curl -sf "http://127.0.0.1:$port/ready" >/dev/null; do sleep 0.2; kill -0 $pid || { cat "$dir/serve.log"; exit 1; }; done
+trap '[ -n "${pid:-}" ] && kill $pid 2>/dev/null; rm -rf "$dir"' EXIT
+serve_ready "$dir" "$port"
 rss() { awk '/VmRSS/{printf "%.0f MB", $2 / 1024}' /proc/$pid/status; }
 echo "paging $n incidents, $limit a page; RSS at start $(rss)"
 for filter in "" "&event_type=Battles" "&datetime=2015-01-01/2019-12-31"; do

@@ -167,19 +167,7 @@ fn load_replayed(dir: &Path, entries: &[(Entry, journal::Place, String)]) -> Res
         for (entry, at, _) in entries {
             let latest = entry.id.as_deref().is_some_and(|id| last.get(id) == Some(&entry.seq));
             let Some(feature) = entry.feature.as_ref().filter(|_| latest) else { continue };
-            let incident = read(feature.get(), register).map_err(|issues| {
-                LoadError::Invalid(
-                    issues
-                        .into_iter()
-                        .map(|i| Issue {
-                            file: at.file.display().to_string(),
-                            line: Some(at.line),
-                            message: format!("entry {} cannot be replayed: {}", entry.seq, i.message),
-                            ..i
-                        })
-                        .collect(),
-                )
-            })?;
+            let incident = read(feature.get(), register).map_err(|e| not_replayed(at, "entry", entry.seq, e))?;
             match number.get(&incident.event_id) {
                 Some(&k) => incidents[k] = std::sync::Arc::new(incident),
                 None => {
@@ -195,24 +183,28 @@ fn load_replayed(dir: &Path, entries: &[(Entry, journal::Place, String)]) -> Res
     Ok(store)
 }
 
+/// The problems of a journal line's feature (`what` number `seq`, at `at`) that does not read back.
+fn not_replayed(at: &journal::Place, what: &str, seq: u64, issues: Vec<Issue>) -> LoadError {
+    LoadError::Invalid(
+        issues
+            .into_iter()
+            .map(|i| Issue {
+                file: at.file.display().to_string(),
+                line: Some(at.line),
+                message: format!("{what} {seq} cannot be replayed: {}", i.message),
+                ..i
+            })
+            .collect(),
+    )
+}
+
 /// Opens and closes the proposals `entries` record, in order.
 fn replay_proposals(store: &mut Store, entries: &[(Entry, journal::Place, String)]) -> Result<(), OpenError> {
     for (entry, at, _) in entries {
         match (entry.op, &entry.proposed, entry.proposal) {
             (Op::Propose, Some(feature), number) => {
-                let incident = store.read_incident(feature.get()).map_err(|issues| {
-                    LoadError::Invalid(
-                        issues
-                            .into_iter()
-                            .map(|i| Issue {
-                                file: at.file.display().to_string(),
-                                line: Some(at.line),
-                                message: format!("proposal {} cannot be replayed: {}", entry.seq, i.message),
-                                ..i
-                            })
-                            .collect(),
-                    )
-                })?;
+                let incident =
+                    store.read_incident(feature.get()).map_err(|e| not_replayed(at, "proposal", entry.seq, e))?;
                 store.propose(crate::model::Proposal {
                     number: number.unwrap_or(entry.seq),
                     incident: std::sync::Arc::new(incident),
