@@ -144,14 +144,12 @@ pub async fn nearest(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Re
     };
     let filter = incident_filter(&q)?;
     let hits = store.nearest_incidents(center, k, &filter);
-    let features: Vec<serde_json::Value> = hits
+    let features: Vec<Box<serde_json::value::RawValue>> = hits
         .iter()
         .map(|&(i, d)| {
             let mut out = Vec::with_capacity(2048);
             super::incident_json(&store, i, &mut out);
-            let mut feature: serde_json::Value = serde_json::from_slice(&out).expect("borderline writes JSON");
-            feature["properties"]["distance_m"] = json!((d * 1000.0).round() / 1000.0);
-            feature
+            with_distance(out, (d * 1000.0).round() / 1000.0)
         })
         .collect();
     Ok(json_response(
@@ -164,6 +162,18 @@ pub async fn nearest(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Re
             "features": features,
         }),
     ))
+}
+
+/// A feature as borderline writes it, with `distance_m` first among its properties.
+fn with_distance(mut feature: Vec<u8>, distance_m: f64) -> Box<serde_json::value::RawValue> {
+    const PROPERTIES: &[u8] = b"\"properties\":{";
+    if let Some(at) = feature.windows(PROPERTIES.len()).position(|w| w == PROPERTIES).map(|p| p + PROPERTIES.len()) {
+        let comma = if feature.get(at) == Some(&b'}') { "" } else { "," };
+        let member = format!("\"distance_m\":{}{comma}", json!(distance_m));
+        feature.splice(at..at, member.into_bytes());
+    }
+    let text = String::from_utf8(feature).expect("borderline writes UTF-8");
+    serde_json::value::RawValue::from_string(text).expect("borderline writes JSON")
 }
 
 /// `GET /api/near-border?km=…`: incidents within `km` of the border, nearest first. The ranking is kept
