@@ -93,9 +93,13 @@ pub async fn one(State(app): State<App>, Path(n): Path<String>, headers: HeaderM
 }
 
 /// `POST /api/proposals/{n}/accept` (reviewer): the proposal becomes the incident's next version.
-pub async fn accept(State(app): State<App>, Path(n): Path<String>, headers: HeaderMap, q: RawQuery) -> Response {
+pub async fn accept(
+    State(app): State<App>,
+    Path(n): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
     let n = tri!(number(&n));
-    let RawQuery(q) = q;
     let Terms { actor, query, if_match } = terms!(&app, &headers, q);
     let reason = reason(&headers, &query, None);
     let applied = tri!(submit(&app, Request { change: Change::Accept(n), actor, if_match, reason }).await);
@@ -103,9 +107,13 @@ pub async fn accept(State(app): State<App>, Path(n): Path<String>, headers: Head
 }
 
 /// `POST /api/proposals/{n}/decline?reason=…` (reviewer, or the proposal's author withdrawing it).
-pub async fn decline(State(app): State<App>, Path(n): Path<String>, headers: HeaderMap, q: RawQuery) -> Response {
+pub async fn decline(
+    State(app): State<App>,
+    Path(n): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
     let n = tri!(number(&n));
-    let RawQuery(q) = q;
     let Terms { actor, query, .. } = terms!(&app, &headers, q);
     let reason = reason(&headers, &query, None);
     let applied = tri!(submit(&app, Request { change: Change::Decline(n), actor, if_match: None, reason }).await);

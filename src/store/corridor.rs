@@ -124,8 +124,8 @@ impl Store {
     }
 
     /// What [`Store::incidents_near_border`] finds, as numbers and distances only: what a page is cut from.
-    /// To the nearest border of OpenStreetMap's lines (the default choice) the distances and sides measured
-    /// at load are used; to another, they are measured now, on every core.
+    /// To the nearest border of OpenStreetMap's lines (the default choice), once every incident is measured,
+    /// the corridor is cut from their ranking; otherwise the distances are measured now, on every core.
     pub fn ranked_near_border(
         &self,
         km: f64,
@@ -138,15 +138,9 @@ impl Store {
         {
             return self.ranked_by_facts(order, km, side, filter);
         }
+        // Any other question (another border, or facts not measured yet): measured now, on every core.
         let within = self.incidents_within(km, choice, filter)?;
-        let mut ranked: Vec<Ranked> = if choice == BorderChoice::default() {
-            within
-                .iter()
-                .map(|&i| (i, self.facts(i)))
-                .filter(|(_, f)| side.is_none_or(|s| f.side_of_line == s))
-                .map(|(index, f)| Ranked { index, distance_m: f.border_distance_m })
-                .collect()
-        } else {
+        let mut ranked: Vec<Ranked> = {
             let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
             let chunk = within.len().div_ceil(threads).max(1);
             let parts: Vec<Result<Vec<Ranked>, DistanceError>> = std::thread::scope(|s| {

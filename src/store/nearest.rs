@@ -22,19 +22,19 @@ impl Store {
         let first = self.incident_index.nearest_k(center, k).last().map_or(1000.0, |&(_, d)| d);
         let mut radius = first.max(1.0);
         loop {
-            let mut ids: Vec<u32> =
-                self.incident_index.within_radius_m(center, radius).into_iter().map(|(i, _)| i).collect();
-            for part in radius_envelope(center, radius) {
-                ids.extend(self.current_changes_in(&part));
+            // The base's hits come measured; only the versions recorded since are measured here.
+            let mut hits = self.incident_index.within_radius_m(center, radius);
+            let mut later: Vec<u32> =
+                radius_envelope(center, radius).iter().flat_map(|part| self.current_changes_in(part)).collect();
+            later.sort_unstable();
+            later.dedup();
+            hits.extend(
+                later.into_iter().map(|i| (i, distance_m(center, self.get(i).position))).filter(|&(_, d)| d <= radius),
+            );
+            if filter.needs_facts() {
+                self.incident_facts();
             }
-            ids.sort_unstable();
-            ids.dedup();
-            self.retain_matching(&mut ids, filter);
-            let mut hits: Vec<(u32, f64)> = ids
-                .into_iter()
-                .map(|i| (i, distance_m(center, self.get(i).position)))
-                .filter(|&(_, d)| d <= radius)
-                .collect();
+            hits.retain(|&(i, _)| self.is_current(i) && self.passes(i, filter));
             if hits.len() >= k || radius > 2.1e7 {
                 hits.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
                 hits.truncate(k);

@@ -165,7 +165,7 @@ impl Store {
     }
 
     /// Keeps the current incidents of `ids` that pass every condition of `filter` but the bbox.
-    pub(crate) fn retain_matching(&self, ids: &mut Vec<u32>, filter: &IncidentFilter) {
+    fn retain_matching(&self, ids: &mut Vec<u32>, filter: &IncidentFilter) {
         if filter.needs_facts() {
             // Measure every loaded incident at once, on all cores, rather than one by one.
             self.incident_facts();
