@@ -164,12 +164,6 @@ impl Entry {
     }
 }
 
-#[derive(Serialize)]
-struct LineOut<'a> {
-    entry: &'a RawValue,
-    hash: &'a str,
-}
-
 #[derive(Deserialize)]
 struct LineTrusted {
     entry: Entry,
@@ -190,20 +184,26 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
 }
 
 /// `entry` as one journal line (newline included) and its hash.
 pub fn line(entry: &Entry) -> (Vec<u8>, String) {
-    let body = serde_json::to_string(entry).expect("an entry serialises");
-    let hash = sha256_hex(body.as_bytes());
-    let raw = RawValue::from_string(body).expect("serde_json writes valid JSON");
-    let mut out = serde_json::to_vec(&LineOut { entry: &raw, hash: &hash }).expect("a line serialises");
-    out.push(b'\n');
+    let body = serde_json::to_vec(entry).expect("an entry serialises");
+    let hash = sha256_hex(&body);
+    // What serialising `{"entry": body, "hash": hash}` writes, without reading the body back to check it.
+    let mut out = Vec::with_capacity(body.len() + hash.len() + 22);
+    out.extend_from_slice(b"{\"entry\":");
+    out.extend_from_slice(&body);
+    out.extend_from_slice(b",\"hash\":\"");
+    out.extend_from_slice(hash.as_bytes());
+    out.extend_from_slice(b"\"}\n");
     (out, hash)
 }
 
@@ -446,5 +446,29 @@ impl Appender {
     /// The file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_the_entry_and_the_hash_of_its_text_as_serde_writes_them() {
+        let mut entry = Entry::blank("ed \"quoted\" é", Op::Import);
+        entry.seq = 7;
+        entry.prev = GENESIS.to_string();
+        entry.reason = Some("line\nbreak".into());
+        let (line, hash) = line(&entry);
+        let body = serde_json::to_string(&entry).unwrap();
+        assert_eq!(hash, sha256_hex(body.as_bytes()));
+        let expected =
+            serde_json::json!({"entry": serde_json::from_str::<serde_json::Value>(&body).unwrap(), "hash": hash});
+        let read: serde_json::Value = serde_json::from_slice(&line).unwrap();
+        assert_eq!(read, expected);
+        assert_eq!(line.last(), Some(&b'\n'));
+        let parsed: LineIn<'_> = serde_json::from_slice(&line).unwrap();
+        assert_eq!(parsed.entry.get(), body);
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
     }
 }

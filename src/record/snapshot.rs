@@ -345,12 +345,30 @@ pub struct Compacted {
     pub incidents: usize,
 }
 
+/// Makes the live journal, flushed already, the history segment `segment` too: a second name for the same
+/// file (the live journal is replaced, never appended to, once the compaction goes on), or, where the file
+/// system has no hard links, a copy. Either way the segment is on disk before the snapshot changes.
+fn keep_as_segment(live: &Path, segment: &Path) -> std::io::Result<()> {
+    match std::fs::hard_link(live, segment) {
+        Ok(()) => std::fs::File::open(segment.parent().unwrap_or(Path::new(".")))?.sync_all(),
+        Err(e) => {
+            tracing::debug!(error = %e, segment = %segment.display(), "no hard link for the history segment: copying");
+            copy_as_segment(live, segment)
+        }
+    }
+}
+
+/// Writes `segment` as a file of its own holding the live journal (atomically: it replaces a hard link).
+fn copy_as_segment(live: &Path, segment: &Path) -> std::io::Result<()> {
+    let mut from = std::fs::File::open(live)?;
+    crate::store::atomic_write(segment, |w| std::io::copy(&mut from, w).map(|_| ()))
+}
+
 /// Folds the live journal into a new snapshot (see the module documentation), from the writer's thread.
 pub(crate) fn compact(writer: &mut Writer) -> std::io::Result<Compacted> {
     let dir = writer.dir.clone();
     let live = dir.join(JOURNAL_FILE);
     let chain = journal::read_chain(&live, None, None).map_err(|e| std::io::Error::other(e.to_string()))?;
-    let entries = std::fs::read(&live)?;
     let store = (**writer.current.load()).clone();
     let count = chain.entries.iter().filter(|(e, ..)| e.op != Op::Snapshot).count();
     let incidents = store.current().count();
@@ -361,19 +379,29 @@ pub(crate) fn compact(writer: &mut Writer) -> std::io::Result<Compacted> {
     let segments = dir.join(HISTORY_DIR);
     std::fs::create_dir_all(&segments)?;
     let segment = segments.join(journal::segment_name(first, last));
-    crate::store::atomic_write(&segment, |w| w.write_all(&entries))?;
+    keep_as_segment(&live, &segment)?;
     let io = |e: OpenError| std::io::Error::other(e.to_string());
-    write_snapshot(&dir, &store).map_err(io)?;
-    let (hash, next_seq) = write_live(&dir, &store, writer.next_seq, &writer.last_hash, last).map_err(io)?;
+    if let Err(e) = write_snapshot(&dir, &store) {
+        // Nothing changed but the segment: without it the directory is as it was, and the live journal,
+        // which the writer goes on appending to, is no longer the segment's file too.
+        std::fs::remove_file(&segment)?;
+        return Err(io(e));
+    }
+    let (hash, next_seq) = match write_live(&dir, &store, writer.next_seq, &writer.last_hash, last) {
+        Ok(done) => done,
+        Err(e) => {
+            // The compaction stopped before its last step, which opening the directory finishes; until then
+            // the writer appends to the live journal, which must not be the segment's file.
+            copy_as_segment(&live, &segment)?;
+            return Err(io(e));
+        }
+    };
     let len = std::fs::metadata(&live)?.len();
     writer.appender = journal::Appender::open(&live, len)?;
     writer.next_seq = next_seq;
     writer.last_hash = hash;
-    let folded = store.rebased(std::sync::Arc::new(store.folded()));
-    writer.current.store(std::sync::Arc::new(folded));
-    let old = store.base().clone();
-    drop(store);
-    super::writer::drop_later(old);
+    // The state is what it was; a new base holding the versions layered on it is the writer's business, on
+    // a thread of its own, as it is after any change (and not a cost for an import that ends here).
     Ok(Compacted { folded: count, segment: Some(segment), incidents })
 }
 
