@@ -557,39 +557,28 @@ pub fn import(data: Option<&Path>, args: &ImportArgs, out: &mut dyn Write) -> Re
         writeln!(out, "nothing to change in {}", dir.display())?;
         return Ok(());
     }
-    let record = Record::open_loaded(dir, lock, Some(store)).map_err(open_failure)?;
-    let file = args.file.display().to_string();
-    let requests = changes
+    let incidents = changes
         .into_iter()
-        .map(|incident| {
-            let mut incident = incident;
+        .map(|mut incident| {
             if args.as_draft {
                 incident.revision.status = Status::Draft;
             }
-            Request {
-                change: Change::Import(Box::new(incident), file.clone()),
-                actor: actor.clone(),
-                if_match: None,
-                reason: None,
-            }
+            incident
         })
         .collect();
-    let results = record.submit_batch_blocking(requests);
-    let refused: Vec<&EditError> = results.iter().filter_map(|r| r.as_ref().err()).collect();
-    for e in refused.iter().take(20) {
-        writeln!(out, "refused: {e}")?;
-    }
-    let recorded = results.len() - refused.len();
-    let done = record.compact_blocking().map_err(|e| Failure::new(3, format!("cannot write the snapshot: {e}")))?;
+    let file = args.file.display().to_string();
+    let done = crate::record::import::import(dir, &lock, store, incidents, &actor, &file).map_err(|e| match e {
+        crate::record::import::ImportError::Refused(e) => Failure::new(1, format!("import refused: {e}")),
+        crate::record::import::ImportError::Open(e) => open_failure(e),
+        e => Failure::new(3, format!("{e}; nothing was recorded")),
+    })?;
     writeln!(
         out,
-        "recorded {recorded} changes as {} in the journal; wrote {} incidents to {}",
+        "recorded {} changes as {} in the journal; wrote {} incidents to {}",
+        done.recorded,
         actor.name,
         done.incidents,
         dir.join(crate::store::files::INCIDENTS).display()
     )?;
-    if !refused.is_empty() {
-        return Err(Failure::new(1, format!("{} change(s) refused", refused.len())));
-    }
     Ok(())
 }

@@ -137,17 +137,14 @@ pub fn storage_feature(out: &mut Vec<u8>, i: &Incident) {
 
 /// Writes incidents as a GeoJSON FeatureCollection in borderline's storage format, one feature per line.
 pub fn write_incidents<'a>(w: &mut dyn Write, incidents: impl Iterator<Item = &'a Incident>) -> io::Result<()> {
-    w.write_all(b"{\"type\":\"FeatureCollection\",\"name\":\"incidents\",\"features\":[\n")?;
+    let mut list = IncidentList::start(w)?;
     let mut buffer = Vec::with_capacity(2048);
-    for (n, i) in incidents.enumerate() {
+    for i in incidents {
         buffer.clear();
-        if n > 0 {
-            buffer.extend_from_slice(b",\n");
-        }
         storage_feature(&mut buffer, i);
-        w.write_all(&buffer)?;
+        list.features(&buffer)?;
     }
-    w.write_all(b"\n]}\n")
+    list.finish()
 }
 
 /// [`write_incidents`] for a whole list: blocks are serialised on every core and written in order, so a
@@ -156,20 +153,60 @@ pub fn write_incident_list<I: std::borrow::Borrow<Incident> + Sync>(
     w: &mut dyn Write,
     incidents: &[I],
 ) -> io::Result<()> {
-    w.write_all(b"{\"type\":\"FeatureCollection\",\"name\":\"incidents\",\"features\":[\n")?;
-    let block = |k: usize| {
-        let mut out = Vec::with_capacity(BLOCK * 600);
-        for (n, i) in incidents.iter().enumerate().skip(k * BLOCK).take(BLOCK) {
-            if n > 0 {
-                out.extend_from_slice(b",\n");
-            }
-            storage_feature(&mut out, i.borrow());
-        }
-        out
-    };
-    in_order(incidents.len().div_ceil(BLOCK), &block, &mut |bytes: Vec<u8>| w.write_all(&bytes))?;
-    w.write_all(b"\n]}\n")
+    let mut list = IncidentList::start(w)?;
+    list.list(incidents)?;
+    list.finish()
 }
+
+/// A storage FeatureCollection written in parts, for writers that make its features in several passes: the
+/// bytes are those of [`write_incidents`] over all the parts' features in order.
+pub struct IncidentList<W: Write> {
+    w: W,
+    empty: bool,
+}
+
+impl<W: Write> IncidentList<W> {
+    /// Writes the collection's head.
+    pub fn start(mut w: W) -> io::Result<IncidentList<W>> {
+        w.write_all(b"{\"type\":\"FeatureCollection\",\"name\":\"incidents\",\"features\":[\n")?;
+        Ok(IncidentList { w, empty: true })
+    }
+
+    /// Writes features: `block` holds [`storage_feature`]s joined by [`FEATURE_SEPARATOR`] (nothing: none).
+    pub fn features(&mut self, block: &[u8]) -> io::Result<()> {
+        if block.is_empty() {
+            return Ok(());
+        }
+        if !self.empty {
+            self.w.write_all(FEATURE_SEPARATOR)?;
+        }
+        self.empty = false;
+        self.w.write_all(block)
+    }
+
+    /// Writes `incidents`, serialised a block at a time on every core.
+    pub fn list<I: std::borrow::Borrow<Incident> + Sync>(&mut self, incidents: &[I]) -> io::Result<()> {
+        let block = |k: usize| {
+            let mut out = Vec::with_capacity(BLOCK * 600);
+            for i in incidents.iter().skip(k * BLOCK).take(BLOCK) {
+                if !out.is_empty() {
+                    out.extend_from_slice(FEATURE_SEPARATOR);
+                }
+                storage_feature(&mut out, i.borrow());
+            }
+            out
+        };
+        in_order(incidents.len().div_ceil(BLOCK), &block, &mut |bytes: Vec<u8>| self.features(&bytes))
+    }
+
+    /// Writes the collection's end.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.w.write_all(b"\n]}\n")
+    }
+}
+
+/// What stands between two features of a storage FeatureCollection.
+pub const FEATURE_SEPARATOR: &[u8] = b",\n";
 
 fn shape_json(shape: &Shape<'_>) -> serde_json::Value {
     let ring = |r: &[LonLat]| r.iter().map(|v| [v.x, v.y]).collect::<Vec<_>>();

@@ -26,8 +26,6 @@ pub enum Change {
     Patch(String, Value),
     /// Incident `id` moves to `status` (publish, reject, retire).
     Status(String, Status),
-    /// An incident read by `borderline import` from `file`.
-    Import(Box<Incident>, String),
     /// A document added to the source register, with its text when it may be kept.
     Source(Box<SourceDocument>, Option<String>),
     /// A reviewer accepts open proposal number `n`: it becomes the incident's next version.
@@ -445,29 +443,10 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
             };
             return Ok(Planned { entry, incident: None, document: None, proposal: None, closes: Some(*n), applied });
         }
-        Change::Import(incoming, file) => {
-            may(actor, Role::Editor, "importing")?;
-            let current = store.incident(&incoming.event_id);
-            let status = match (current, incoming.revision.status) {
-                (Some(c), _) => c.revision.status,
-                (None, s) => s,
-            };
-            let revision = Revision { status, ..current.map(|c| c.revision.clone()).unwrap_or_default() };
-            let reason = Some(reason_of(request, false)?.unwrap_or_else(|| format!("imported from {file}")));
-            let before = current.map(|c| (c, storage_value(c)));
-            (Op::Import, before, Incident { revision, ..(**incoming).clone() }, reason)
-        }
     };
     let replaces = before.as_ref().map(|(c, _)| c.revision.version);
-    incident.revision.version = replaces.map_or(1, |v| v + 1);
-    incident.revision.updated_by = Some(Arc::from(actor.name.as_str()));
-    let mut entry = Entry::blank(&actor.name, op);
-    entry.id = Some(incident.event_id.to_string());
-    entry.version = Some(incident.revision.version);
-    entry.replaces = replaces;
-    entry.reason = reason;
-    entry.sources = incident.sources.iter().map(|s| s.to_string()).collect();
-    entry.changes = before.map(|(_, b)| diff(&b, &storage_value(&incident)));
+    next_revision(&mut incident, replaces, actor);
+    let mut entry = entry_of(actor, op, before, &incident, reason);
     entry.proposal = closes;
     let applied = Applied {
         id: incident.event_id.to_string(),
@@ -477,6 +456,59 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
         op,
     };
     Ok(Planned { entry, incident: Some(incident), document: None, proposal: None, closes, applied })
+}
+
+/// Numbers `incident` as the version after `replaces` (none: the first), made by `actor`.
+fn next_revision(incident: &mut Incident, replaces: Option<u32>, actor: &Actor) {
+    incident.revision.version = replaces.map_or(1, |v| v + 1);
+    incident.revision.updated_by = Some(Arc::from(actor.name.as_str()));
+}
+
+/// The entry recording that `actor` made `incident` the next version after `before` (with its storage form),
+/// without its place in the chain, its time or the feature (see [`seal`]).
+fn entry_of(
+    actor: &Actor,
+    op: Op,
+    before: Option<(&Incident, Value)>,
+    incident: &Incident,
+    reason: Option<String>,
+) -> Entry {
+    let mut entry = Entry::blank(&actor.name, op);
+    entry.id = Some(incident.event_id.to_string());
+    entry.version = Some(incident.revision.version);
+    entry.replaces = before.as_ref().map(|(c, _)| c.revision.version);
+    entry.reason = reason;
+    entry.sources = incident.sources.iter().map(|s| s.to_string()).collect();
+    entry.changes = before.map(|(_, b)| diff(&b, &storage_value(incident)));
+    entry
+}
+
+/// Whether `actor` may import (every incident of an import asks the same).
+pub fn may_import(actor: &Actor) -> Result<(), EditError> {
+    may(actor, Role::Editor, "importing")
+}
+
+/// What an import makes of an `incoming` incident whose current version is `current` (none: a new one): its
+/// next version, made by `actor` at `at`. It keeps the current status; a new one has the file's.
+pub fn imported(
+    current: Option<&Incident>,
+    incoming: Incident,
+    actor: &Actor,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Incident {
+    let status = current.map_or(incoming.revision.status, |c| c.revision.status);
+    let revision = Revision { status, ..current.map(|c| c.revision.clone()).unwrap_or_default() };
+    let mut incident = Incident { revision, ..incoming };
+    next_revision(&mut incident, current.map(|c| c.revision.version), actor);
+    incident.revision.updated_at = Some(at);
+    incident
+}
+
+/// The journal entry of an incident an import made (see [`imported`]) from `current`; its feature, its place in
+/// the chain and its time are the caller's (see [`super::journal::Unchained::push`]).
+pub fn import_entry(current: Option<&Incident>, incident: &Incident, actor: &Actor, reason: &str) -> Entry {
+    let before = current.map(|c| (c, storage_value(c)));
+    entry_of(actor, Op::Import, before, incident, Some(reason.to_string()))
 }
 
 /// The plan of an editor's correction of a published incident: a proposal, numbered by its journal entry,

@@ -197,14 +197,75 @@ pub fn hex(bytes: &[u8]) -> String {
 pub fn line(entry: &Entry) -> (Vec<u8>, String) {
     let body = serde_json::to_vec(entry).expect("an entry serialises");
     let hash = sha256_hex(&body);
-    // What serialising `{"entry": body, "hash": hash}` writes, without reading the body back to check it.
     let mut out = Vec::with_capacity(body.len() + hash.len() + 22);
+    push_line(&mut out, &body, &hash);
+    (out, hash)
+}
+
+/// Appends the line of the entry serialised as `body`, whose hash is `hash`: what serialising
+/// `{"entry": body, "hash": hash}` writes, without reading the body back to check it.
+fn push_line(out: &mut Vec<u8>, body: &[u8], hash: &str) {
     out.extend_from_slice(b"{\"entry\":");
-    out.extend_from_slice(&body);
+    out.extend_from_slice(body);
     out.extend_from_slice(b",\"hash\":\"");
     out.extend_from_slice(hash.as_bytes());
     out.extend_from_slice(b"\"}\n");
-    (out, hash)
+}
+
+/// Entries serialised before the hash of the one before each is known, for writers that make many entries on
+/// every core and then chain them in order: [`Unchained::chain`] puts each `prev` in its place and makes the
+/// lines. The entries share one buffer, which [`Unchained::clear`] keeps for the next ones.
+#[derive(Default)]
+pub struct Unchained {
+    bodies: Vec<u8>,
+    /// Each entry's end in `bodies` (it starts where the one before ends), and where its `prev`'s hex digits
+    /// start.
+    entries: Vec<(usize, usize)>,
+}
+
+impl Unchained {
+    /// Adds `entry`, with its `prev` left to fill in (whatever `prev` it has is replaced). `feature`, when
+    /// given, is the entry's feature: a GeoJSON feature borderline wrote itself (its storage form), which goes
+    /// in as it is, last, without being read back (as [`Entry::feature`] would be).
+    pub fn push(&mut self, entry: &mut Entry, feature: Option<&[u8]>) {
+        debug_assert!(feature.is_none() || entry.feature.is_none(), "the feature is given once");
+        // Any hash has the length of GENESIS, so the digits can be overwritten in place.
+        entry.prev.clear();
+        entry.prev.push_str(GENESIS);
+        let start = self.bodies.len();
+        serde_json::to_writer(&mut self.bodies, entry).expect("an entry serialises");
+        // `seq` and `prev` are the entry's first members: `{"seq":N,"prev":"`.
+        let digits = entry.seq.checked_ilog10().map_or(1, |d| d as usize + 1);
+        let prev_at = start + r#"{"seq":"#.len() + digits + r#","prev":""#.len();
+        debug_assert_eq!(&self.bodies[prev_at..prev_at + GENESIS.len()], GENESIS.as_bytes());
+        if let Some(feature) = feature {
+            self.bodies.pop(); // the object's closing brace
+            self.bodies.extend_from_slice(br#","feature":"#);
+            self.bodies.extend_from_slice(feature);
+            self.bodies.push(b'}');
+        }
+        self.entries.push((self.bodies.len(), prev_at));
+    }
+
+    /// Appends the entries' lines to `out`, the first following the entry whose hash is `prev`, each the one
+    /// before; leaves in `prev` the last one's hash.
+    pub fn chain(&mut self, prev: &mut String, out: &mut Vec<u8>) {
+        assert_eq!(prev.len(), GENESIS.len(), "a hash is 64 hex digits");
+        let mut start = 0;
+        for &(end, prev_at) in &self.entries {
+            self.bodies[prev_at..prev_at + prev.len()].copy_from_slice(prev.as_bytes());
+            let body = &self.bodies[start..end];
+            *prev = sha256_hex(body);
+            push_line(out, body, prev);
+            start = end;
+        }
+    }
+
+    /// Forgets the entries, keeping the memory.
+    pub fn clear(&mut self) {
+        self.bodies.clear();
+        self.entries.clear();
+    }
 }
 
 /// Where a journal line was read from.
@@ -470,5 +531,52 @@ mod tests {
         let parsed: LineIn<'_> = serde_json::from_slice(&line).unwrap();
         assert_eq!(parsed.entry.get(), body);
         assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff]), "000fa5ff");
+    }
+
+    #[test]
+    fn unchained_entries_make_the_lines_they_would_have_made_knowing_prev() {
+        let mut unchained = Unchained::default();
+        let mut expected = Vec::new();
+        let mut prev = sha256_hex(b"before");
+        let first = prev.clone();
+        for seq in [1, 9, 10, 99, 100, 123_456_789, u64::MAX] {
+            let mut entry = Entry::blank("editor", Op::Import);
+            entry.seq = seq;
+            entry.id = Some("MLI1".into());
+            unchained.push(&mut entry.clone(), None);
+            entry.prev = prev.clone();
+            let (line, hash) = line(&entry);
+            expected.extend_from_slice(&line);
+            prev = hash;
+        }
+        let mut out = b"before\n".to_vec();
+        let mut chained = first;
+        unchained.chain(&mut chained, &mut out);
+        assert_eq!(chained, prev);
+        assert_eq!(String::from_utf8_lossy(&out[7..]), String::from_utf8_lossy(&expected));
+        unchained.clear();
+        let mut again = Vec::new();
+        unchained.chain(&mut chained, &mut again);
+        assert!(again.is_empty());
+    }
+
+    #[test]
+    fn an_entry_made_with_its_feature_reads_back_with_it_and_chains() {
+        let feature = br#"{"type":"Feature","id":"MLI1","properties":{"notes":"a \"quoted\" note"},"geometry":null}"#;
+        let mut entry = Entry::blank("editor", Op::Import);
+        entry.seq = 42;
+        entry.batch = Some(41);
+        let mut unchained = Unchained::default();
+        unchained.push(&mut entry, Some(feature));
+        let (mut out, mut hash) = (Vec::new(), GENESIS.to_string());
+        unchained.chain(&mut hash, &mut out);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(JOURNAL_FILE);
+        std::fs::write(&path, &out).unwrap();
+        let chain = read_chain(&path, Some(GENESIS), Some(42)).unwrap();
+        let (read, _, read_hash) = &chain.entries[0];
+        assert_eq!(read_hash, &hash);
+        assert_eq!(read.feature.as_ref().map(|f| f.get().as_bytes()), Some(&feature[..]));
+        assert_eq!((read.seq, read.batch, read.op), (42, Some(41), Op::Import));
     }
 }

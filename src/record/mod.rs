@@ -8,6 +8,7 @@
 //! changes are on disk.
 
 pub mod edit;
+pub mod import;
 pub mod journal;
 pub mod lock;
 pub mod snapshot;
@@ -69,15 +70,7 @@ impl Record {
             source: std::io::Error::other(e.to_string()),
         })?;
         let live = dir.join(journal::JOURNAL_FILE);
-        let whole = match opened.live.torn {
-            Some(end) => {
-                tracing::warn!(journal = %live.display(), "the journal's last line was cut short (a write a crash interrupted, never acknowledged): it is dropped");
-                end
-            }
-            None => std::fs::metadata(&live).map(|m| m.len()).unwrap_or(0),
-        };
-        let appender =
-            journal::Appender::open(&live, whole).map_err(|source| OpenError::Io { path: live.clone(), source })?;
+        let appender = snapshot::appender(dir, &opened.live)?;
         let current = Arc::new(ArcSwap::from_pointee(opened.store));
         let writer = writer::Writer {
             dir: dir.to_path_buf(),
@@ -167,21 +160,6 @@ impl Record {
         jobs.blocking_send(writer::Job::Change(request, reply))
             .map_err(|_| EditError::Unavailable("the writer has stopped".into()))?;
         answer.blocking_recv().map_err(|_| EditError::Unavailable("the writer has stopped".into()))?
-    }
-
-    /// Many changes recorded as one (an import), from a thread that is not async: acknowledged, and kept
-    /// after a crash, only whole. Each change is answered on its own, in order; refused ones are left out.
-    pub fn submit_batch_blocking(&self, requests: Vec<Request>) -> Vec<Result<Applied, EditError>> {
-        let n = requests.len();
-        let stopped = || (0..n).map(|_| Err(EditError::Unavailable("the writer has stopped".into()))).collect();
-        let Some(jobs) = self.jobs.as_ref() else {
-            return (0..n).map(|_| Err(EditError::ReadOnly)).collect();
-        };
-        let (reply, answer) = oneshot::channel();
-        if jobs.blocking_send(writer::Job::Batch(requests, reply)).is_err() {
-            return stopped();
-        }
-        answer.blocking_recv().unwrap_or_else(|_| stopped())
     }
 
     /// Folds the journal into the snapshot (from a thread that is not async).

@@ -3,7 +3,7 @@
 //! `history/`), proving the history unbroken (`verify`), and reading one incident's history back.
 //!
 //! A compaction writes, in this order, each step atomic: the folded lines as a history segment; the new
-//! `incidents.geojson` and `register.json`; a new `journal.jsonl` holding one `snapshot` entry that names the
+//! `register.json` and `incidents.geojson`; a new `journal.jsonl` holding one `snapshot` entry that names the
 //! new snapshot's SHA-256 and the last entry folded. A crash between steps leaves a history segment that ends
 //! where the live journal ends; opening the directory then finishes the compaction. Replaying an entry sets
 //! the incident to the version the entry holds, so replaying one twice changes nothing.
@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use super::journal::{self, Chain, ChainError, Entry, GENESIS, HISTORY_DIR, JOURNAL_FILE, Op};
 use super::writer::Writer;
+use crate::formats::geojson::IncidentList;
 use crate::store::{Issue, LoadError, Store, files};
 
 /// Why a data directory's record could not be opened.
@@ -222,18 +223,16 @@ fn replay_proposals(store: &mut Store, entries: &[(Entry, journal::Place, String
     Ok(())
 }
 
-/// A snapshot entry continuing the chain at `seq` after `prev`, for the snapshot file now in `dir`.
-fn snapshot_entry(dir: &Path, seq: u64, prev: &str, folded: Option<u64>) -> Result<Entry, OpenError> {
-    let path = dir.join(files::INCIDENTS);
-    let sha = file_sha256(&path).map_err(|source| OpenError::Io { path, source })?;
-    Ok(Entry {
+/// A snapshot entry continuing the chain at `seq` after `prev`, for a snapshot file whose SHA-256 is `sha`.
+fn snapshot_entry(seq: u64, prev: &str, folded: Option<u64>, sha: String) -> Entry {
+    Entry {
         seq,
         prev: prev.to_string(),
         at: crate::model::format_time(&crate::model::now()),
         snapshot_sha256: Some(sha),
         folded,
         ..Entry::blank("borderline", Op::Snapshot)
-    })
+    }
 }
 
 /// What an open data directory hands to its writer.
@@ -272,8 +271,8 @@ pub(crate) fn open(dir: &Path, loaded: Option<Store>) -> Result<Opened, OpenErro
     }
     if compaction_interrupted(dir, &live)? {
         let last = live.next_seq - 1;
-        write_snapshot(dir, &store)?;
-        write_live(dir, &store, live.next_seq, &live.last_hash, last)?;
+        let sha = write_snapshot(dir, &store)?;
+        write_live(dir, &store, live.next_seq, &live.last_hash, last, sha)?;
         live = journal::read_chain(&live_path, None, None)?;
     } else if live.entries.is_empty() {
         // A new journal, or one whose only line was cut short: it starts from the snapshot as it is, after
@@ -285,18 +284,41 @@ pub(crate) fn open(dir: &Path, loaded: Option<Store>) -> Result<Opened, OpenErro
             Some(s) => (journal::read_chain(&s.path, None, None)?.last_hash, s.last + 1),
             None => (GENESIS.to_string(), 1),
         };
-        let entry = snapshot_entry(dir, seq, &prev, None)?;
-        let (line, _) = journal::line(&entry);
+        let sha = file_sha256(&incidents).map_err(write_error(incidents.clone()))?;
+        let (line, _) = journal::line(&snapshot_entry(seq, &prev, None, sha));
         crate::store::atomic_write(&live_path, |w| w.write_all(&line)).map_err(write_error(live_path.clone()))?;
         live = journal::read_chain(&live_path, None, None)?;
     }
     Ok(Opened { store, live })
 }
 
-fn write_snapshot(dir: &Path, store: &Store) -> Result<(), OpenError> {
-    let (incidents, _) = store.current_in_place();
+/// The live journal of `dir`, read as `live`, open for appending after its whole lines.
+pub(crate) fn appender(dir: &Path, live: &Chain) -> Result<journal::Appender, OpenError> {
+    let path = dir.join(JOURNAL_FILE);
+    let io = |source| OpenError::Io { path: path.clone(), source };
+    let whole = match live.torn {
+        Some(end) => {
+            tracing::warn!(journal = %path.display(), "the journal's last line was cut short (a write a crash interrupted, never acknowledged): it is dropped");
+            end
+        }
+        None => std::fs::metadata(&path).map_err(io)?.len(),
+    };
+    journal::Appender::open(&path, whole).map_err(io)
+}
+
+/// Writes the snapshot of `store`: the register, then `incidents.geojson`; returns the latter's SHA-256.
+fn write_snapshot(dir: &Path, store: &Store) -> Result<String, OpenError> {
+    write_register(dir, store)?;
     let path = dir.join(files::INCIDENTS);
-    crate::store::save_incidents(dir, &incidents).map_err(|source| OpenError::Io { path, source })?;
+    let io = |source| OpenError::Io { path: path.clone(), source };
+    let snapshot = new_snapshot(dir, |list| list.list(&store.current_in_place().0)).map_err(io)?;
+    snapshot.file.commit().map_err(io)?;
+    Ok(snapshot.sha256)
+}
+
+/// Writes `register.json` as `store` has it. (Before the incidents: the register of the journal's entries is
+/// the same whether they are replayed on it or not.)
+fn write_register(dir: &Path, store: &Store) -> Result<(), OpenError> {
     let path = dir.join(files::REGISTER);
     let register = &*store.register;
     crate::store::atomic_write(&path, |w| {
@@ -306,11 +328,60 @@ fn write_snapshot(dir: &Path, store: &Store) -> Result<(), OpenError> {
     .map_err(|source| OpenError::Io { path, source })
 }
 
+/// A new `incidents.geojson`, written to a temporary file beside the old one and not yet in place, with its
+/// SHA-256.
+pub(crate) struct NewSnapshot {
+    file: crate::store::Pending,
+    sha256: String,
+}
+
+/// Writes a new snapshot: `write` writes the incidents into the collection it is given, and the bytes are
+/// hashed as they go (the journal names the snapshot by its hash, and reading a gigabyte back to find it
+/// costs seconds).
+pub(crate) fn new_snapshot(
+    dir: &Path,
+    write: impl FnOnce(&mut IncidentList<&mut Hashed>) -> std::io::Result<()>,
+) -> std::io::Result<NewSnapshot> {
+    use sha2::Digest;
+    let mut out =
+        Hashed { file: crate::store::Pending::create(&dir.join(files::INCIDENTS))?, sha: sha2::Sha256::new() };
+    let mut list = IncidentList::start(&mut out)?;
+    write(&mut list)?;
+    list.finish()?;
+    Ok(NewSnapshot { file: out.file, sha256: journal::hex(&out.sha.finalize()) })
+}
+
+/// A file that hashes what is written to it.
+pub(crate) struct Hashed {
+    file: crate::store::Pending,
+    sha: sha2::Sha256,
+}
+
+impl std::io::Write for Hashed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.file.write(buf)?;
+        self.sha.update(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
 /// Starts a new live journal at `seq` with a snapshot entry, followed by the proposals still open in `store`
-/// (carried over: each keeps its number, its author and its time). Returns the last hash and the next `seq`.
-fn write_live(dir: &Path, store: &Store, seq: u64, prev: &str, folded: u64) -> Result<(String, u64), OpenError> {
-    let entry = snapshot_entry(dir, seq, prev, Some(folded))?;
-    let (mut lines, mut hash) = journal::line(&entry);
+/// (carried over: each keeps its number, its author and its time); the snapshot's SHA-256 is `sha`. Returns the
+/// last hash and the next `seq`.
+fn write_live(
+    dir: &Path,
+    store: &Store,
+    seq: u64,
+    prev: &str,
+    folded: u64,
+    sha: String,
+) -> Result<(String, u64), OpenError> {
+    let (mut lines, mut hash) = journal::line(&snapshot_entry(seq, prev, Some(folded), sha));
     let mut seq = seq + 1;
     for proposal in store.proposals() {
         let mut entry = Entry::blank(&proposal.by, Op::Propose);
@@ -375,34 +446,62 @@ pub(crate) fn compact(writer: &mut Writer) -> std::io::Result<Compacted> {
     let (Some((first, ..)), false) = (chain.entries.first(), count == 0) else {
         return Ok(Compacted { folded: 0, segment: None, incidents });
     };
-    let (first, last) = (first.seq, writer.next_seq - 1);
+    let snapshot = new_snapshot(&dir, |list| list.list(&store.current_in_place().0))?;
+    let folded = fold(&dir, &store, first.seq, writer.next_seq, &writer.last_hash, snapshot)?;
+    let len = std::fs::metadata(&live)?.len();
+    writer.appender = journal::Appender::open(&live, len)?;
+    writer.next_seq = folded.next_seq;
+    writer.last_hash = folded.last_hash;
+    // The state is what it was; a new base holding the versions layered on it is the writer's business, on
+    // a thread of its own, as it is after any change.
+    Ok(Compacted { folded: count, segment: Some(folded.segment), incidents })
+}
+
+/// Where a compaction left the chain.
+pub(crate) struct Folded {
+    /// The history segment the folded entries went to.
+    pub segment: PathBuf,
+    /// The hash of the new live journal's last entry.
+    pub last_hash: String,
+    /// The number of the next entry.
+    pub next_seq: u64,
+}
+
+/// The rest of a compaction of `dir` into `snapshot` (the state `store`), once the live journal, holding
+/// entries `first` to `next_seq - 1` and ending in `last_hash`, is on disk: the journal kept as a history
+/// segment, the register and the snapshot put in place, a new live journal started (see the module
+/// documentation for what a crash between the steps leaves).
+pub(crate) fn fold(
+    dir: &Path,
+    store: &Store,
+    first: u64,
+    next_seq: u64,
+    last_hash: &str,
+    snapshot: NewSnapshot,
+) -> std::io::Result<Folded> {
+    let io = |e: OpenError| std::io::Error::other(e.to_string());
+    let live = dir.join(JOURNAL_FILE);
     let segments = dir.join(HISTORY_DIR);
     std::fs::create_dir_all(&segments)?;
-    let segment = segments.join(journal::segment_name(first, last));
+    let segment = segments.join(journal::segment_name(first, next_seq - 1));
     keep_as_segment(&live, &segment)?;
-    let io = |e: OpenError| std::io::Error::other(e.to_string());
-    if let Err(e) = write_snapshot(&dir, &store) {
-        // Nothing changed but the segment: without it the directory is as it was, and the live journal,
-        // which the writer goes on appending to, is no longer the segment's file too.
+    let NewSnapshot { file, sha256 } = snapshot;
+    if let Err(e) = write_register(dir, store).map_err(io).and_then(|()| file.commit()) {
+        // Nothing changed but the segment (and the register, which the live journal's entries give again):
+        // without it the directory is as it was, and the live journal, which the writer goes on appending
+        // to, is no longer the segment's file too.
         std::fs::remove_file(&segment)?;
-        return Err(io(e));
+        return Err(e);
     }
-    let (hash, next_seq) = match write_live(&dir, &store, writer.next_seq, &writer.last_hash, last) {
-        Ok(done) => done,
+    match write_live(dir, store, next_seq, last_hash, next_seq - 1, sha256) {
+        Ok((last_hash, next_seq)) => Ok(Folded { segment, last_hash, next_seq }),
         Err(e) => {
             // The compaction stopped before its last step, which opening the directory finishes; until then
             // the writer appends to the live journal, which must not be the segment's file.
             copy_as_segment(&live, &segment)?;
-            return Err(io(e));
+            Err(io(e))
         }
-    };
-    let len = std::fs::metadata(&live)?.len();
-    writer.appender = journal::Appender::open(&live, len)?;
-    writer.next_seq = next_seq;
-    writer.last_hash = hash;
-    // The state is what it was; a new base holding the versions layered on it is the writer's business, on
-    // a thread of its own, as it is after any change (and not a cost for an import that ends here).
-    Ok(Compacted { folded: count, segment: Some(segment), incidents })
+    }
 }
 
 /// What `borderline verify` found.

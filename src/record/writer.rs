@@ -20,9 +20,6 @@ const MAX_BATCH: usize = 1024;
 pub(crate) enum Job {
     /// Check and record a change.
     Change(Request, oneshot::Sender<Result<Applied, EditError>>),
-    /// Check and record many changes as one (an import): the batch is acknowledged, and counts after a crash,
-    /// only once all of it is on disk. Each change is answered on its own; refused ones are left out.
-    Batch(Vec<Request>, oneshot::Sender<Vec<Result<Applied, EditError>>>),
     /// Fold the journal into the snapshot (see [`super::snapshot::compact`]).
     Compact(oneshot::Sender<std::io::Result<super::snapshot::Compacted>>),
 }
@@ -202,11 +199,6 @@ impl Writer {
                     });
                     replies.push((reply, result));
                 }
-                Job::Batch(requests, reply) => {
-                    self.commit(&mut working, &mut lines, &mut replies, seq, &prev);
-                    let _ = reply.send(self.batch(requests, now));
-                    (seq, prev) = (self.next_seq, self.last_hash.clone());
-                }
                 Job::Compact(reply) => {
                     // What came before is written first, so the compaction folds it.
                     self.commit(&mut working, &mut lines, &mut replies, seq, &prev);
@@ -216,64 +208,6 @@ impl Writer {
             }
         }
         self.commit(&mut working, &mut lines, &mut replies, seq, &prev);
-    }
-
-    /// Records a batch (see [`Job::Batch`]): lines are written as they are made, flushed once at the end; on
-    /// a failed write the journal is cut back to where the batch began and every change is refused.
-    fn batch(&mut self, requests: Vec<Request>, now: chrono::DateTime<chrono::Utc>) -> Vec<Result<Applied, EditError>> {
-        const CHUNK: usize = 8 << 20;
-        let start = self.appender.len();
-        let mut state = (**self.current.load()).clone();
-        let first = self.next_seq;
-        let mut seq = first;
-        let mut entries = Vec::new();
-        let mut results = Vec::with_capacity(requests.len());
-        for request in &requests {
-            let planned = edit::plan(&state, request, seq).map(|mut p| {
-                // Each entry's `prev` is set below, as its line is made.
-                edit::seal(&mut p, seq, "", now);
-                p.entry.batch = Some(first);
-                if let Some(incident) = p.incident.take() {
-                    state.apply_unsettled(incident);
-                }
-                apply_rest(&mut state, p.document.take(), p.proposal.take(), p.closes);
-                seq += 1;
-                entries.push(p.entry);
-                p.applied
-            });
-            results.push(planned);
-        }
-        let count = entries.len() as u64;
-        let Some(last) = entries.last_mut() else { return results };
-        last.batch_size = Some(count);
-        let mut lines = Vec::with_capacity(CHUNK.min(entries.len() * 1200));
-        let mut hash = self.last_hash.clone();
-        let mut written = Ok(());
-        for entry in &mut entries {
-            entry.prev = hash;
-            let (line, h) = journal::line(entry);
-            hash = h;
-            lines.extend_from_slice(&line);
-            if lines.len() >= CHUNK {
-                written = written.and_then(|()| self.appender.write(&lines));
-                lines.clear();
-            }
-        }
-        written = written.and_then(|()| self.appender.write(&lines)).and_then(|()| self.appender.sync());
-        match written {
-            Ok(()) => {
-                self.next_seq = seq;
-                self.last_hash = hash;
-                state.settle();
-                self.current.store(Arc::new(state));
-                results
-            }
-            Err(e) => {
-                tracing::error!(error = %e, journal = %self.appender.path().display(), "journal write failed");
-                self.appender.cut(start);
-                results.into_iter().map(|r| r.and(Err(EditError::Unavailable(e.to_string())))).collect()
-            }
-        }
     }
 
     /// Writes the lines, then makes the state current and answers; if the write fails, every change of the

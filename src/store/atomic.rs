@@ -3,7 +3,7 @@
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `path` atomically: the content goes to a temporary file in the same directory, which is
 /// flushed, fsynced and renamed over `path`. If `write` fails (or the process dies) the old file is
@@ -12,12 +12,9 @@ pub fn atomic_write<F>(path: &Path, write: F) -> io::Result<()>
 where
     F: FnOnce(&mut dyn Write) -> io::Result<()>,
 {
-    atomic_write_path(path, |tmp| {
-        let mut out = BufWriter::with_capacity(1 << 20, File::create_new(tmp)?);
-        write(&mut out)?;
-        out.into_inner().map_err(|e| e.into_error())?;
-        Ok(())
-    })
+    let mut pending = Pending::create(path)?;
+    write(&mut pending)?;
+    pending.commit()
 }
 
 /// Like [`atomic_write`], for writers that need a path (SQLite): `write` creates the file at the temporary path
@@ -26,6 +23,65 @@ pub fn atomic_write_path<F>(path: &Path, write: F) -> io::Result<()>
 where
     F: FnOnce(&Path) -> io::Result<()>,
 {
+    let (dir, tmp) = temp_beside(path)?;
+    let result = write(&tmp).and_then(|()| put_in_place(&tmp, path, dir));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// A file being written atomically, for writers that put it in place later than they write it: the content
+/// goes to a temporary file beside `path`, which [`Pending::commit`] fsyncs and renames over it. Dropped
+/// without a commit (a failed write, an error elsewhere), the temporary file is removed and `path` untouched.
+pub struct Pending {
+    out: Option<BufWriter<File>>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl Pending {
+    /// Starts writing `path`.
+    pub fn create(path: &Path) -> io::Result<Pending> {
+        let (_, tmp) = temp_beside(path)?;
+        let out = BufWriter::with_capacity(1 << 20, File::create_new(&tmp)?);
+        Ok(Pending { out: Some(out), tmp, path: path.to_path_buf() })
+    }
+
+    /// Flushes and fsyncs what was written and renames it over the file.
+    pub fn commit(mut self) -> io::Result<()> {
+        let out = self.out.take().expect("a pending file is committed once");
+        drop(out.into_inner().map_err(|e| e.into_error())?);
+        let dir = self.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        put_in_place(&self.tmp, &self.path, dir)
+    }
+}
+
+impl Write for Pending {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.out.as_mut().expect("written before its commit").write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.out.as_mut().expect("written before its commit").write_all(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.as_mut().expect("written before its commit").flush()
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        // Not committed, or the commit failed before the rename: the temporary file is of no use.
+        if self.out.take().is_some() || self.tmp.exists() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// The directory of `path` and a fresh temporary file name in it (leftovers of dead writers removed first).
+fn temp_beside(path: &Path) -> io::Result<(&Path, PathBuf)> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -37,20 +93,17 @@ where
     remove_leftovers(dir, &name.to_string_lossy());
     let tmp = dir.join(temp_name(&name.to_string_lossy(), std::process::id()));
     let _ = fs::remove_file(&tmp);
-    let result = (|| {
-        write(&tmp)?;
-        File::open(&tmp)?.sync_all()?;
-        fs::rename(&tmp, path)?;
-        // Make the rename itself durable.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
+    Ok((dir, tmp))
+}
+
+/// Fsyncs `tmp`, renames it over `path`, and makes the rename durable.
+fn put_in_place(tmp: &Path, path: &Path, dir: &Path) -> io::Result<()> {
+    File::open(tmp)?.sync_all()?;
+    fs::rename(tmp, path)?;
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
     }
-    result
+    Ok(())
 }
 
 /// The temporary file [`atomic_write`] uses for `name` in process `pid`: `.NAME.PID.tmp`.

@@ -124,9 +124,14 @@ impl Store {
         let place_ids: HashSet<&str> = self.places.iter().map(|p| p.id.as_str()).collect();
         let source_ids: HashSet<&str> = self.register.documents.iter().map(|d| d.id.as_str()).collect();
         let ctx = IncidentContext { place_ids: &place_ids, source_ids: &source_ids };
-        // Each incident with its line (CSV) and the version the file says it was written at, if it says.
-        type Incoming = Box<dyn Iterator<Item = (Option<u64>, Incident, Option<u32>)>>;
-        let incoming: Incoming = match format {
+        // What the file holds, as its reader gives it: each incident with its line (CSV) or the version the file
+        // says it was written at (GeoJSON, GeoPackage).
+        enum Incoming {
+            Features(Vec<Arc<Incident>>),
+            Rows(Vec<(Option<u64>, Incident, Option<u32>)>),
+            Lines(Vec<(u64, Incident)>),
+        }
+        let incoming = match format {
             ImportFormat::Geojson => {
                 let mut issues = Vec::new();
                 let source = super::IncidentSource::File(PathBuf::from(path));
@@ -135,10 +140,7 @@ impl Store {
                 report.refused_rows = bad_lines.len();
                 report.rows = (incidents.len() + bad_lines.len()) as u64;
                 report.problems = issues;
-                Box::new(incidents.into_iter().map(|i| {
-                    let v = Some(i.revision.version).filter(|&v| v != 1);
-                    (None, Arc::unwrap_or_clone(i), v)
-                }))
+                Incoming::Features(incidents)
             }
             ImportFormat::Gpkg => {
                 let invalid = |message: String| {
@@ -172,7 +174,7 @@ impl Store {
                         }
                     }
                 }
-                Box::new(read.into_iter())
+                Incoming::Rows(read)
             }
             ImportFormat::Acled | ImportFormat::Ucdp => {
                 let file = std::fs::File::open(path).map_err(io_error)?;
@@ -187,14 +189,18 @@ impl Store {
                 let bad_lines: HashSet<u64> = read.problems.iter().map(|p| p.line).collect();
                 report.refused_rows = bad_lines.len();
                 report.problems = read.problems.into_iter().map(|p| row_issue(&label, p)).collect();
-                Box::new(read.incidents.into_iter().map(|(line, i)| (Some(line), i, None)))
+                Incoming::Lines(read.incidents)
             }
         };
 
-        let mut changes = Vec::new();
         let mut seen: rustc_hash::FxHashSet<Box<str>> = Default::default();
-        seen.reserve(incoming.size_hint().0);
-        for (line, incident, written_at) in incoming {
+        seen.reserve(match &incoming {
+            Incoming::Features(v) => v.len(),
+            Incoming::Rows(v) => v.len(),
+            Incoming::Lines(v) => v.len(),
+        });
+        // Whether an incident of the file is a change to make (refused ones are reported).
+        let mut merge = |line: Option<u64>, incident: Incident, written_at: Option<u32>| -> Option<Incident> {
             let mut refuse = |message: String, field: &str| {
                 report.problems.push(Issue {
                     file: label.clone(),
@@ -207,7 +213,7 @@ impl Store {
             };
             if !seen.insert(incident.event_id.clone()) {
                 refuse("this event id appears earlier in the file; the first row is kept".into(), "event_id");
-                continue;
+                return None;
             }
             // CSV rows meet the loader's rules here (GeoJSON features met them in the loader itself): a row the
             // loader would refuse is a bad row, never a data directory that no longer loads.
@@ -215,7 +221,7 @@ impl Store {
                 let problems = super::rules::incident_problems(&incident, &ctx);
                 if let Some((field, message)) = problems.into_iter().next() {
                     refuse(message, field);
-                    continue;
+                    return None;
                 }
             }
             match self.incident(&incident.event_id) {
@@ -230,15 +236,28 @@ impl Store {
                     refuse(message, "version");
                 }
                 Some(_) => {
-                    changes.push(incident);
                     report.updated += 1;
+                    return Some(incident);
                 }
                 None => {
-                    changes.push(incident);
                     report.added += 1;
+                    return Some(incident);
                 }
             }
-        }
+            None
+        };
+        // Collected in the memory of what was read (a million incidents are not held twice).
+        let changes: Vec<Incident> = match incoming {
+            Incoming::Features(features) => features
+                .into_iter()
+                .filter_map(|i| {
+                    let v = Some(i.revision.version).filter(|&v| v != 1);
+                    merge(None, Arc::unwrap_or_clone(i), v)
+                })
+                .collect(),
+            Incoming::Rows(rows) => rows.into_iter().filter_map(|(line, i, v)| merge(line, i, v)).collect(),
+            Incoming::Lines(lines) => lines.into_iter().filter_map(|(line, i)| merge(Some(line), i, None)).collect(),
+        };
         report.problems.sort_by_key(|i| i.line);
         Ok((changes, report))
     }

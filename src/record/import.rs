@@ -1,0 +1,189 @@
+//! Recording an import: each incident it adds or changes is a journal entry by the importing user, all of
+//! them one batch (after a crash it is there whole or not at all), and the import ends by folding the journal
+//! into a new snapshot — the compaction of [`super::snapshot`], the same files in the same order.
+//!
+//! It is written straight from the import, not through the writer thread: the importing process holds the
+//! directory's lock, so nothing else changes it meanwhile. That lets a million incidents go in one pass: their
+//! entries and features made on every core, once for both files, and chained and written in order as they
+//! come, so that what is written is not held; the new state is never built (the process ends).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use super::edit::{self, EditError};
+use super::journal::{JOURNAL_FILE, Unchained};
+use super::lock::DataLock;
+use super::snapshot::{self, OpenError};
+use super::users::Actor;
+use crate::formats::geojson::FEATURE_SEPARATOR;
+use crate::formats::layer::{BLOCK, in_order};
+use crate::model::Incident;
+use crate::store::Store;
+
+/// What an import recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Imported {
+    /// Journal entries written: one per incident added or changed.
+    pub recorded: usize,
+    /// Incidents in the new snapshot.
+    pub incidents: usize,
+    /// The history segment the journal went to (none when nothing was recorded).
+    pub segment: Option<PathBuf>,
+}
+
+/// Why an import was not recorded; the directory is as it was.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The user may not import.
+    #[error(transparent)]
+    Refused(#[from] EditError),
+    /// The directory's record did not open.
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    /// A file could not be written.
+    #[error("cannot write {}: {source}", .path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// One block of the import, made on some core: its entries, waiting for their place in the chain, and the
+/// features of its new incidents as the snapshot holds them.
+#[derive(Default)]
+struct Block {
+    entries: Unchained,
+    new_features: Vec<u8>,
+}
+
+impl Block {
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.new_features.clear();
+    }
+}
+
+/// Records `incoming` — the incidents new to `dir` or changed, as [`Store::plan_import`] read them from
+/// `file` — as `actor`. `loaded` is what [`super::load`] read of `dir` while `lock` was held, as it still is.
+pub fn import(
+    dir: &Path,
+    lock: &DataLock,
+    loaded: Store,
+    incoming: Vec<Incident>,
+    actor: &Actor,
+    file: &str,
+) -> Result<Imported, ImportError> {
+    let _held = lock;
+    edit::may_import(actor)?;
+    if incoming.is_empty() {
+        return Ok(Imported { recorded: 0, incidents: loaded.current().count(), segment: None });
+    }
+    let opened = snapshot::open(dir, Some(loaded))?;
+    let (store, live) = (opened.store, opened.live);
+    let live_path = dir.join(JOURNAL_FILE);
+    let mut appender = snapshot::appender(dir, &live)?;
+    let whole = appender.len();
+    let first_live = live.entries.first().map_or(live.next_seq, |(e, ..)| e.seq);
+
+    let now = crate::model::now();
+    let at = crate::model::format_time(&now);
+    let reason = format!("imported from {file}");
+    let incidents: Vec<Incident> = incoming
+        .into_iter()
+        .map(|i| {
+            let current = store.incident(&i.event_id);
+            edit::imported(current, i, actor, now)
+        })
+        .collect();
+    let count = incidents.len();
+    let first = live.next_seq;
+    // The snapshot is the current incidents in their order, changed ones in their place, then the new ones.
+    let replaced: rustc_hash::FxHashMap<&str, &Incident> =
+        incidents.iter().filter(|i| store.incident(&i.event_id).is_some()).map(|i| (&*i.event_id, i)).collect();
+    let (current, _) = store.current_in_place();
+    let in_place: Vec<&Incident> = current.iter().map(|c| replaced.get(&*c.event_id).copied().unwrap_or(c)).collect();
+    let added = count - replaced.len();
+
+    // Blocks' memory goes round (made, written, made again) instead of being asked of the system each time.
+    let spare: Mutex<Vec<Block>> = Mutex::default();
+    let block = |k: usize| {
+        let mut made = spare.lock().expect("not poisoned").pop().unwrap_or_default();
+        let mut feature = Vec::with_capacity(2048);
+        for (n, incident) in incidents.iter().enumerate().skip(k * BLOCK).take(BLOCK) {
+            let current = store.incident(&incident.event_id);
+            let mut entry = edit::import_entry(current, incident, actor, &reason);
+            entry.seq = first + n as u64;
+            entry.at.clone_from(&at);
+            entry.batch = Some(first);
+            if n + 1 == count {
+                entry.batch_size = Some(count as u64);
+            }
+            feature.clear();
+            crate::formats::geojson::storage_feature(&mut feature, incident);
+            if current.is_none() {
+                if !made.new_features.is_empty() {
+                    made.new_features.extend_from_slice(FEATURE_SEPARATOR);
+                }
+                made.new_features.extend_from_slice(&feature);
+            }
+            made.entries.push(&mut entry, Some(&feature));
+        }
+        made
+    };
+    let mut last_hash = live.last_hash.clone();
+    let mut journal_failed = None;
+    let written = snapshot::new_snapshot(dir, |list| {
+        list.list(&in_place)?;
+        // The journal's lines are chained and written here, the snapshot's features on a thread of their own:
+        // each file is hashed as it is written, and the two hashes need not wait for each other.
+        std::thread::scope(|s| {
+            let (features, to_write) = std::sync::mpsc::sync_channel::<Block>(2);
+            let snapshot = s.spawn(|| {
+                for mut made in to_write {
+                    list.features(&made.new_features)?;
+                    made.clear();
+                    spare.lock().expect("not poisoned").push(made);
+                }
+                std::io::Result::Ok(())
+            });
+            let mut lines = Vec::with_capacity(BLOCK * 1400);
+            let mut journal = |done: std::io::Result<()>| {
+                done.map_err(|e| {
+                    let kind = e.kind();
+                    journal_failed = Some(e);
+                    std::io::Error::new(kind, "the journal could not be written")
+                })
+            };
+            let journaled = in_order(count.div_ceil(BLOCK), &block, &mut |mut made: Block| {
+                lines.clear();
+                made.entries.chain(&mut last_hash, &mut lines);
+                journal(appender.write(&lines))?;
+                features.send(made).map_err(|_| std::io::Error::other("the snapshot's writer stopped"))
+            });
+            drop(features);
+            snapshot.join().expect("the snapshot's writer does not panic")?;
+            journaled?;
+            // Flushed once, at the end: the batch counts from its last entry on, and the import is not
+            // acknowledged before.
+            journal(appender.sync())
+        })
+    });
+    let snapshot_path = dir.join(crate::store::files::INCIDENTS);
+    let snapshot = match written {
+        Ok(snapshot) => snapshot,
+        Err(e) => {
+            // Nothing of the batch is acknowledged: the journal goes back to where it was.
+            appender.cut(whole);
+            return Err(match journal_failed {
+                Some(source) => ImportError::Io { path: live_path, source },
+                None => ImportError::Io { path: snapshot_path, source: e },
+            });
+        }
+    };
+    drop(appender);
+    let folded = snapshot::fold(dir, &store, first_live, first + count as u64, &last_hash, snapshot)
+        .map_err(|source| ImportError::Io { path: snapshot_path, source })?;
+    Ok(Imported { recorded: count, incidents: in_place.len() + added, segment: Some(folded.segment) })
+}
