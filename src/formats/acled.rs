@@ -22,11 +22,9 @@ use std::sync::Arc;
 use super::rows::{Header, Interner, Row, RowProblem};
 use crate::model::{Background, DateInterval, EventType, GeoPrecision, Incident, Iso3, LonLat, TimePrecision, Variant};
 
-/// What a download held: its incidents (with the line each came from), the rows refused, and the row count.
+/// What reading a download found besides its incidents: the rows refused, and the row count.
 #[derive(Debug, Default)]
 pub struct ReadResult {
-    /// Incidents of the good rows, each with its line.
-    pub incidents: Vec<(u64, Incident)>,
     /// Every problem, by line.
     pub problems: Vec<RowProblem>,
     /// Data rows read.
@@ -66,14 +64,15 @@ const UCDP_REQUIRED: &[&str] = &[
     "country",
 ];
 
-/// Reads a CSV download of `layout`. `iso3_of_country` names the ISO3 of a country name (UCDP has no ISO codes);
-/// `progress` is told the bytes read so far. Fails only when the file cannot be read or lacks required columns.
+/// Reads a CSV download of `layout`, handing each good row's incident, with its line, to `each` as it is read.
+/// `iso3_of_country` names the ISO3 of a country name (UCDP has no ISO codes); `progress` is told the bytes
+/// read so far. Fails only when the file cannot be read or lacks required columns.
 pub fn read(
     input: impl Read + Send,
-    size_hint: u64,
     layout: Layout,
     iso3_of_country: &dyn Fn(&str) -> Option<Iso3>,
     progress: &mut dyn FnMut(u64),
+    each: &mut dyn FnMut(u64, Incident),
 ) -> Result<ReadResult, RowProblem> {
     let mut csv = super::rows::reader(input);
     let header_problem = |message: String| RowProblem { line: 1, id: None, column: None, message };
@@ -91,8 +90,7 @@ pub fn read(
             missing.join(", ")
         )));
     }
-    // Rows of these downloads run to 300–500 bytes: reserve once rather than copy a growing list.
-    let mut out = ReadResult { incidents: Vec::with_capacity((size_hint / 350) as usize), ..Default::default() };
+    let mut out = ReadResult::default();
     let mut interner = Interner::default();
     // One thread splits the file into records while this one checks them: a batch at a time, a few ahead.
     std::thread::scope(|s| {
@@ -157,7 +155,7 @@ pub fn read(
                     Layout::Ucdp => ucdp_row(&mut row, &mut interner, iso3_of_country),
                 };
                 match incident {
-                    Some(i) if row.problems.is_empty() => out.incidents.push((line, i)),
+                    Some(i) if row.problems.is_empty() => each(line, i),
                     _ => out.problems.append(&mut row.problems),
                 }
                 if out.rows.is_multiple_of(16_384) {

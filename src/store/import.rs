@@ -124,14 +124,62 @@ impl Store {
         let place_ids: HashSet<&str> = self.places.iter().map(|p| p.id.as_str()).collect();
         let source_ids: HashSet<&str> = self.register.documents.iter().map(|d| d.id.as_str()).collect();
         let ctx = IncidentContext { place_ids: &place_ids, source_ids: &source_ids };
-        // What the file holds, as its reader gives it: each incident with its line (CSV) or the version the file
-        // says it was written at (GeoJSON, GeoPackage).
-        enum Incoming {
-            Features(Vec<Arc<Incident>>),
-            Rows(Vec<(Option<u64>, Incident, Option<u32>)>),
-            Lines(Vec<(u64, Incident)>),
-        }
-        let incoming = match format {
+
+        // What the merge finds, counted apart from what reading the file found.
+        let mut merged = ImportReport::default();
+        let mut seen: rustc_hash::FxHashSet<Box<str>> = Default::default();
+        // Whether an incident of the file (with its line, for CSV, or the version the file says it was written
+        // at) is a change to make; refused ones are reported.
+        let mut merge = |line: Option<u64>, incident: Incident, written_at: Option<u32>| -> Option<Incident> {
+            let mut refuse = |message: String, field: &str| {
+                merged.problems.push(Issue {
+                    file: label.clone(),
+                    line: line.map(|l| l as usize),
+                    feature: Some(incident.event_id.to_string()),
+                    field: Some(field.to_string()),
+                    message,
+                });
+                merged.refused_rows += 1;
+            };
+            if !seen.insert(incident.event_id.clone()) {
+                refuse("this event id appears earlier in the file; the first row is kept".into(), "event_id");
+                return None;
+            }
+            // CSV rows meet the loader's rules here (GeoJSON features met them in the loader itself): a row the
+            // loader would refuse is a bad row, never a data directory that no longer loads.
+            if line.is_some() {
+                let problems = super::rules::incident_problems(&incident, &ctx);
+                if let Some((field, message)) = problems.into_iter().next() {
+                    refuse(message, field);
+                    return None;
+                }
+            }
+            match self.incident(&incident.event_id) {
+                Some(current) if current.same_content(&incident) => merged.unchanged += 1,
+                Some(current) if written_at.is_some_and(|v| v != current.revision.version) => {
+                    let message = format!(
+                        "changed since this file was written (version {} now, {} in the file): export it again and \
+                         redo the change",
+                        current.revision.version,
+                        written_at.unwrap_or_default()
+                    );
+                    refuse(message, "version");
+                }
+                Some(_) => {
+                    merged.updated += 1;
+                    return Some(incident);
+                }
+                None => {
+                    merged.added += 1;
+                    return Some(incident);
+                }
+            }
+            None
+        };
+
+        // Only the changes are kept, in the memory of what was read where the reader gives a list, as they are
+        // read for CSV (a million incidents are never held twice, nor at all when they are unchanged).
+        let changes: Vec<Incident> = match format {
             ImportFormat::Geojson => {
                 let mut issues = Vec::new();
                 let source = super::IncidentSource::File(PathBuf::from(path));
@@ -140,7 +188,13 @@ impl Store {
                 report.refused_rows = bad_lines.len();
                 report.rows = (incidents.len() + bad_lines.len()) as u64;
                 report.problems = issues;
-                Incoming::Features(incidents)
+                incidents
+                    .into_iter()
+                    .filter_map(|i| {
+                        let v = Some(i.revision.version).filter(|&v| v != 1);
+                        merge(None, Arc::unwrap_or_clone(i), v)
+                    })
+                    .collect()
             }
             ImportFormat::Gpkg => {
                 let invalid = |message: String| {
@@ -162,7 +216,7 @@ impl Store {
                         props.remove(*key);
                     }
                     match self.read_incident(&row.feature.to_string()) {
-                        Ok(incident) => read.push((None, incident, version)),
+                        Ok(incident) => read.push((incident, version)),
                         Err(issues) => {
                             report.refused_rows += 1;
                             report.problems.extend(issues.into_iter().map(|i| Issue {
@@ -174,7 +228,7 @@ impl Store {
                         }
                     }
                 }
-                Incoming::Rows(read)
+                read.into_iter().filter_map(|(i, v)| merge(None, i, v)).collect()
             }
             ImportFormat::Acled | ImportFormat::Ucdp => {
                 let file = std::fs::File::open(path).map_err(io_error)?;
@@ -183,81 +237,24 @@ impl Store {
                 let iso3_of = |name: &str| {
                     self.countries.iter().find(|c| c.name.eq_ignore_ascii_case(name.trim())).map(|c| c.iso3)
                 };
-                let read = acled::read(file, size, layout, &iso3_of, progress)
-                    .map_err(|p| LoadError::Invalid(vec![row_issue(&label, p)]))?;
+                // Rows of these downloads run to 300–500 bytes: room for that many (memory is taken only as used).
+                let mut changes = Vec::with_capacity((size / 350) as usize);
+                let read = acled::read(file, layout, &iso3_of, progress, &mut |line, incident| {
+                    changes.extend(merge(Some(line), incident, None));
+                })
+                .map_err(|p| LoadError::Invalid(vec![row_issue(&label, p)]))?;
                 report.rows = read.rows;
                 let bad_lines: HashSet<u64> = read.problems.iter().map(|p| p.line).collect();
                 report.refused_rows = bad_lines.len();
                 report.problems = read.problems.into_iter().map(|p| row_issue(&label, p)).collect();
-                Incoming::Lines(read.incidents)
+                changes
             }
         };
-
-        let mut seen: rustc_hash::FxHashSet<Box<str>> = Default::default();
-        seen.reserve(match &incoming {
-            Incoming::Features(v) => v.len(),
-            Incoming::Rows(v) => v.len(),
-            Incoming::Lines(v) => v.len(),
-        });
-        // Whether an incident of the file is a change to make (refused ones are reported).
-        let mut merge = |line: Option<u64>, incident: Incident, written_at: Option<u32>| -> Option<Incident> {
-            let mut refuse = |message: String, field: &str| {
-                report.problems.push(Issue {
-                    file: label.clone(),
-                    line: line.map(|l| l as usize),
-                    feature: Some(incident.event_id.to_string()),
-                    field: Some(field.to_string()),
-                    message,
-                });
-                report.refused_rows += 1;
-            };
-            if !seen.insert(incident.event_id.clone()) {
-                refuse("this event id appears earlier in the file; the first row is kept".into(), "event_id");
-                return None;
-            }
-            // CSV rows meet the loader's rules here (GeoJSON features met them in the loader itself): a row the
-            // loader would refuse is a bad row, never a data directory that no longer loads.
-            if line.is_some() {
-                let problems = super::rules::incident_problems(&incident, &ctx);
-                if let Some((field, message)) = problems.into_iter().next() {
-                    refuse(message, field);
-                    return None;
-                }
-            }
-            match self.incident(&incident.event_id) {
-                Some(current) if current.same_content(&incident) => report.unchanged += 1,
-                Some(current) if written_at.is_some_and(|v| v != current.revision.version) => {
-                    let message = format!(
-                        "changed since this file was written (version {} now, {} in the file): export it again and \
-                         redo the change",
-                        current.revision.version,
-                        written_at.unwrap_or_default()
-                    );
-                    refuse(message, "version");
-                }
-                Some(_) => {
-                    report.updated += 1;
-                    return Some(incident);
-                }
-                None => {
-                    report.added += 1;
-                    return Some(incident);
-                }
-            }
-            None
-        };
-        // Collected in the memory of what was read (a million incidents are not held twice).
-        let changes: Vec<Incident> = match incoming {
-            Incoming::Features(features) => features
-                .into_iter()
-                .filter_map(|i| {
-                    let v = Some(i.revision.version).filter(|&v| v != 1);
-                    merge(None, Arc::unwrap_or_clone(i), v)
-                })
-                .collect(),
-            Incoming::Rows(rows) => rows.into_iter().filter_map(|(line, i, v)| merge(line, i, v)).collect(),
-            Incoming::Lines(lines) => lines.into_iter().filter_map(|(line, i)| merge(Some(line), i, None)).collect(),
-        };
+        report.added = merged.added;
+        report.updated = merged.updated;
+        report.unchanged = merged.unchanged;
+        report.refused_rows += merged.refused_rows;
+        report.problems.append(&mut merged.problems);
         report.problems.sort_by_key(|i| i.line);
         Ok((changes, report))
     }
