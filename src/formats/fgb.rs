@@ -3,8 +3,9 @@
 //!
 //! The header, the index and the flatbuffer tables come from the `flatgeobuf` crate; features are encoded here
 //! because its writer leaves out the `ends` of a one-part MultiLineString, which GDAL (3.6) then refuses to read
-//! ("Unexpected nullptr: MultiLineString ends data"). Features pass through a temporary file while the index is
-//! built, so memory stays flat.
+//! ("Unexpected nullptr: MultiLineString ends data"). Written to a file, features go straight to their place
+//! after the room kept for the index, which comes last; written to a stream, they pass through a temporary file
+//! while the index is built. Either way memory stays flat.
 
 use std::io::{self, BufWriter, Seek, Write};
 
@@ -108,9 +109,9 @@ fn encode_geometry<'b>(fbb: &mut FlatBufferBuilder<'b>, shape: &Shape<'_>) -> WI
     }
 }
 
-/// Writes `layer` as a FlatGeobuf file with its spatial index. `progress` is told how many features are done.
-pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
-    // The order of the file: every feature's box, sorted along a Hilbert curve over their extent.
+/// The order of a layer's features in the file: every feature's box, sorted along a Hilbert curve over their
+/// extent (the box of them all), with the feature's number as its offset for now.
+fn hilbert_order(layer: &Layer<'_>) -> (Vec<NodeItem>, NodeItem) {
     let mut nodes: Vec<NodeItem> = (0..layer.len)
         .map(|n| {
             let e = layer.envelope(n);
@@ -122,17 +123,25 @@ pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usiz
     let extent = calc_extent(&nodes);
     let whole = [extent.min_x, extent.min_y, extent.max_x, extent.max_y];
     nodes.sort_by_cached_key(|n| hilbert_key(whole, [n.min_x, n.min_y, n.max_x, n.max_y]));
+    (nodes, extent)
+}
 
-    // Features encoded in that order, in blocks on every core, into a temporary file; each one's size makes
-    // the index's offsets.
-    let mut spool = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
-    let mut offset = 0u64;
+/// Encodes the features in the order of `nodes`, in blocks on every core, and hands each block (its bytes,
+/// and each feature's size) to `write` in order; then makes each node's offset the place of its feature among
+/// them.
+fn write_features(
+    layer: &Layer<'_>,
+    nodes: &mut [NodeItem],
+    progress: &mut dyn FnMut(usize),
+    write: &mut dyn FnMut(&[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    let order: &[NodeItem] = nodes;
     let block = |k: usize| {
         let mut fbb = FlatBufferBuilder::with_capacity(4096);
         let mut properties = Vec::with_capacity(1024);
         let mut bytes = Vec::with_capacity(BLOCK * 512);
         let mut sizes = Vec::with_capacity(BLOCK);
-        for node in &nodes[layer.block(k)] {
+        for node in &order[layer.block(k)] {
             let feature = layer.feature(node.offset as usize);
             fbb.reset();
             properties.clear();
@@ -150,10 +159,11 @@ pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usiz
         }
         (bytes, sizes)
     };
-    let mut offsets = Vec::with_capacity(nodes.len());
+    let mut offsets = Vec::with_capacity(order.len());
+    let mut offset = 0u64;
     in_order(layer.blocks(), &block, &mut |(bytes, sizes): (Vec<u8>, Vec<u64>)| {
         progress(offsets.len());
-        spool.write_all(&bytes)?;
+        write(&bytes)?;
         for size in sizes {
             offsets.push(offset);
             offset += size;
@@ -163,8 +173,11 @@ pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usiz
     for (node, at) in nodes.iter_mut().zip(offsets) {
         node.offset = at;
     }
+    Ok(())
+}
 
-    // The header.
+/// The file's magic number and header.
+fn head(layer: &Layer<'_>, nodes: &[NodeItem], extent: &NodeItem) -> Vec<u8> {
     let mut hb = FlatBufferBuilder::new();
     let columns: Vec<_> = layer
         .fields
@@ -204,18 +217,72 @@ pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usiz
         },
     );
     hb.finish_size_prefixed(header, None);
-    w.write_all(&MAGIC)?;
-    w.write_all(hb.finished_data())?;
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(hb.finished_data());
+    out
+}
 
-    // The index, then the features as they were spooled.
-    if !nodes.is_empty() {
-        let tree = PackedRTree::build(&nodes, &extent, PackedRTree::DEFAULT_NODE_SIZE)
-            .map_err(|e| io::Error::other(format!("FlatGeobuf index: {e}")))?;
-        tree.stream_write(&mut &mut *w)?;
+/// Writes the spatial index of `nodes` (none for no features).
+fn write_index(w: &mut dyn Write, nodes: &[NodeItem], extent: &NodeItem) -> io::Result<()> {
+    if nodes.is_empty() {
+        return Ok(());
     }
+    let tree = PackedRTree::build(nodes, extent, PackedRTree::DEFAULT_NODE_SIZE)
+        .map_err(|e| io::Error::other(format!("FlatGeobuf index: {e}")))?;
+    tree.stream_write(&mut &mut *w)
+}
+
+/// Writes `layer` as a FlatGeobuf file with its spatial index to a stream. The index comes before the features
+/// and is made of their sizes, so features pass through a temporary file meanwhile (memory stays flat); a file
+/// that can be written out of order is better written by [`write_file`]. `progress` is told how many features
+/// are done.
+pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
+    let (mut nodes, extent) = hilbert_order(layer);
+    let mut spool = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+    write_features(layer, &mut nodes, progress, &mut |bytes| spool.write_all(bytes))?;
+    w.write_all(&head(layer, &nodes, &extent))?;
+    write_index(w, &nodes, &extent)?;
     let mut spool = spool.into_inner().map_err(|e| e.into_error())?;
     spool.seek(io::SeekFrom::Start(0))?;
     io::copy(&mut io::BufReader::with_capacity(1 << 20, spool), w)?;
     progress(layer.len);
     Ok(())
+}
+
+/// [`write`] to a new file: the features go straight to their place after the room left for the index, which
+/// is written last (so every byte is written once).
+pub fn write_file(file: std::fs::File, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
+    let (mut nodes, extent) = hilbert_order(layer);
+    let head = head(layer, &nodes, &extent);
+    let index = if nodes.is_empty() { 0 } else { PackedRTree::index_size(nodes.len(), PackedRTree::DEFAULT_NODE_SIZE) };
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    out.write_all(&head)?;
+    out.seek(io::SeekFrom::Start((head.len() + index) as u64))?;
+    write_features(layer, &mut nodes, progress, &mut |bytes| out.write_all(bytes))?;
+    out.seek(io::SeekFrom::Start(head.len() as u64))?;
+    write_index(&mut out, &nodes, &extent)?;
+    out.into_inner().map_err(|e| e.into_error())?;
+    progress(layer.len);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_holds_the_bytes_the_stream_does() {
+        let store = crate::store::Store::load(None).unwrap();
+        for name in [crate::store::LayerName::Incidents, crate::store::LayerName::Borders] {
+            let layer = store.layer(name, &Default::default());
+            let mut streamed = Vec::new();
+            write(&mut streamed, &layer, &mut |_| {}).unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("x.fgb");
+            write_file(std::fs::File::create_new(&path).unwrap(), &layer, &mut |_| {}).unwrap();
+            let filed = std::fs::read(&path).unwrap();
+            assert!(streamed.len() > 1000, "{name:?}");
+            assert!(filed == streamed, "{name:?}: {} bytes in the file, {} in the stream", filed.len(), streamed.len());
+        }
+    }
 }

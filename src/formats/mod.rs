@@ -130,8 +130,10 @@ pub fn write_file(
     layers: &[Layer<'_>],
     progress: &mut dyn FnMut(usize),
 ) -> io::Result<()> {
-    if format == ExportFormat::Gpkg {
-        return gpkg::write(path, layers, progress);
+    match (format, layers) {
+        (ExportFormat::Gpkg, _) => return gpkg::write(path, layers, progress),
+        (ExportFormat::Fgb, [layer]) => return fgb::write_file(std::fs::File::create_new(path)?, layer, progress),
+        _ => {}
     }
     let file = std::fs::File::create_new(path)?;
     let mut out = io::BufWriter::with_capacity(1 << 20, file);
