@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Paging a whole collection (a bench script that prints figures, not a test): a client reads every incident
 # through `items`, page after page over one keep-alive connection, as QGIS and ogr2ogr do, unfiltered and
-# filtered; per-page latency percentiles, the time in all, and the server's resident memory before and after.
+# filtered; per-page latency percentiles, the time in all; then a whole export (GeoPackage, FlatGeobuf) over
+# HTTP; the server's resident memory before, after each, and at its highest.
 #
 #   bash benches/paging.sh [N] [LIMIT]     # defaults: 1m 1000
 set -euo pipefail
@@ -41,7 +42,13 @@ print(f"  {extra or 'unfiltered'}: {seen} of {matched} in {len(took)} pages, {to
       f"with {limit} features to parse) p50 {pct(0.5):.1f} ms, p99 {pct(0.99):.1f} ms, max {took[-1] * 1000:.1f} ms")
 PY
 done
-echo "RSS after $(rss)"
+echo "RSS after paging $(rss)"
+# A whole export over HTTP, as a QGIS user downloading the layer would.
+for format in gpkg fgb; do
+  start=$(date +%s.%N)
+  bytes=$(curl -s -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port/api/export/$format?layers=incidents")
+  printf "  /api/export/%s: %d MB in %.1f s; RSS after %s\n" "$format" $((bytes >> 20)) "$(echo "$(date +%s.%N) - $start" | bc -l)" "$(rss)"
+done
 # The server's own time per page, without the client's parsing: one connection, 20 s, random offsets.
 cat > "$dir/pages.lua" <<LUA
 function request()
@@ -49,4 +56,4 @@ function request()
 end
 LUA
 command -v wrk >/dev/null && wrk -t 1 -c 1 -d 10s --latency -s "$dir/pages.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|50%|99%" | sed 's/^/  filtered, limit=1 at random offsets: /'
-echo "RSS at the end $(rss)"
+echo "RSS at the end $(rss); the most it was at any moment (VmHWM) $(awk '/VmHWM/{printf "%.0f MB", $2 / 1024}' /proc/$pid/status)"
