@@ -199,6 +199,11 @@ impl<W: Write> IncidentList<W> {
         in_order(incidents.len().div_ceil(BLOCK), &block, &mut |bytes: Vec<u8>| self.features(&bytes))
     }
 
+    /// What the collection is written to.
+    pub fn writer(&mut self) -> &mut W {
+        &mut self.w
+    }
+
     /// Writes the collection's end.
     pub fn finish(mut self) -> io::Result<()> {
         self.w.write_all(b"\n]}\n")

@@ -20,6 +20,10 @@ use crate::formats::layer::{BLOCK, in_order};
 use crate::model::Incident;
 use crate::store::Store;
 
+/// Every this many bytes written to a file, the system is asked to start writing them to disk, so that the disk
+/// works while the import does and the flush at the end has little left to wait for.
+const WRITEBACK: usize = 32 << 20;
+
 /// What an import recorded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Imported {
@@ -141,8 +145,14 @@ pub fn import(
         std::thread::scope(|s| {
             let (features, to_write) = std::sync::mpsc::sync_channel::<Block>(2);
             let snapshot = s.spawn(|| {
+                let mut unflushed = 0;
                 for mut made in to_write {
                     list.features(&made.new_features)?;
+                    unflushed += made.new_features.len();
+                    if unflushed >= WRITEBACK {
+                        list.writer().start_writeback()?;
+                        unflushed = 0;
+                    }
                     made.clear();
                     spare.lock().expect("not poisoned").push(made);
                 }
@@ -156,10 +166,16 @@ pub fn import(
                     std::io::Error::new(kind, "the journal could not be written")
                 })
             };
+            let mut unflushed = 0;
             let journaled = in_order(count.div_ceil(BLOCK), &block, &mut |mut made: Block| {
                 lines.clear();
                 made.entries.chain(&mut last_hash, &mut lines);
                 journal(appender.write(&lines))?;
+                unflushed += lines.len();
+                if unflushed >= WRITEBACK {
+                    appender.start_writeback();
+                    unflushed = 0;
+                }
                 features.send(made).map_err(|_| std::io::Error::other("the snapshot's writer stopped"))
             });
             drop(features);

@@ -453,6 +453,8 @@ pub struct Appender {
     path: PathBuf,
     /// Bytes of whole lines in the file.
     len: u64,
+    /// Where [`Appender::start_writeback`] got to.
+    advised: u64,
 }
 
 impl Appender {
@@ -464,7 +466,7 @@ impl Appender {
             file.sync_data()?;
         }
         file.seek(SeekFrom::Start(len))?;
-        Ok(Appender { file, path: path.to_path_buf(), len })
+        Ok(Appender { file, path: path.to_path_buf(), len, advised: len })
     }
 
     /// Appends whole lines and flushes them to disk; on failure the file is cut back to where it was, so that
@@ -485,6 +487,13 @@ impl Appender {
     /// Flushes what was written to disk.
     pub fn sync(&mut self) -> io::Result<()> {
         self.file.sync_data()
+    }
+
+    /// Starts writing to disk the lines written since the last call, without waiting (see
+    /// [`crate::store::start_writeback`]): a long batch then finds little left to flush at its end.
+    pub fn start_writeback(&mut self) {
+        crate::store::start_writeback(&self.file, self.advised, self.len);
+        self.advised = self.len;
     }
 
     /// Cuts the file back to `len` bytes (what a failed write left beyond them is not acknowledged).

@@ -357,6 +357,13 @@ pub(crate) struct Hashed {
     sha: sha2::Sha256,
 }
 
+impl Hashed {
+    /// See [`crate::store::Pending::start_writeback`].
+    pub(crate) fn start_writeback(&mut self) -> std::io::Result<()> {
+        self.file.start_writeback()
+    }
+}
+
 impl std::io::Write for Hashed {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         use sha2::Digest;

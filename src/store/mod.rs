@@ -37,7 +37,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::{Path, PathBuf};
 
 pub use crate::model::IncidentFacts;
-pub use atomic::{Pending, atomic_write, atomic_write_path, process_alive, remove_leftovers};
+pub use atomic::{Pending, atomic_write, atomic_write_path, process_alive, remove_leftovers, start_writeback};
 pub use claims::{ClaimCheck, Verdict};
 pub use corridor::{BANDS_KM, BandCount, CorridorHit, Ranked};
 pub use distance::{
