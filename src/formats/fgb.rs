@@ -249,7 +249,7 @@ pub fn write(w: &mut dyn Write, layer: &Layer<'_>, progress: &mut dyn FnMut(usiz
     Ok(())
 }
 
-/// [`write`] to a new file: the features go straight to their place after the room left for the index, which
+/// [`write()`] to a new file: the features go straight to their place after the room left for the index, which
 /// is written last (so every byte is written once).
 pub fn write_file(file: std::fs::File, layer: &Layer<'_>, progress: &mut dyn FnMut(usize)) -> io::Result<()> {
     let (mut nodes, extent) = hilbert_order(layer);
