@@ -570,6 +570,7 @@ pub fn import(data: Option<&Path>, args: &ImportArgs, out: &mut dyn Write) -> Re
     let done = crate::record::import::import(dir, &lock, store, incidents, &actor, &file).map_err(|e| match e {
         crate::record::import::ImportError::Refused(e) => Failure::new(1, format!("import refused: {e}")),
         crate::record::import::ImportError::Open(e) => open_failure(e),
+        e @ crate::record::import::ImportError::Unfolded { .. } => Failure::new(3, e.to_string()),
         e => Failure::new(3, format!("{e}; nothing was recorded")),
     })?;
     writeln!(

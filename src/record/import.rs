@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::edit::{self, EditError};
-use super::journal::{JOURNAL_FILE, Unchained};
+use super::journal::{self, JOURNAL_FILE, Unchained};
 use super::lock::DataLock;
 use super::snapshot::{self, OpenError};
 use super::users::Actor;
@@ -35,7 +35,7 @@ pub struct Imported {
     pub segment: Option<PathBuf>,
 }
 
-/// Why an import was not recorded; the directory is as it was.
+/// Why an import was not recorded (the directory is as it was), or not folded into the snapshot.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The user may not import.
@@ -49,6 +49,18 @@ pub enum ImportError {
     Io {
         /// The file.
         path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The import is recorded in the journal (it counts, and is there after a restart), but folding it into
+    /// a new snapshot failed; the next open of the directory (`serve`, `compact`, another import) folds it.
+    #[error(
+        "the {recorded} changes are recorded in the journal, but writing the new snapshot failed ({source}); \
+         the next `compact`, `serve` or import finishes it"
+    )]
+    Unfolded {
+        /// Journal entries written.
+        recorded: usize,
         /// The OS error.
         source: std::io::Error,
     },
@@ -70,7 +82,7 @@ impl Block {
 }
 
 /// Records `incoming` — the incidents new to `dir` or changed, as [`Store::plan_import`] read them from
-/// `file` — as `actor`. `loaded` is what [`super::load`] read of `dir` while `lock` was held, as it still is.
+/// `file`, each id once — as `actor`. `loaded` is what [`super::load`] read of `dir` while `lock` was held, as it still is.
 pub fn import(
     dir: &Path,
     lock: &DataLock,
@@ -87,6 +99,14 @@ pub fn import(
     let opened = snapshot::open(dir, Some(loaded))?;
     let (store, live) = (opened.store, opened.live);
     let live_path = dir.join(JOURNAL_FILE);
+    if let Some((entry, at, hash)) = live.entries.last()
+        && !(hash.len() == journal::GENESIS.len() && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        // The live journal is read trusting each line's hash; the chain goes on from this one.
+        let message =
+            format!("entry {} carries {hash:?} as its hash, not a SHA-256: run `borderline verify`", entry.seq);
+        return Err(OpenError::Chain(journal::ChainError::Broken { at: at.clone(), message }).into());
+    }
     let mut appender = snapshot::appender(dir, &live)?;
     let whole = appender.len();
     let first_live = live.entries.first().map_or(live.next_seq, |(e, ..)| e.seq);
@@ -180,26 +200,34 @@ pub fn import(
             });
             drop(features);
             snapshot.join().expect("the snapshot's writer does not panic")?;
-            journaled?;
-            // Flushed once, at the end: the batch counts from its last entry on, and the import is not
-            // acknowledged before.
-            journal(appender.sync())
+            journaled
         })
     });
-    let snapshot_path = dir.join(crate::store::files::INCIDENTS);
-    let snapshot = match written {
+    // The journal is flushed once, last: the batch counts from its last entry on, and nothing of it is
+    // acknowledged before the snapshot that folds it is written too.
+    let synced = written.and_then(|snapshot| match appender.sync() {
+        Ok(()) => Ok(snapshot),
+        Err(e) => {
+            let kind = e.kind();
+            journal_failed = Some(e);
+            Err(std::io::Error::new(kind, "the journal could not be flushed"))
+        }
+    });
+    let snapshot = match synced {
         Ok(snapshot) => snapshot,
         Err(e) => {
             // Nothing of the batch is acknowledged: the journal goes back to where it was.
             appender.cut(whole);
             return Err(match journal_failed {
                 Some(source) => ImportError::Io { path: live_path, source },
-                None => ImportError::Io { path: snapshot_path, source: e },
+                None => ImportError::Io { path: dir.join(crate::store::files::INCIDENTS), source: e },
             });
         }
     };
     drop(appender);
+    // From here on the import is recorded; what is left is the compaction, which the next open finishes if
+    // it stops here.
     let folded = snapshot::fold(dir, &store, first_live, first + count as u64, &last_hash, snapshot)
-        .map_err(|source| ImportError::Io { path: snapshot_path, source })?;
+        .map_err(|source| ImportError::Unfolded { recorded: count, source })?;
     Ok(Imported { recorded: count, incidents: in_place.len() + added, segment: Some(folded.segment) })
 }

@@ -587,5 +587,11 @@ mod tests {
         assert_eq!(read_hash, &hash);
         assert_eq!(read.feature.as_ref().map(|f| f.get().as_bytes()), Some(&feature[..]));
         assert_eq!((read.seq, read.batch, read.op), (42, Some(41), Op::Import));
+        // The same members as the entry holding the feature would serialise (the feature last, not in between).
+        let mut whole = entry.clone();
+        whole.prev = GENESIS.to_string();
+        whole.feature = Some(RawValue::from_string(String::from_utf8(feature.to_vec()).unwrap()).unwrap());
+        let members = |line: &[u8]| serde_json::from_slice::<serde_json::Value>(line).unwrap()["entry"].clone();
+        assert_eq!(members(&out), members(&line(&whole).0));
     }
 }

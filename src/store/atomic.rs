@@ -98,13 +98,17 @@ impl Drop for Pending {
 
 /// Asks the system to start writing bytes `from..to` of `file` to disk now rather than when it gets round to it
 /// (Linux holds written pages in memory for up to 30 s, or until they fill a tenth of it), so that a writer
-/// of gigabytes finds little left to wait for when it flushes at its end. A hint: where it is not taken (other
-/// systems), the flush does the work.
+/// of gigabytes finds little left to wait for when it flushes at its end. A hint, given on Linux only: elsewhere
+/// the flush does the work.
 pub fn start_writeback(file: &File, from: u64, to: u64) {
-    // POSIX_FADV_DONTNEED starts writeback of the dirty pages in the range and drops only those already clean.
+    // On Linux POSIX_FADV_DONTNEED starts writeback of the dirty pages in the range and drops only those
+    // already clean.
+    #[cfg(target_os = "linux")]
     if let Some(len) = std::num::NonZeroU64::new(to.saturating_sub(from)) {
         let _ = rustix::fs::fadvise(file, from, Some(len), rustix::fs::Advice::DontNeed);
     }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (file, from, to);
 }
 
 /// The directory of `path` and a fresh temporary file name in it (leftovers of dead writers removed first).
