@@ -419,3 +419,50 @@ fn importing_every_fixture_and_every_row_kind_leaves_a_directory_that_loads() {
         assert!(store.incident(refused).is_none(), "{refused} got in");
     }
 }
+
+#[test]
+fn an_import_writes_the_snapshot_the_record_would_write_itself_changed_ones_in_place_new_ones_after() {
+    let dir = empty_data_dir();
+    assert!(import(dir.path(), &fixture("import/acled.csv"), &[]).status.success());
+    // The same download a day later: one incident corrected, one new.
+    let mut read = csv::Reader::from_path(fixture("import/acled.csv")).unwrap();
+    let header = read.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = read.records().map(|r| r.unwrap()).collect();
+    let row = |id: &str| rows.iter().find(|r| &r[0] == id).unwrap().clone();
+    let mut corrected: Vec<String> = row("TST1002").iter().map(String::from).collect();
+    corrected[column("fatalities")] = "7".into();
+    let mut added: Vec<String> = row("TST1001").iter().map(String::from).collect();
+    added[column("event_id_cnty")] = "TST2001".into();
+    let later = dir.path().join("later.csv");
+    let mut write = csv::Writer::from_path(&later).unwrap();
+    write.write_record(&header).unwrap();
+    for record in [
+        row("TST1001").iter().map(String::from).collect(),
+        corrected,
+        added,
+        row("TST1005").iter().map(String::from).collect::<Vec<_>>(),
+    ] {
+        write.write_record(&record).unwrap();
+    }
+    write.flush().unwrap();
+    let out = import(dir.path(), &later, &[]);
+    assert!(stdout(&out).contains("1 new, 1 updated, 2 unchanged"), "{}", stdout(&out));
+
+    let snapshot = std::fs::read(dir.path().join("incidents.geojson")).unwrap();
+    let record = borderline::record::load(Some(dir.path())).unwrap();
+    let ids: Vec<&str> = record.incidents().map(|i| &*i.event_id).collect();
+    assert_eq!(ids, ["TST1001", "TST1002", "TST1005", "TST2001"]);
+    assert_eq!(record.incident("TST1002").map(|i| (i.fatalities, i.revision.version)), Some((Some(7), 2)));
+    let rewritten = tempfile::tempdir().unwrap();
+    record.save_incidents(rewritten.path()).unwrap();
+    let same = std::fs::read(rewritten.path().join("incidents.geojson")).unwrap();
+    assert!(
+        snapshot == same,
+        "the import's snapshot differs from the record's own:\n{}\n---\n{}",
+        String::from_utf8_lossy(&snapshot),
+        String::from_utf8_lossy(&same)
+    );
+    let verify = borderline(&["--data", dir.path().to_str().unwrap(), "verify"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+}
