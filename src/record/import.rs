@@ -85,13 +85,12 @@ impl Block {
 /// `file`, each id once — as `actor`. `loaded` is what [`super::load`] read of `dir` while `lock` was held, as it still is.
 pub fn import(
     dir: &Path,
-    lock: &DataLock,
+    _lock: &DataLock,
     loaded: Store,
     incoming: Vec<Incident>,
     actor: &Actor,
     file: &str,
 ) -> Result<Imported, ImportError> {
-    let _held = lock;
     edit::may_import(actor)?;
     if incoming.is_empty() {
         return Ok(Imported { recorded: 0, incidents: loaded.current().count(), segment: None });
