@@ -22,5 +22,6 @@ pub mod model;
 pub mod record;
 pub mod server;
 pub mod store;
+pub mod text;
 
 pub use store::Store;
