@@ -125,15 +125,20 @@ fn parse_number(s: &str) -> Option<f64> {
     if thousands { groups.concat().parse().ok() } else { s.replace(',', ".").parse().ok() }
 }
 
-/// The qualifier that ends just before byte `at` of `text`, if any: its byte start and operator.
-fn qualifier_before(text: &str, at: usize) -> Option<(usize, Operator)> {
-    let before = text[..at].trim_end();
-    // The longest qualifier is 18 letters: look at the last few words only.
+/// The last 40 bytes or so of `before` (the longest qualifier is 18 letters), and where they start: what is
+/// looked at in front of a statement, so that a long text is not lower-cased once per statement.
+fn last_words(before: &str) -> (usize, &str) {
     let mut from = before.len().saturating_sub(40);
     while !before.is_char_boundary(from) {
         from -= 1;
     }
-    let tail = &before[from..];
+    (from, &before[from..])
+}
+
+/// The qualifier that ends just before byte `at` of `text`, if any: its byte start and operator.
+fn qualifier_before(text: &str, at: usize) -> Option<(usize, Operator)> {
+    let before = text[..at].trim_end();
+    let (from, tail) = last_words(before);
     let lower = tail.to_lowercase();
     // Lower-casing keeps byte lengths for the letters of the qualifiers, so ends line up.
     if lower.len() != tail.len() {
@@ -168,7 +173,7 @@ pub fn find(text: &str) -> Vec<Distance> {
         .captures_iter(text)
         .filter_map(|c| {
             let whole = c.get(0).expect("group 0 is the match");
-            let squared = text[..whole.start()].trim_end().to_lowercase().ends_with("square");
+            let squared = last_words(text[..whole.start()].trim_end()).1.to_lowercase().ends_with("square");
             if squared || not_a_distance(&text[whole.end()..]) {
                 return None;
             }
