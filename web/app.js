@@ -136,19 +136,41 @@
   }
   function syncLayers() {
     for (const k of ['osm', 'ne', 'corridor', 'places']) {
-      // Place names only from zoom 5, where they no longer pile up.
-      const on = state[k] && (k !== 'places' || map.getZoom() >= 5);
-      if (on) layers[k].addTo(map); else layers[k].remove();
+      if (state[k]) layers[k].addTo(map); else layers[k].remove();
     }
     if (state.tiles) tiles.addTo(map); else tiles.remove();
     if (state.corridor) drawCorridor();
+    if (state.places) drawPlaces();
+  }
+
+  // The gazetteer holds every GeoNames place of the region: label the larger ones first and the smaller as the
+  // map zooms in (as a base map does), and only those in view.
+  let allPlaces = [];
+  function placeMinZoom(p) {
+    if (p.kind === 'capital') return 4;
+    if (p.kind === 'city' || p.kind === 'site' || p.population == null) return 5;
+    if (p.population >= 20000) return 6;
+    return p.kind === 'town' ? 7 : 8;
+  }
+  function drawPlaces() {
+    layers.places.clearLayers();
+    const zoom = map.getZoom();
+    const view = map.getBounds().pad(0.2);
+    for (const f of allPlaces) {
+      const [x, y] = f.geometry.coordinates;
+      if (placeMinZoom(f.properties) > zoom || !view.contains([y, x])) continue;
+      const marker = L.circleMarker([y, x], { pane: 'labels', radius: 3, color: '#333', weight: 1, fillColor: '#fff', fillOpacity: 1 })
+        .bindTooltip(textTip(f.properties.name), { permanent: true, direction: 'right', className: 'place-label', offset: [4, 0] });
+      marker.on('click', (e) => { L.DomEvent.stopPropagation(e); showPlace(f).catch(showError); });
+      marker.addTo(layers.places);
+    }
   }
 
   async function loadBaseMap() {
     const [countries, borders, places] = await Promise.all([
       getJSON('ogc/collections/countries/items?limit=1000'),
       getJSON('ogc/collections/borders/items?limit=1000'),
-      getJSON('ogc/collections/places/items?limit=1000'),
+      getJSON('ogc/collections/places/items?limit=10000'),
     ]);
     L.geoJSON(countries, {
       pane: 'countries', interactive: false,
@@ -167,13 +189,7 @@
         pane: 'borders', color: osm ? '#b30000' : '#1f5fbf', weight: osm ? 2.2 : 1.8, dashArray: osm ? null : '6 5', opacity: 0.9,
       }).bindTooltip(textTip(`${f.properties.name} — ${osm ? 'OpenStreetMap' : 'Natural Earth'}`), { sticky: true }).addTo(osm ? layers.osm : layers.ne);
     }
-    for (const f of places.features) {
-      const [x, y] = f.geometry.coordinates;
-      const marker = L.circleMarker([y, x], { pane: 'labels', radius: 3, color: '#333', weight: 1, fillColor: '#fff', fillOpacity: 1 })
-        .bindTooltip(textTip(f.properties.name), { permanent: true, direction: 'right', className: 'place-label', offset: [4, 0] });
-      marker.on('click', (e) => { L.DomEvent.stopPropagation(e); showPlace(f).catch(showError); });
-      marker.addTo(layers.places);
-    }
+    allPlaces = places.features;
     syncLayers();
   }
 

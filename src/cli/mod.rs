@@ -616,7 +616,7 @@ fn place_json(store: &Store, i: usize) -> serde_json::Value {
 }
 
 fn places_search(store: &Store, name: &str, json: bool, limit: usize, out: &mut dyn Write) -> Result<(), Failure> {
-    let hits = Gazetteer::new(&store.places).search(name, limit);
+    let hits = store.gazetteer.search(name, limit);
     if hits.is_empty() {
         return Err(Failure::new(4, format!("no place matches {name:?} (try `borderline places list`)")));
     }
@@ -900,7 +900,7 @@ fn resolve_location(store: &Store, text: &str) -> Result<(String, crate::model::
 /// The one place `name` names (an id, a name, or any spelling). None is exit 4; several that match equally well
 /// are exit 2, with the candidates and how to pick one.
 fn find_place<'s>(store: &'s Store, name: &str, what: &str) -> Result<&'s crate::model::Place, Failure> {
-    match Gazetteer::new(&store.places).lookup(name) {
+    match store.gazetteer.lookup(name) {
         Lookup::Found(hit) => Ok(&store.places[hit.place]),
         Lookup::NotFound => {
             Err(Failure::new(4, format!("{what}: no place matches {name:?} (try `borderline places search`)")))

@@ -1,10 +1,22 @@
 //! Finds places by any spelling: accents, case, hyphens, spaces and the Tamasheq/Arabic prefixes
 //! `Tin-`, `Ti-n-`, `In`, `I-n-` are ignored, and French/English transliterations are folded
 //! (`ou`/`w` → `u`), so `Tinzawatin`, `Tinsauaten` and `Tinzaouatène` all find Tinzaouatene.
+//!
+//! Names are keyed two ways: by their normalised form in a hash map (an exact name, for people and for scanning
+//! texts), and by their folded keys in an [`fst`] set searched with Levenshtein automata (spellings, prefixes and
+//! near misses), so a lookup never scans every name.
 
-use unicode_normalization::UnicodeNormalization;
+mod keys;
+
+use std::sync::OnceLock;
+
+use fst::{Automaton, IntoStreamer, Map, Streamer};
+use levenshtein_automata::LevenshteinAutomatonBuilder;
+use rustc_hash::FxHashMap;
 
 use crate::model::Place;
+pub use keys::normalise;
+use keys::{keys, levenshtein};
 
 /// How a query met a place's name, best first: a user who types a place's id or its own name means that place,
 /// whatever other place has a similar spelling.
@@ -56,152 +68,137 @@ pub enum Lookup {
     NotFound,
 }
 
+/// The most edits a near miss may need, whatever its length (one edit per four letters below that).
+const MAX_EDITS: u8 = 3;
+
 /// Search keys for every name of every place.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Gazetteer {
-    /// Each place's id, lower-case.
-    ids: Vec<String>,
+    /// Each place's id, lower-case, to its index.
+    ids: FxHashMap<String, u32>,
     /// Every name of every place.
     entries: Vec<Entry>,
+    /// Normalised name → the entries carrying it.
+    exact: FxHashMap<String, Vec<u32>>,
+    /// Folded key → index into `postings`.
+    folded: Map<Vec<u8>>,
+    /// The entries carrying each folded key.
+    postings: Vec<Vec<u32>>,
+    /// The most words a normalised name has.
+    max_words: usize,
 }
 
 #[derive(Debug)]
 struct Entry {
-    place: usize,
+    place: u32,
     name: String,
     /// False for the preferred name.
     alternate: bool,
-    normalised: String,
-    keys: Vec<String>,
 }
 
-/// Lower-case, accents removed, only letters and digits kept, word breaks as single spaces.
-pub fn normalise(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut gap = false;
-    for ch in name.nfd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)) {
-        if ch.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.extend(ch.to_lowercase());
-        } else {
-            gap = true;
-        }
+impl Default for Gazetteer {
+    fn default() -> Gazetteer {
+        Gazetteer::new(&[])
     }
-    out
 }
 
-/// Folds transliteration variants so that French and English spellings meet.
-fn fold(s: &str) -> String {
-    let s = s.replace("ou", "u").replace('w', "u").replace("gh", "g").replace("kh", "k");
-    // Collapse doubled letters (Guezzam/Guezam).
-    let mut out = String::with_capacity(s.len());
-    let mut last = None;
-    for ch in s.chars() {
-        if Some(ch) != last {
-            out.push(ch);
-        }
-        last = Some(ch);
-    }
-    out
-}
-
-/// The search keys of one name: the whole name, and the name without a Tin-/In- prefix, both folded.
-fn keys(name: &str) -> Vec<String> {
-    let norm = normalise(name);
-    let words: Vec<&str> = norm.split(' ').collect();
-    let joined = words.concat();
-    let mut out = vec![fold(&joined)];
-    // "ti n zaouatene", "tin zaouatine", "i n guezzam", "in guezzam"
-    let stripped = match words.as_slice() {
-        ["ti", "n", rest @ ..] | ["i", "n", rest @ ..] | ["tin", rest @ ..] | ["in", rest @ ..] if !rest.is_empty() => {
-            Some(rest.concat())
-        }
-        _ => None,
-    }
-    // "tinzaouatene" written as one word
-    .or_else(|| joined.strip_prefix("tin").filter(|r| r.len() >= 4).map(str::to_string));
-    if let Some(s) = stripped {
-        out.push(fold(&s));
-    }
-    out.dedup();
-    out
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j + 1] + 1).min(cur[j] + 1).min(prev[j] + cost);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+/// One Levenshtein automaton builder per edit budget, built once (they are the costly part).
+fn automaton_builder(edits: u8) -> &'static LevenshteinAutomatonBuilder {
+    static BUILDERS: OnceLock<Vec<LevenshteinAutomatonBuilder>> = OnceLock::new();
+    &BUILDERS.get_or_init(|| (0..=MAX_EDITS).map(|d| LevenshteinAutomatonBuilder::new(d, false)).collect())
+        [usize::from(edits)]
 }
 
 impl Gazetteer {
     /// Indexes every name of every place.
     pub fn new(places: &[Place]) -> Gazetteer {
-        let entries = places
-            .iter()
-            .enumerate()
-            .flat_map(|(place, p)| {
-                p.all_names().enumerate().map(move |(k, name)| Entry {
-                    place,
-                    name: name.to_string(),
-                    alternate: k > 0,
-                    normalised: normalise(name),
-                    keys: keys(name),
-                })
-            })
-            .collect();
-        Gazetteer { ids: places.iter().map(|p| p.id.to_lowercase()).collect(), entries }
+        let mut entries = Vec::new();
+        let mut exact: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut by_key: std::collections::BTreeMap<String, Vec<u32>> = std::collections::BTreeMap::new();
+        let mut max_words = 1;
+        for (place, p) in places.iter().enumerate() {
+            for (k, name) in p.all_names().enumerate() {
+                let e = entries.len() as u32;
+                let normalised = normalise(name);
+                if normalised.is_empty() {
+                    continue;
+                }
+                max_words = max_words.max(normalised.split(' ').count());
+                for key in keys(name) {
+                    let posting = by_key.entry(key).or_default();
+                    if posting.last() != Some(&e) {
+                        posting.push(e);
+                    }
+                }
+                exact.entry(normalised).or_default().push(e);
+                entries.push(Entry { place: place as u32, name: name.to_string(), alternate: k > 0 });
+            }
+        }
+        let postings: Vec<Vec<u32>> = by_key.values().cloned().collect();
+        let folded = Map::from_iter(by_key.keys().enumerate().map(|(i, k)| (k.as_bytes(), i as u64)))
+            .expect("keys come sorted and unique from a BTreeMap");
+        let ids = places.iter().enumerate().map(|(i, p)| (p.id.to_lowercase(), i as u32)).collect();
+        Gazetteer { ids, entries, exact, folded, postings, max_words }
+    }
+
+    /// The most words any name has: a text scanner need not try longer phrases.
+    pub fn max_words(&self) -> usize {
+        self.max_words
+    }
+
+    /// The places a phrase names exactly: by a name (case, accents and punctuation aside) or by a folded
+    /// spelling, never by a prefix or a near miss. This is what a text scanner asks of every run of words.
+    pub fn names_exactly(&self, phrase: &str) -> Vec<PlaceMatch> {
+        let mut best = Best::default();
+        self.offer_exact(&normalise(phrase), &mut best);
+        for q in keys(phrase) {
+            self.offer_key(&q, MatchKind::Spelling, 0, &mut best);
+        }
+        best.ranked(usize::MAX)
     }
 
     /// Places whose id or name matches `query`, best first (at most `limit`, one hit per place); hits of equal
     /// [`MatchKind`] and distance keep gazetteer order.
     ///
-    /// A match is, best first: the place's id; its preferred name; one of its alternate names (these three
+    /// A match is, best first: the place's id (unless it is also a name of another place); its preferred name; one of its alternate names (these three
     /// ignoring only case, accents and punctuation); an equal folded key; a folded key that starts with the
-    /// query (3+ letters); a folded key within a small edit distance (one edit per four letters).
+    /// query (3+ letters); a folded key within a small edit distance (one edit per four letters, at most three).
     pub fn search(&self, query: &str, limit: usize) -> Vec<PlaceMatch> {
-        let (qnorm, qkeys) = (normalise(query), keys(query));
+        let qkeys = keys(query);
         if qkeys.iter().all(String::is_empty) {
             return Vec::new();
         }
+        let mut best = Best::default();
         let qid = query.trim().to_lowercase();
-        let mut best: std::collections::HashMap<usize, PlaceMatch> = std::collections::HashMap::new();
-        let mut offer = |hit: PlaceMatch| {
-            if best.get(&hit.place).is_none_or(|m| hit.rank() < m.rank()) {
-                best.insert(hit.place, hit);
-            }
-        };
-        for (place, id) in self.ids.iter().enumerate() {
-            if *id == qid {
-                offer(PlaceMatch { place, matched_name: id.clone(), kind: MatchKind::Id, distance: 0 });
-            }
-        }
-        for e in &self.entries {
-            let exact = match (e.normalised == qnorm, e.alternate) {
-                (true, false) => Some((MatchKind::Name, 0)),
-                (true, true) => Some((MatchKind::AlternateName, 0)),
-                (false, _) => None,
-            };
-            let folded = qkeys.iter().flat_map(|q| e.keys.iter().filter_map(move |k| folded_match(q, k))).min();
-            if let Some((kind, distance)) = exact.into_iter().chain(folded).min() {
-                offer(PlaceMatch { place: e.place, matched_name: e.name.clone(), kind, distance });
+        let qnorm = normalise(query);
+        if let Some(&place) = self.ids.get(&qid) {
+            // An id is made from a name: "gao" is the Malian city's id and a name of the Burkinabe town too, and
+            // whoever types it may mean either. It names its place only when no other place has it as a name.
+            let named_elsewhere =
+                self.exact.get(&qnorm).into_iter().flatten().any(|&e| self.entries[e as usize].place != place);
+            if !named_elsewhere {
+                best.offer(PlaceMatch { place: place as usize, matched_name: qid, kind: MatchKind::Id, distance: 0 });
             }
         }
-        let mut hits: Vec<PlaceMatch> = best.into_values().collect();
-        hits.sort_by(|a, b| a.rank().cmp(&b.rank()).then(a.place.cmp(&b.place)));
-        hits.truncate(limit);
-        hits
+        self.offer_exact(&qnorm, &mut best);
+        for q in &qkeys {
+            self.offer_key(q, MatchKind::Spelling, 0, &mut best);
+            let len = q.chars().count();
+            if len >= 3 {
+                let mut prefixes = self.folded.search(fst::automaton::Str::new(q).starts_with()).into_stream();
+                while let Some((_, posting)) = prefixes.next() {
+                    self.offer_posting(posting, MatchKind::Prefix, 0, &mut best);
+                }
+            }
+            let edits = (len / 4).clamp(1, usize::from(MAX_EDITS)) as u8;
+            let dfa = automaton_builder(edits).build_dfa(q);
+            let mut near = self.folded.search(&dfa).into_stream();
+            while let Some((key, posting)) = near.next() {
+                let key = std::str::from_utf8(key).expect("keys are UTF-8");
+                self.offer_posting(posting, MatchKind::Similar, levenshtein(q, key), &mut best);
+            }
+        }
+        best.ranked(limit)
     }
 
     /// The place `query` names: an id wins, then a preferred name, then an alternate name, then the folded
@@ -223,17 +220,48 @@ impl Gazetteer {
     pub fn tied_best(hits: &[PlaceMatch]) -> usize {
         hits.first().map_or(0, |first| hits.iter().take_while(|h| h.rank() == first.rank()).count())
     }
+
+    fn offer_exact(&self, normalised: &str, best: &mut Best) {
+        for &e in self.exact.get(normalised).into_iter().flatten() {
+            let entry = &self.entries[e as usize];
+            let kind = if entry.alternate { MatchKind::AlternateName } else { MatchKind::Name };
+            best.offer(self.hit(e, kind, 0));
+        }
+    }
+
+    fn offer_key(&self, key: &str, kind: MatchKind, distance: usize, best: &mut Best) {
+        if let Some(posting) = self.folded.get(key) {
+            self.offer_posting(posting, kind, distance, best);
+        }
+    }
+
+    fn offer_posting(&self, posting: u64, kind: MatchKind, distance: usize, best: &mut Best) {
+        for &e in &self.postings[posting as usize] {
+            best.offer(self.hit(e, kind, distance));
+        }
+    }
+
+    fn hit(&self, entry: u32, kind: MatchKind, distance: usize) -> PlaceMatch {
+        let e = &self.entries[entry as usize];
+        PlaceMatch { place: e.place as usize, matched_name: e.name.clone(), kind, distance }
+    }
 }
 
-/// How a folded query key meets a folded name key, if it does.
-fn folded_match(q: &str, k: &str) -> Option<(MatchKind, usize)> {
-    let qlen = q.chars().count();
-    if q == k {
-        Some((MatchKind::Spelling, 0))
-    } else if qlen >= 3 && k.starts_with(q) {
-        Some((MatchKind::Prefix, 0))
-    } else {
-        let d = levenshtein(q, k);
-        (d <= (qlen / 4).max(1)).then_some((MatchKind::Similar, d))
+/// The best hit per place so far.
+#[derive(Default)]
+struct Best(FxHashMap<usize, PlaceMatch>);
+
+impl Best {
+    fn offer(&mut self, hit: PlaceMatch) {
+        if self.0.get(&hit.place).is_none_or(|m| hit.rank() < m.rank()) {
+            self.0.insert(hit.place, hit);
+        }
+    }
+
+    fn ranked(self, limit: usize) -> Vec<PlaceMatch> {
+        let mut hits: Vec<PlaceMatch> = self.0.into_values().collect();
+        hits.sort_by(|a, b| a.rank().cmp(&b.rank()).then(a.place.cmp(&b.place)));
+        hits.truncate(limit);
+        hits
     }
 }

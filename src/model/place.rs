@@ -14,8 +14,10 @@ pub struct Place {
     pub shared_names: Vec<String>,
     /// Country the place is in.
     pub country: Iso3,
-    /// `town`, `city`, `capital`, `site`, …
+    /// `village`, `town`, `city`, `capital`, `site`, …
     pub kind: String,
+    /// Inhabitants, as GeoNames counts them (none for places not from GeoNames); breaks ties between namesakes.
+    pub population: Option<u32>,
     /// Position (lon, lat).
     pub position: LonLat,
     /// Where the coordinates come from (GeoNames id, SimpleMaps id, or a cited reference), kept verbatim.

@@ -106,7 +106,7 @@ pub async fn nearest(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Re
     let k = q.integer("k", Kind::Limit, 1, crate::store::MAX_NEAREST as u64)?.unwrap_or(10) as usize;
     let (center, place) = match (q.text("place"), q.number("lon", Kind::Longitude, (-180.0, 180.0))?) {
         (Some(name), None) => {
-            let place = match Gazetteer::new(&store.places).lookup(&name) {
+            let place = match store.gazetteer.lookup(&name) {
                 Lookup::Found(hit) => &store.places[hit.place],
                 Lookup::NotFound => return Err(ApiError::not_found(format!("no place matches {name:?}"))),
                 Lookup::Ambiguous(hits) => {
@@ -222,7 +222,7 @@ pub async fn places_search(State(app): State<App>, RawQuery(q): RawQuery) -> Res
     let name = q.text("q").ok_or_else(|| ApiError::bad_value("q", "q is empty", Kind::Text.valid()))?;
     let limit = q.integer("limit", Kind::Limit, 1, 100)?.unwrap_or(10) as usize;
     let store = app.store();
-    let hits = Gazetteer::new(&store.places).search(&name, limit);
+    let hits = store.gazetteer.search(&name, limit);
     let tied = Gazetteer::tied_best(&hits);
     let matches: Vec<_> = hits
         .iter()

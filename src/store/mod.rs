@@ -110,6 +110,8 @@ pub struct Base {
     pub(crate) loaded: Vec<Arc<Incident>>,
     /// Gazetteer.
     pub places: Arc<Vec<Place>>,
+    /// Every name of `places`, indexed for search.
+    pub gazetteer: Arc<crate::gazetteer::Gazetteer>,
     /// Borders (every pair, every source).
     pub borders: Arc<Vec<Border>>,
     /// Country polygons.
@@ -141,6 +143,7 @@ pub struct Base {
 /// shares.
 struct Geography {
     places: Arc<Vec<Place>>,
+    gazetteer: Arc<crate::gazetteer::Gazetteer>,
     borders: Arc<Vec<Border>>,
     countries: Arc<Vec<Country>>,
     place_index: Arc<PointIndex>,
@@ -156,6 +159,7 @@ impl Geography {
         let border_parts = distance::PartsByChoice::new(&borders, &segment_index);
         let country_index = CountryIndex::new(&countries);
         Geography {
+            gazetteer: Arc::new(crate::gazetteer::Gazetteer::new(&places)),
             places: Arc::new(places),
             borders: Arc::new(borders),
             countries: Arc::new(countries),
@@ -379,6 +383,7 @@ impl Base {
     fn geography(&self) -> Geography {
         Geography {
             places: self.places.clone(),
+            gazetteer: self.gazetteer.clone(),
             borders: self.borders.clone(),
             countries: self.countries.clone(),
             place_index: self.place_index.clone(),
@@ -395,8 +400,16 @@ impl Base {
         register: SourceRegister,
         origins: Vec<(&'static str, Origin)>,
     ) -> (Base, Vec<u32>) {
-        let Geography { places, borders, countries, place_index, segment_index, country_index, border_parts } =
-            geography;
+        let Geography {
+            places,
+            gazetteer,
+            borders,
+            countries,
+            place_index,
+            segment_index,
+            country_index,
+            border_parts,
+        } = geography;
         // The incident tree and the id index are independent: build them side by side.
         let (incident_index, incident_grid, (incident_ids, duplicates)) = std::thread::scope(|s| {
             let tree = s.spawn(|| PointIndex::new(incidents.iter().map(|i| i.position)));
@@ -410,6 +423,7 @@ impl Base {
         let store = Base {
             loaded: incidents,
             places,
+            gazetteer,
             borders,
             countries,
             loaded_register: register,

@@ -828,6 +828,10 @@ pub(crate) fn place<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> Opt
     let shared_names: Vec<String> = p.opt_json(r, "shared_names", "an array of strings").unwrap_or_default();
     let country: Option<Iso3> = p.req_parse(r, "country");
     let kind = p.req_str(r, "kind");
+    let population = p.opt_f64(r, "population");
+    if population.is_some_and(|n| n < 0.0 || n.fract() != 0.0 || n > f64::from(u32::MAX)) {
+        r.problem(Some("population"), "a count of inhabitants: a whole number, 0 or more");
+    }
     let coordinates_from: Option<serde_json::Value> = p.opt_json(r, "coordinates_from", "an object");
     if coordinates_from.is_none() {
         r.problem(
@@ -846,6 +850,7 @@ pub(crate) fn place<'a>(r: &mut FeatureReader<'a, '_>, raw: &'a RawValue) -> Opt
         shared_names,
         country: country?,
         kind: kind?.into_owned(),
+        population: population.map(|n| n as u32),
         position: position?,
         coordinates_from: coordinates_from?,
         note: note.map(Cow::into_owned),

@@ -112,3 +112,31 @@ fn an_exact_id_wins_over_any_name() {
     assert_eq!((s.places[hits[0].place].id.as_str(), hits[0].kind), ("tin-zaouatine", MatchKind::Id));
     assert_eq!(lookup("Xyzzyplugh"), Err(Vec::new()));
 }
+
+#[test]
+fn the_gazetteer_holds_every_geonames_place_of_the_region_each_with_its_provenance() {
+    let s = store();
+    assert!(s.places.len() > 1_700, "{} places", s.places.len());
+    for p in s.places.iter() {
+        let from = &p.coordinates_from;
+        let kind = from["kind"].as_str().unwrap_or_default();
+        assert!(["geonames", "simplemaps", "reference"].contains(&kind), "{}: {from}", p.id);
+        if kind == "geonames" {
+            assert!(from["geonameid"].as_u64().is_some() && from["licence"] == "CC-BY-4.0", "{}: {from}", p.id);
+        }
+    }
+    let in_mali = s.places.iter().filter(|p| p.country.as_str() == "MLI").count();
+    assert!(in_mali > 90, "{in_mali} places in Mali");
+}
+
+#[test]
+fn namesakes_are_ambiguous_not_decided_by_file_order() {
+    let s = store();
+    assert_eq!(lookup("Gao"), Err(vec!["gao".to_string(), "gao-bfa".to_string()]));
+    let countries: Vec<&str> = ["gao", "gao-bfa"].iter().map(|id| s.place(id).unwrap().country.as_str()).collect();
+    assert_eq!(countries, ["MLI", "BFA"]);
+    // A near miss still finds both, and an id still names one.
+    assert_eq!(lookup("gao-bfa"), Ok("gao-bfa".to_string()));
+    let near = hits("Gaoo");
+    assert!(near.contains(&"gao".to_string()) && near.contains(&"gao-bfa".to_string()), "{near:?}");
+}

