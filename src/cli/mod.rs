@@ -4,6 +4,7 @@
 //! written; 4 nothing matched (e.g. an unknown place).
 
 mod record;
+mod text;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -74,6 +75,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read a text (an article): the places and distance claims in it, each claim measured and judged.
+    CheckText(text::CheckTextArgs),
     /// Serve the map, the OGC API – Features service and the border API over HTTP.
     Serve(ServeArgs),
     /// Write layers for QGIS, Google Earth or a spreadsheet: GeoPackage, GeoJSON, CSV, KML or FlatGeobuf.
@@ -530,6 +533,7 @@ pub fn execute(cli: &Cli, store: &Store, out: &mut dyn Write) -> Result<(), Fail
         Command::NearBorder(args) => near_border(store, args, out),
         Command::Nearest(args) => nearest(store, args, out),
         Command::Claims { json } => claims(store, *json, out),
+        Command::CheckText(args) => text::check_text(store, args, out),
         Command::Between { from, to, json } => between(store, from, to, *json, out),
         Command::Serve(_) => {
             Err(Failure::new(2, "serve runs from the command line only (see server::serve)".to_string()))
@@ -866,6 +870,7 @@ fn claims(store: &Store, json: bool, out: &mut dyn Write) -> Result<(), Failure>
         let verdict = match c.verdict {
             crate::store::Verdict::Consistent => "CONSISTENT",
             crate::store::Verdict::Inconsistent => "INCONSISTENT",
+            crate::store::Verdict::Unverifiable => "UNVERIFIABLE",
         };
         writeln!(out, "{verdict:<12} {} [{}; {}]", c.claim, c.id, c.document)?;
         let ne =

@@ -25,6 +25,43 @@ pub enum Verdict {
     Consistent,
     /// The data disagrees.
     Inconsistent,
+    /// The claim cannot be measured (a place or border it names is not known); the reason says why.
+    Unverifiable,
+}
+
+/// How a measured value meets a claim.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Judgement {
+    /// Consistent or inconsistent.
+    pub verdict: Verdict,
+    /// The rule applied, in words.
+    pub tolerance: String,
+    /// When the claim fails but a road distance would explain it, that explanation.
+    pub note: Option<String>,
+}
+
+/// Judges a claim: `claimed_m` is `None` for "on the border"; `place_to_place` says whether a road distance could
+/// be what the writer meant.
+pub fn judge(measured_m: f64, claimed_m: Option<f64>, qualifier: ClaimQualifier, place_to_place: bool) -> Judgement {
+    let (ok, tolerance) = match (claimed_m, qualifier) {
+        (None, _) => (measured_m <= ON_BORDER_M, format!("within {} km of the line", ON_BORDER_M / 1000.0)),
+        (Some(c), ClaimQualifier::LessThan) => (measured_m < c, "straight-line value below the claim".into()),
+        (Some(c), ClaimQualifier::MoreThan) => (measured_m > c, "straight-line value above the claim".into()),
+        (Some(c), ClaimQualifier::About) => (
+            (measured_m - c).abs() <= ABOUT_TOLERANCE * c + ABOUT_SLACK_M,
+            format!("±{:.0} % of the claim + {} km", ABOUT_TOLERANCE * 100.0, ABOUT_SLACK_M / 1000.0),
+        ),
+    };
+    let note = claimed_m.filter(|_| !ok && place_to_place).and_then(|c| {
+        let ratio = c / measured_m;
+        (ratio >= ROAD_FACTOR.0 && ratio <= ROAD_FACTOR.1).then(|| {
+            format!(
+                "the claim is {ratio:.2}× the straight line: a road distance (roads here run {}–{}× the straight line) is a likely explanation",
+                ROAD_FACTOR.0, ROAD_FACTOR.1
+            )
+        })
+    });
+    Judgement { verdict: if ok { Verdict::Consistent } else { Verdict::Inconsistent }, tolerance, note }
 }
 
 /// The check of one claim.
@@ -99,24 +136,7 @@ impl Store {
                 (text, None, *qualifier, d, ne)
             }
         };
-        let (ok, tolerance) = match (claimed_m, qualifier) {
-            (None, _) => (measured_m <= ON_BORDER_M, format!("within {} km of the line", ON_BORDER_M / 1000.0)),
-            (Some(c), ClaimQualifier::LessThan) => (measured_m < c, "straight-line value below the claim".into()),
-            (Some(c), ClaimQualifier::MoreThan) => (measured_m > c, "straight-line value above the claim".into()),
-            (Some(c), ClaimQualifier::About) => (
-                (measured_m - c).abs() <= ABOUT_TOLERANCE * c + ABOUT_SLACK_M,
-                format!("±{:.0} % of the claim + {} km", ABOUT_TOLERANCE * 100.0, ABOUT_SLACK_M / 1000.0),
-            ),
-        };
-        let note = claimed_m.filter(|_| !ok).and_then(|c| {
-            let ratio = c / measured_m;
-            (ratio >= ROAD_FACTOR.0 && ratio <= ROAD_FACTOR.1 && matches!(claim, Claim::Distance { .. })).then(|| {
-                format!(
-                    "the claim is {ratio:.2}× the straight line: a road distance (roads here run {}–{}× the straight line) is a likely explanation",
-                    ROAD_FACTOR.0, ROAD_FACTOR.1
-                )
-            })
-        });
+        let judged = judge(measured_m, claimed_m, qualifier, matches!(claim, Claim::Distance { .. }));
         Some(ClaimCheck {
             id: claim.id().to_string(),
             document: document.to_string(),
@@ -124,9 +144,9 @@ impl Store {
             claimed_m,
             measured_m,
             measured_naturalearth_m: measured_ne,
-            verdict: if ok { Verdict::Consistent } else { Verdict::Inconsistent },
-            tolerance,
-            note,
+            verdict: judged.verdict,
+            tolerance: judged.tolerance,
+            note: judged.note,
         })
     }
 }

@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 
 pub use crate::model::IncidentFacts;
 pub use atomic::{Pending, atomic_write, atomic_write_path, process_alive, remove_leftovers, start_writeback};
-pub use claims::{ClaimCheck, Verdict};
+pub use claims::{ABOUT_SLACK_M, ABOUT_TOLERANCE, ClaimCheck, Judgement, ON_BORDER_M, ROAD_FACTOR, Verdict, judge};
 pub use corridor::{BANDS_KM, BandCount, CorridorHit, Ranked};
 pub use distance::{
     BorderChoice, BorderDistance, DistanceError, IncidentReport, LonLatJson, PointReport, Side, check_point,

@@ -14,9 +14,10 @@ use serde::Serialize;
 pub enum Operator {
     /// No qualifier: the number as stated.
     Exact,
-    /// about, some, roughly, around, nearly / environ, près de, une soixantaine…
+    /// about, some, roughly, around, nearly, just ("just 19 miles": a small figure, stated) / environ, près de,
+    /// une soixantaine…
     About,
-    /// less than, under, within, up to, just, barely / à moins de, jusqu'à…
+    /// less than, under, within, up to, barely / à moins de, jusqu'à…
     AtMost,
     /// more than, over, beyond / à plus de, plus de…
     AtLeast,
@@ -35,6 +36,9 @@ pub struct Distance {
     pub stated_m: f64,
     /// What its qualifier makes of it.
     pub operator: Operator,
+    /// Byte range of `text` in the text.
+    #[serde(skip)]
+    pub bytes: (usize, usize),
 }
 
 /// Qualifiers, longest first so that "less than" wins over "less", each with what it makes of the number.
@@ -50,7 +54,7 @@ const QUALIFIERS: &[(&str, Operator)] = &[
     ("within", Operator::AtMost),
     ("under", Operator::AtMost),
     ("barely", Operator::AtMost),
-    ("just", Operator::AtMost),
+    ("just", Operator::About),
     ("over", Operator::AtLeast),
     ("beyond", Operator::AtLeast),
     ("at least", Operator::AtLeast),
@@ -197,6 +201,7 @@ pub fn find(text: &str) -> Vec<Distance> {
                 text: text[start..whole.end()].to_string(),
                 stated_m: value * metres,
                 operator,
+                bytes: (start, whole.end()),
             })
         })
         .collect()

@@ -1,0 +1,302 @@
+//! Claims: what each distance statement of a text compares, and the "on the border" statements.
+//!
+//! The forms read are "N km from PLACE" (also "north of", "away from", "de", "du"), "N km from the border",
+//! "from the Algerian border" or "from COUNTRY" (the border of that country nearest the subject), "N km between A
+//! and B", "the distance between A and B is N km" (and a second "while it is M km between A and C"), and "on the
+//! border" / "sur la frontière". The subject is the place the sentence is about: the nearest place named before
+//! the statement in its sentence, else the first after it, else the last of the sentence before.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::countries::{self, CountryWord};
+use super::distance::{Distance, Operator};
+use super::places::Found;
+use crate::model::{BorderPair, Iso3};
+
+/// What a claim is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Between two places.
+    Distance,
+    /// From a place to a border.
+    DistanceToBorder,
+    /// A place on a border.
+    OnBorder,
+}
+
+/// What the subject is compared with.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Object {
+    /// A place the text names (index into the found places).
+    Place(usize),
+    /// A border: a given pair, or the nearest border of a country, or the nearest border of all.
+    Border {
+        /// The pair the text names ("the Algerian-Malian border").
+        pair: Option<BorderPair>,
+        /// The country whose nearest border is meant ("from Algeria", "the Algerian border").
+        country: Option<Iso3>,
+    },
+    /// Words that should name a place but name none the gazetteer has ("into the desert").
+    Unplaced(String),
+}
+
+/// One claim, not yet measured.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claim {
+    /// Byte range: the statement with what it compares.
+    pub start: usize,
+    /// See `start`.
+    pub end: usize,
+    /// The kind.
+    pub kind: Kind,
+    /// The place it is about (index into the found places).
+    pub subject: Option<usize>,
+    /// How the subject was found, when not from its own sentence.
+    pub subject_note: Option<&'static str>,
+    /// What the subject is compared with.
+    pub object: Option<Object>,
+    /// The distance stated (none for "on the border").
+    pub stated_m: Option<f64>,
+    /// Its qualifier.
+    pub operator: Option<Operator>,
+    /// The sentence's byte range.
+    pub sentence: (usize, usize),
+}
+
+/// "from", "north of", "away from", "de la", "du", "au nord de" … right after a statement.
+static FROM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^[\s,]*(?:away\s+)?(?:
+            (?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of
+          | from | of | off
+          | (?:au|à\s+l['’])\s*(?:nord|sud|est|ouest)(?:-(?:est|ouest))?\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’])
+          | de\s+la | de\s+l['’] | du | des | de | d['’]
+        )\s*",
+    )
+    .expect("valid pattern")
+});
+
+/// "the border", "the Algerian border", "la frontière (algérienne)".
+static BORDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:the\s+)?(?:(?P<adj>[\p{L}]+(?:-[\p{L}]+)?)\s+)?(?:border|frontier|frontière)(?:\s+(?P<fradj>[\p{L}]+(?:-[\p{L}]+)?))?\b")
+        .expect("valid pattern")
+});
+
+/// "on the border", "along the Algerian-Malian border", "sur la frontière algéro-malienne".
+static ON_BORDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:on|along|at|straddling|straddles|astride)\s+the\s+(?:(?P<adj>[\p{L}]+(?:-[\p{L}]+)?)\s+)?border\b|\b(?:sur|à)\s+la\s+frontière(?:\s+(?P<fradj>[\p{L}]+(?:-[\p{L}]+)?))?",
+    )
+    .expect("valid pattern")
+});
+
+/// The countries an adjective or a pair of them names: "Algerian-Malian", "algéro-malienne", "Algerian".
+fn adjective_countries(adj: &str) -> Vec<Iso3> {
+    let mut out: Vec<Iso3> = adj
+        .split('-')
+        .filter_map(|w| {
+            let w = crate::gazetteer::normalise(w);
+            let w = match w.as_str() {
+                "algero" => "algerian",
+                "malo" => "malian",
+                "nigero" => "nigerien",
+                "maroco" => "moroccan",
+                "tuniso" => "tunisian",
+                "libyo" => "libyan",
+                "mauritano" => "mauritanian",
+                w => w,
+            };
+            countries::country_word(w).map(CountryWord::iso3)
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+/// A border object from its adjectives.
+fn border_of(adjs: &[Option<&str>]) -> Object {
+    let named: Vec<Iso3> = adjs.iter().flatten().flat_map(|a| adjective_countries(a)).collect();
+    match named.as_slice() {
+        [a, b, ..] if a != b => Object::Border { pair: Some(BorderPair::new(*a, *b)), country: None },
+        [a, ..] => Object::Border { pair: None, country: Some(*a) },
+        [] => Object::Border { pair: None, country: None },
+    }
+}
+
+/// Every claim of the text, in order.
+pub fn find(text: &str, statements: &[Distance], found: &Found, sentences: &[(usize, usize)]) -> Vec<Claim> {
+    let sentence_of = |at: usize| sentences.iter().find(|s| s.0 <= at && at < s.1).copied().unwrap_or((0, text.len()));
+    let mut claims: Vec<Claim> =
+        statements.iter().map(|d| distance_claim(text, d, found, sentence_of(d.bytes.0), sentences)).collect();
+    for c in ON_BORDER.captures_iter(text) {
+        let whole = c.get(0).expect("group 0");
+        let sentence = sentence_of(whole.start());
+        let object = border_of(&[c.name("adj").map(|m| m.as_str()), c.name("fradj").map(|m| m.as_str())]);
+        let (subject, subject_note) = subject(found, sentence, whole.start(), whole.end(), None, sentences);
+        claims.push(Claim {
+            start: whole.start(),
+            end: whole.end(),
+            kind: Kind::OnBorder,
+            subject,
+            subject_note,
+            object: Some(object),
+            stated_m: None,
+            operator: None,
+            sentence,
+        });
+    }
+    claims.sort_by_key(|c| c.start);
+    claims
+}
+
+fn distance_claim(
+    text: &str,
+    d: &Distance,
+    found: &Found,
+    sentence: (usize, usize),
+    sentences: &[(usize, usize)],
+) -> Claim {
+    let (s, e) = d.bytes;
+    let mut claim = Claim {
+        start: s,
+        end: e,
+        kind: Kind::Distance,
+        subject: None,
+        subject_note: None,
+        object: None,
+        stated_m: Some(d.stated_m),
+        operator: Some(d.operator),
+        sentence,
+    };
+    let after = &text[e..sentence.1];
+    if let Some((a, b, end)) = between_after(text, e, sentence.1, found) {
+        (claim.kind, claim.subject, claim.object, claim.end) = (Kind::Distance, Some(a), Some(Object::Place(b)), end);
+        return claim;
+    }
+    if let Some(m) = FROM.find(after) {
+        let at = e + m.end();
+        let rest = &text[at..sentence.1];
+        if let Some(c) = BORDER.captures(rest) {
+            claim.kind = Kind::DistanceToBorder;
+            claim.object = Some(border_of(&[c.name("adj").map(|m| m.as_str()), c.name("fradj").map(|m| m.as_str())]));
+            claim.end = at + c.get(0).expect("group 0").end();
+        } else if let Some(country) = found
+            .countries
+            .iter()
+            .find(|c| c.start >= at && matches!(c.word, CountryWord::Name(_)) && gap_is_article(&text[at..c.start]))
+        {
+            claim.kind = Kind::DistanceToBorder;
+            claim.object = Some(Object::Border { pair: None, country: Some(country.word.iso3()) });
+            claim.end = country.end;
+        } else if let Some((k, m)) = found
+            .places
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.start >= at && p.start <= sentence.1 && plain_words(&text[at..p.start], 6))
+        {
+            claim.object = Some(Object::Place(k));
+            claim.end = m.end;
+        } else {
+            let words: String = rest
+                .split([',', '.', ';', ':', '(', ')', '\n'])
+                .next()
+                .unwrap_or_default()
+                .split_whitespace()
+                .take(6)
+                .collect::<Vec<_>>()
+                .join(" ");
+            claim.object = Some(Object::Unplaced(format!("{} {words}", m.as_str().trim()).trim().to_string()));
+        }
+        let object_place = match claim.object {
+            Some(Object::Place(k)) => Some(k),
+            _ => None,
+        };
+        (claim.subject, claim.subject_note) = subject(found, sentence, s, claim.end, object_place, sentences);
+        return claim;
+    }
+    if let Some((a, b, from)) = between_before(text, sentence.0, s, found) {
+        (claim.subject, claim.object, claim.start) = (Some(a), Some(Object::Place(b)), from);
+        return claim;
+    }
+    (claim.subject, claim.subject_note) = subject(found, sentence, s, e, None, sentences);
+    claim
+}
+
+/// Whether only an article (or nothing) stands between "from" and a country: "from Algeria", "de l'Algérie".
+fn gap_is_article(gap: &str) -> bool {
+    matches!(gap.trim().to_lowercase().as_str(), "" | "the" | "l'" | "l’" | "la" | "le")
+}
+
+/// Whether `gap` is at most `n` words with no punctuation: "the Algerian commune of".
+fn plain_words(gap: &str, n: usize) -> bool {
+    !gap.contains([',', '.', ';', ':', '(', ')', '!', '?']) && gap.split_whitespace().count() <= n
+}
+
+/// "… between A and B" / "entre A et B" right after a statement (byte `from`): the two places and where B ends.
+fn between_after(text: &str, from: usize, to: usize, found: &Found) -> Option<(usize, usize, usize)> {
+    let after = &text[from..to];
+    let trimmed = after.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+    let lower = trimmed.to_lowercase();
+    let word = ["between ", "entre "].into_iter().find(|w| lower.starts_with(w))?;
+    let at = to - trimmed.len() + word.len();
+    pair_from(text, at, to, found)
+}
+
+/// "The distance between A and B is N km": the last "between"/"entre" before the statement at byte `s` in its
+/// sentence, when two places follow it before the statement; returns them and where "between" starts.
+fn between_before(text: &str, from: usize, s: usize, found: &Found) -> Option<(usize, usize, usize)> {
+    let before = &text[from..s];
+    let lower = before.to_lowercase();
+    if lower.len() != before.len() {
+        return None;
+    }
+    let at = ["between ", "entre "].iter().filter_map(|w| lower.rfind(w).map(|i| (i, w.len()))).max()?;
+    let (a, b, _) = pair_from(text, from + at.0 + at.1, s, found)?;
+    Some((a, b, from + at.0))
+}
+
+/// Two places from byte `at`, the first right there and the second after "and"/"et"/"–" before byte `to`.
+fn pair_from(text: &str, at: usize, to: usize, found: &Found) -> Option<(usize, usize, usize)> {
+    let mut within = found.places.iter().enumerate().filter(|(_, p)| p.start >= at && p.end <= to);
+    let (a, pa) = within.next()?;
+    if !plain_words(&text[at..pa.start], 1) {
+        return None;
+    }
+    let (b, pb) = within.next()?;
+    let link = text[pa.end..pb.start].to_lowercase();
+    let link = link.trim_start_matches(|c: char| c == ')' || c == '(' || c.is_whitespace());
+    // "Tinzawatin (Mali) and Algiers": a country in brackets may stand between.
+    let ok = ["and ", "et ", "– ", "- ", "to "].iter().any(|w| link.starts_with(w) || link.contains(&format!(") {w}")))
+        && !link.contains([',', '.', ';']);
+    ok.then_some((a, b, pb.end))
+}
+
+/// The place a claim at bytes `start..end` is about, and a note when it is not from its own sentence.
+fn subject(
+    found: &Found,
+    sentence: (usize, usize),
+    start: usize,
+    end: usize,
+    object: Option<usize>,
+    sentences: &[(usize, usize)],
+) -> (Option<usize>, Option<&'static str>) {
+    let places = &found.places;
+    let not_object = |k: &usize| Some(*k) != object;
+    let before =
+        (0..places.len()).rev().filter(not_object).find(|&k| places[k].end <= start && places[k].start >= sentence.0);
+    if before.is_some() {
+        return (before, None);
+    }
+    let after = (0..places.len()).filter(not_object).find(|&k| places[k].start >= end && places[k].end <= sentence.1);
+    if after.is_some() {
+        return (after, None);
+    }
+    let previous = (0..places.len()).rev().filter(not_object).find(|&k| places[k].end <= sentence.0);
+    // Only from the sentence just before.
+    let previous_sentence = sentences.iter().rev().find(|s| s.1 <= sentence.0).map_or(0, |s| s.0);
+    let in_previous = previous.filter(|&k| places[k].start >= previous_sentence);
+    (in_previous, in_previous.map(|_| "the last place named in the sentence before"))
+}
