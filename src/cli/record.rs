@@ -174,6 +174,9 @@ pub enum SourcesCommand {
         /// Keep the text itself in the journal too.
         #[arg(long, requires = "text")]
         keep_text: bool,
+        /// Do not register the distance claims read in the text (`check-text` shows them).
+        #[arg(long, requires = "text")]
+        no_claims: bool,
         /// Who and why.
         #[command(flatten)]
         act: ActAs,
@@ -396,7 +399,7 @@ pub fn incidents(data: Option<&Path>, action: &IncidentAction, out: &mut dyn Wri
 /// `sources add`.
 pub fn sources(data: Option<&Path>, command: &SourcesCommand, out: &mut dyn Write) -> Result<(), Failure> {
     let dir = need_dir(data)?;
-    let SourcesCommand::Add { title, outlet, published, url, language, text, keep_text, act } = command;
+    let SourcesCommand::Add { title, outlet, published, url, language, text, keep_text, no_claims, act } = command;
     let text = match text {
         Some(path) => Some(read_input(&path.display().to_string())?),
         None => None,
@@ -405,11 +408,15 @@ pub fn sources(data: Option<&Path>, command: &SourcesCommand, out: &mut dyn Writ
         "title": title, "outlet": outlet, "published": published, "url": url, "language": language,
         "text": text, "keep_text": keep_text,
     });
-    let (document, kept) =
+    let (mut document, kept) =
         crate::server::edit::source_document(&value).map_err(|p| edit_failure(EditError::Invalid(p)))?;
     let id = document.id.clone();
     let actor = actor(dir, act.user.as_deref())?;
     let record = open(dir)?;
+    if let Some(text) = text.as_deref().filter(|_| !no_claims) {
+        document.claims = crate::text::register::claims_of_text(&record.store(), text, &id);
+    }
+    let claims = document.claims.len();
     record
         .submit_blocking(Request {
             change: Change::Source(Box::new(document), kept),
@@ -418,7 +425,7 @@ pub fn sources(data: Option<&Path>, command: &SourcesCommand, out: &mut dyn Writ
             reason: act.reason.clone(),
         })
         .map_err(edit_failure)?;
-    writeln!(out, "added source {id}: cite it in an incident's sources")?;
+    writeln!(out, "added source {id} with {claims} claim(s) read from its text: cite it in an incident's sources")?;
     Ok(())
 }
 

@@ -311,11 +311,17 @@ pub async fn deleted(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Re
 }
 
 /// `POST /api/sources`: adds a document to the register (`title`, `outlet`, `published`, `url`, `language`;
-/// `text` with `keep_text: true` keeps the text itself, else only its SHA-256).
+/// `text` with `keep_text: true` keeps the text itself, else only its SHA-256). The claims read in `text` are
+/// registered with it unless `claims` is `false`.
 pub async fn add_source(State(app): State<App>, headers: HeaderMap, body: Bytes) -> Response {
     let actor = tri!(auth::actor(&app, &headers));
     let value = tri!(json_body(&body));
-    let (document, text) = tri!(source_document(&value).map_err(|p| ApiError::from(EditError::Invalid(p))));
+    let (mut document, text) = tri!(source_document(&value).map_err(|p| ApiError::from(EditError::Invalid(p))));
+    if let Some(body) = value.get("text").and_then(Value::as_str)
+        && value.get("claims").and_then(Value::as_bool) != Some(false)
+    {
+        document.claims = crate::text::register::claims_of_text(&app.store(), body, &document.id);
+    }
     let reason = value.get("reason").and_then(Value::as_str).map(str::to_string);
     let id = document.id.clone();
     tri!(

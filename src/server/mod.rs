@@ -37,6 +37,7 @@ pub mod openapi;
 pub mod params;
 pub mod proposals;
 pub mod startup;
+pub mod text;
 pub mod users;
 mod web;
 
@@ -152,6 +153,7 @@ pub fn router(record: Arc<Record>, options: &Options) -> Router {
         .route("/api/nearest", get(api::nearest))
         .route("/api/places/search", get(api::places_search))
         .route("/api/claims", get(api::claims))
+        .route("/api/text/check", post(text::check))
         .route("/api/stats", get(api::stats))
         .route("/api/clusters", get(api::clusters))
         .route("/api/sources", get(api::sources).post(edit::add_source))

@@ -381,6 +381,25 @@ pub fn document(base: &str, writable: bool) -> Value {
         let entry = paths.entry(s.path.to_string()).or_insert_with(|| json!({}));
         entry[s.method] = operation;
     }
+    paths.insert(
+        "/api/text/check".to_string(),
+        json!({"post": {
+            "summary": "Read a text (an article): its places, distance claims measured and judged, draft incidents",
+            "tags": ["Borders"],
+            "operationId": "post_api_text_check",
+            "parameters": super::text::TEXT_CHECK.iter().map(|p| json!({
+                "name": p.name, "in": "query", "required": p.required, "description": p.description,
+                "schema": p.kind.schema(),
+            })).collect::<Vec<_>>(),
+            "requestBody": {"required": true, "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
+                    "text": {"type": "string"}, "lang": {"type": "string", "enum": ["en", "fr", "auto"]}}}},
+            }},
+            "responses": {"200": {"description": "The places, claims and drafts, with character offsets"},
+                "400": error.clone(), "413": error.clone(), "415": error.clone()},
+        }}),
+    );
     json!({
         "openapi": "3.0.3",
         "info": {

@@ -71,7 +71,7 @@ static FROM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^[\s,]*(?:away\s+)?(?:
             (?:to\s+the\s+)?(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of
-          | from | of | off
+          | from | of | off | into | towards? | inside
           | (?:au|à\s+l['’])\s*(?:nord|sud|est|ouest)(?:-(?:est|ouest))?\s+(?:de\s+la|de\s+l['’]|du|des|de|d['’])
           | de\s+la | de\s+l['’] | du | des | de | d['’]
         )\s*",

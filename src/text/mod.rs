@@ -9,6 +9,7 @@ pub mod distance;
 pub mod drafts;
 pub mod judge;
 pub mod places;
+pub mod register;
 pub mod words;
 
 use serde::Serialize;

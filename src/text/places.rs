@@ -296,6 +296,12 @@ fn resolve(found: &mut Found, places: &[Place], sentences: &[(usize, usize)]) {
             continue;
         }
         let (s0, s1) = sentence_of(m.start);
+        // "Gao (Burkina Faso)", "Gao, Mali": a country named right after the name.
+        let adjacent: Option<Iso3> = found
+            .countries
+            .iter()
+            .find(|c| c.start >= m.end && c.start - m.end <= 3 && matches!(c.word, CountryWord::Name(_)))
+            .map(|c| c.word.iso3());
         let nearby: Vec<Iso3> =
             found.countries.iter().filter(|c| c.start >= s0 && c.end <= s1).map(|c| c.word.iso3()).collect();
         let score = |&p: &usize| {
@@ -305,20 +311,28 @@ fn resolve(found: &mut Found, places: &[Place], sentences: &[(usize, usize)]) {
                 .filter(|&&q| q != p)
                 .map(|&q| distance_m(place.position, places[q].position) / 1000.0)
                 .fold(f64::INFINITY, f64::min);
-            (nearby.contains(&place.country), mentions_of(place.country), -nearest_km, place.population.unwrap_or(0))
+            (
+                adjacent == Some(place.country),
+                nearby.contains(&place.country),
+                mentions_of(place.country),
+                -nearest_km,
+                place.population.unwrap_or(0),
+            )
         };
         let mut ranked: Vec<(usize, _)> = m.candidates.iter().map(|p| (*p, score(p))).collect();
         ranked.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
         let ((best, a), (_, b)) = (ranked[0], ranked[1]);
         let place = &places[best];
         let reason = if a.0 != b.0 {
-            format!("{} is named in the same sentence", place.country)
+            format!("{} is named right after it", place.country)
         } else if a.1 != b.1 {
-            format!("{} is named {} times in the text, more than the other candidates' countries", place.country, a.1)
-        } else if a.2 != b.2 && a.2.is_finite() {
-            format!("nearest to the other places the text names ({:.0} km)", -a.2)
-        } else if a.3 != b.3 {
-            format!("the most populous ({} inhabitants)", a.3)
+            format!("{} is named in the same sentence", place.country)
+        } else if a.2 != b.2 {
+            format!("{} is named {} times in the text, more than the other candidates' countries", place.country, a.2)
+        } else if a.3 != b.3 && a.3.is_finite() {
+            format!("nearest to the other places the text names ({:.0} km)", -a.3)
+        } else if a.4 != b.4 {
+            format!("the most populous ({} inhabitants)", a.4)
         } else {
             "nothing in the text tells them apart: the first in the gazetteer".to_string()
         };

@@ -21,5 +21,6 @@ mod serve_gdal;
 mod serve_limits;
 mod server;
 mod startup;
+mod text;
 mod validation;
 mod web;
