@@ -56,6 +56,8 @@ pub struct Claim {
     pub subject: Option<usize>,
     /// How the subject was found, when not from its own sentence.
     pub subject_note: Option<&'static str>,
+    /// The name the claim is about when the gazetteer does not have it ("Anefis, 120 km south of Kidal").
+    pub unknown_subject: Option<String>,
     /// What the subject is compared with.
     pub object: Option<Object>,
     /// The distance stated (none for "on the border").
@@ -129,19 +131,33 @@ fn border_of(adjs: &[Option<&str>]) -> Object {
 /// Every claim of the text, in order.
 pub fn find(text: &str, statements: &[Distance], found: &Found, sentences: &[(usize, usize)]) -> Vec<Claim> {
     let sentence_of = |at: usize| sentences.iter().find(|s| s.0 <= at && at < s.1).copied().unwrap_or((0, text.len()));
-    let mut claims: Vec<Claim> =
-        statements.iter().map(|d| distance_claim(text, d, found, sentence_of(d.bytes.0), sentences)).collect();
+    let mut claims: Vec<Claim> = Vec::with_capacity(statements.len());
+    for d in statements {
+        let sentence = sentence_of(d.bytes.0);
+        // The places earlier claims of the sentence measured to are not what this one is about: "Kidal is 300 km
+        // from Gao, and 230 km from Tinzaouatene".
+        let avoid: Vec<usize> = claims
+            .iter()
+            .filter(|c| c.sentence == sentence)
+            .filter_map(|c| match c.object {
+                Some(Object::Place(k)) => Some(k),
+                _ => None,
+            })
+            .collect();
+        claims.push(distance_claim(text, d, found, sentence, sentences, &avoid));
+    }
     for c in ON_BORDER.captures_iter(text) {
         let whole = c.get(0).expect("group 0");
         let sentence = sentence_of(whole.start());
         let object = border_of(&[c.name("adj").map(|m| m.as_str()), c.name("fradj").map(|m| m.as_str())]);
-        let (subject, subject_note) = subject(found, sentence, whole.start(), whole.end(), None, sentences);
+        let pick = subject(text, found, sentence, (whole.start(), whole.end()), &[], sentences);
         claims.push(Claim {
             start: whole.start(),
             end: whole.end(),
             kind: Kind::OnBorder,
-            subject,
-            subject_note,
+            subject: pick.place,
+            subject_note: pick.note,
+            unknown_subject: pick.unknown,
             object: Some(object),
             stated_m: None,
             operator: None,
@@ -158,6 +174,7 @@ fn distance_claim(
     found: &Found,
     sentence: (usize, usize),
     sentences: &[(usize, usize)],
+    avoid: &[usize],
 ) -> Claim {
     let (s, e) = d.bytes;
     let mut claim = Claim {
@@ -166,6 +183,7 @@ fn distance_claim(
         kind: Kind::Distance,
         subject: None,
         subject_note: None,
+        unknown_subject: None,
         object: None,
         stated_m: Some(d.stated_m),
         operator: Some(d.operator),
@@ -205,24 +223,37 @@ fn distance_claim(
                 .next()
                 .unwrap_or_default()
                 .split_whitespace()
-                .take(6)
+                .take_while(|w| !UNPLACED_STOP.contains(&w.to_lowercase().as_str()))
+                .take(4)
                 .collect::<Vec<_>>()
                 .join(" ");
             claim.object = Some(Object::Unplaced(format!("{} {words}", m.as_str().trim()).trim().to_string()));
         }
-        let object_place = match claim.object {
-            Some(Object::Place(k)) => Some(k),
-            _ => None,
-        };
-        (claim.subject, claim.subject_note) = subject(found, sentence, s, claim.end, object_place, sentences);
+        let mut avoid = avoid.to_vec();
+        if let Some(Object::Place(k)) = claim.object {
+            avoid.push(k);
+        }
+        claim.set_subject(subject(text, found, sentence, (s, claim.end), &avoid, sentences));
         return claim;
     }
     if let Some((a, b, from)) = between_before(text, sentence.0, s, found) {
         (claim.subject, claim.object, claim.start) = (Some(a), Some(Object::Place(b)), from);
         return claim;
     }
-    (claim.subject, claim.subject_note) = subject(found, sentence, s, e, None, sentences);
+    claim.set_subject(subject(text, found, sentence, (s, e), avoid, sentences));
     claim
+}
+
+/// Words that end the description of an unplaced object: "into the desert before turning back".
+const UNPLACED_STOP: &[&str] = &[
+    "before", "after", "and", "then", "while", "when", "where", "towards", "toward", "to", "avant", "après", "et",
+    "puis",
+];
+
+impl Claim {
+    fn set_subject(&mut self, pick: Pick) {
+        (self.subject, self.subject_note, self.unknown_subject) = (pick.place, pick.note, pick.unknown);
+    }
 }
 
 /// Whether only an article (or nothing) stands between "from" and a country: "from Algeria", "de l'Algérie".
@@ -274,29 +305,59 @@ fn pair_from(text: &str, at: usize, to: usize, found: &Found) -> Option<(usize, 
     ok.then_some((a, b, pb.end))
 }
 
-/// The place a claim at bytes `start..end` is about, and a note when it is not from its own sentence.
+/// The subject found for a claim.
+struct Pick {
+    place: Option<usize>,
+    note: Option<&'static str>,
+    unknown: Option<String>,
+}
+
+/// The place a claim at bytes `span` is about: the name just before it in apposition ("Aguelhok, about 125 km
+/// from Kidal"), else the nearest place named before it in its sentence, else the first after it, else the last
+/// of the sentence before; never one of the `avoid` mentions or the same place as them.
 fn subject(
+    text: &str,
     found: &Found,
     sentence: (usize, usize),
-    start: usize,
-    end: usize,
-    object: Option<usize>,
+    span: (usize, usize),
+    avoid: &[usize],
     sentences: &[(usize, usize)],
-) -> (Option<usize>, Option<&'static str>) {
+) -> Pick {
     let places = &found.places;
-    let not_object = |k: &usize| Some(*k) != object;
+    let avoided: Vec<usize> = avoid.iter().map(|&k| places[k].place).collect();
+    let fits = |k: &usize| !avoid.contains(k) && !avoided.contains(&places[*k].place);
+    let pick = |place: Option<usize>, note| Pick { place, note, unknown: None };
+    let before = text[sentence.0..span.0].trim_end();
+    if let Some(head) = before.strip_suffix(',') {
+        let head = head.trim_end();
+        let at = sentence.0 + head.len();
+        if let Some(k) = (0..places.len()).find(|&k| places[k].end == at && fits(&k)) {
+            return pick(Some(k), None);
+        }
+        let last = head.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or_default();
+        let first_of_sentence = head.trim_start().len() == last.len();
+        if last.starts_with(char::is_uppercase)
+            && !first_of_sentence
+            && !found.features.iter().any(|f| f.1 == at)
+            && !super::places::not_a_place(last)
+            && super::countries::country_word(last).is_none()
+            && !found.countries.iter().any(|c| c.end == at)
+        {
+            return Pick { place: None, note: None, unknown: Some(last.to_string()) };
+        }
+    }
     let before =
-        (0..places.len()).rev().filter(not_object).find(|&k| places[k].end <= start && places[k].start >= sentence.0);
+        (0..places.len()).rev().filter(fits).find(|&k| places[k].end <= span.0 && places[k].start >= sentence.0);
     if before.is_some() {
-        return (before, None);
+        return pick(before, None);
     }
-    let after = (0..places.len()).filter(not_object).find(|&k| places[k].start >= end && places[k].end <= sentence.1);
+    let after = (0..places.len()).filter(fits).find(|&k| places[k].start >= span.1 && places[k].end <= sentence.1);
     if after.is_some() {
-        return (after, None);
+        return pick(after, None);
     }
-    let previous = (0..places.len()).rev().filter(not_object).find(|&k| places[k].end <= sentence.0);
+    let previous = (0..places.len()).rev().filter(fits).find(|&k| places[k].end <= sentence.0);
     // Only from the sentence just before.
     let previous_sentence = sentences.iter().rev().find(|s| s.1 <= sentence.0).map_or(0, |s| s.0);
     let in_previous = previous.filter(|&k| places[k].start >= previous_sentence);
-    (in_previous, in_previous.map(|_| "the last place named in the sentence before"))
+    pick(in_previous, in_previous.map(|_| "the last place named in the sentence before"))
 }

@@ -163,7 +163,7 @@ pub(crate) fn judge(store: &Store, read: &Read, c: &Claim) -> JudgedClaim {
     let from = c.subject.map(|k| store.places[mention(k).place].position);
     let measured = match (&c.object, from) {
         (None, _) => {
-            out.reason = Some("the statement says from where to where nowhere in its sentence".into());
+            out.reason = Some("the sentence does not say what the distance is measured to".into());
             None
         }
         (Some(Object::Unplaced(words)), _) => {
@@ -213,8 +213,11 @@ pub(crate) fn judge(store: &Store, read: &Read, c: &Claim) -> JudgedClaim {
             None
         }
     };
-    if out.subject.is_none() && out.reason.is_none() {
-        out.reason = Some("no place named in the sentence for the claim to be about".into());
+    if out.subject.is_none() {
+        out.reason = Some(match &c.unknown_subject {
+            Some(name) => format!("no place for {name:?}: it is not in the gazetteer"),
+            None => "no place named in the sentence for the claim to be about".into(),
+        });
     }
     if let Some((m, ne)) = measured {
         let q = c.operator.map_or(ClaimQualifier::About, qualifier);

@@ -118,6 +118,26 @@ const NOT_PLACES: &[&str] = &[
     "groupe",
 ];
 
+/// Whether a capitalised word is one of the [`NOT_PLACES`] words.
+pub(crate) fn not_a_place(word: &str) -> bool {
+    NOT_PLACES.contains(&normalise(word).as_str())
+}
+
+/// Where the longer proper name a name at byte `end` heads ends, if it heads one: "Adrar des Ifoghas", "Gulf of
+/// Guinea", "Bank of Algeria" (the connector, then a capitalised word).
+fn longer_name_end(text: &str, end: usize) -> Option<usize> {
+    let rest = text[end..].trim_start_matches([' ', '\u{A0}']);
+    let w = ["des ", "du ", "de la ", "of the ", "of "]
+        .into_iter()
+        .find(|w| rest.len() > w.len() && rest.is_char_boundary(w.len()) && rest[..w.len()].eq_ignore_ascii_case(w))?;
+    let tail = &rest[w.len()..];
+    if !tail.starts_with(char::is_uppercase) {
+        return None;
+    }
+    let word = tail.find(|c: char| !c.is_alphanumeric() && c != '-').unwrap_or(tail.len());
+    Some(text.len() - tail.len() + word)
+}
+
 /// Words after which a capitalised name is a place, whether or not the gazetteer has it (lower case, as written:
 /// the French "à", not the English "a").
 const PLACE_CUES: &[&str] = &[
@@ -185,6 +205,8 @@ pub struct Found {
     pub countries: Vec<CountryMention>,
     /// Unknown places, in text order.
     pub unknown: Vec<Unknown>,
+    /// Byte ranges of longer proper names headed by a place's name ("Adrar des Ifoghas"), which are not places.
+    pub features: Vec<(usize, usize)>,
 }
 
 /// Finds the places and countries of `text`; `sentences` are its sentences' byte ranges (for context).
@@ -222,6 +244,13 @@ pub fn scan(
                 break;
             }
             let candidates = best_candidates(gazetteer, phrase);
+            if !candidates.is_empty()
+                && let Some(feature_end) = longer_name_end(text, end)
+            {
+                found.features.push((start, feature_end));
+                taken = n;
+                break;
+            }
             if !candidates.is_empty() {
                 found.places.push(Mention { start, end, place: candidates[0], candidates, resolved_by: None });
                 taken = n;

@@ -326,3 +326,35 @@ fn a_registered_text_brings_its_claims_into_borderline_claims() {
         .collect();
     assert_eq!(ours, [("t1", "inconsistent"), ("t2", "consistent")]);
 }
+
+/// A test article (our own prose, committed) read end to end: subjects in apposition, several claims in one
+/// sentence about one subject, an unknown subject, a mountain range that is not the town it begins with.
+#[test]
+fn a_test_article_reads_as_a_person_would() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/text/sahel-en.txt");
+    let text = std::fs::read_to_string(path).unwrap();
+    assert_eq!(
+        claims(&text),
+        vec![
+            s("distance", "kidal", "gao", Some(300000.0), OK),
+            s("distance", "kidal", "tinzaouatene", Some(230000.0), OK),
+            s("distance_to_border", "tessalit", "DZA-MLI", Some(60000.0), OK),
+            s("distance", "aguelhok", "kidal", Some(125000.0), OK),
+            s("distance", "", "kidal", Some(120000.0), UNV),
+            s("on_border", "tin-zaouatine", "DZA-MLI", None, OK),
+            s("distance", "tinzaouatene", "in-guezzam", Some(300000.0), OK),
+            s("distance", "tinzaouatene", "tamanrasset", Some(410000.0), OK),
+            s("distance", "algiers", "", Some(1800000.0), UNV),
+            s("distance", "timbuktu", "kidal", Some(500000.0), OK),
+            s("distance", "bamako", "gao", Some(1000000.0), BAD),
+            s("distance", "ansongo", "menaka", Some(200000.0), OK),
+            s("distance", "timbuktu", "", Some(60000.0), UNV),
+            s("distance", "kidal", "into the desert", Some(40000.0), UNV),
+        ]
+    );
+    let c = check(&text);
+    assert_eq!(c.claims[4].reason.as_deref(), Some("no place for \"Anefis\": it is not in the gazetteer"));
+    assert!(!c.places.iter().any(|p| p.place.place_id == "adrar"), "the Adrar des Ifoghas is not Adrar (Algeria)");
+    assert_eq!(c.unknown_places.iter().map(|u| u.text.as_str()).collect::<Vec<_>>(), ["Ber", "Zorkotown"]);
+    assert_eq!(c.drafts.len(), 2);
+}
