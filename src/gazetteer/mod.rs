@@ -69,7 +69,7 @@ pub enum Lookup {
 }
 
 /// The most edits a near miss may need, whatever its length (one edit per four letters below that).
-const MAX_EDITS: u8 = 3;
+const MAX_EDITS: u8 = 2;
 
 /// Search keys for every name of every place.
 #[derive(Debug)]
@@ -162,8 +162,15 @@ impl Gazetteer {
     ///
     /// A match is, best first: the place's id (unless it is also a name of another place); its preferred name; one of its alternate names (these three
     /// ignoring only case, accents and punctuation); an equal folded key; a folded key that starts with the
-    /// query (3+ letters); a folded key within a small edit distance (one edit per four letters, at most three).
+    /// query (3+ letters); a folded key within a small edit distance (one edit per four letters, at most two; the first letter kept, the
+    /// first two from eight letters).
     pub fn search(&self, query: &str, limit: usize) -> Vec<PlaceMatch> {
+        self.search_until(query, limit, limit)
+    }
+
+    /// [`Gazetteer::search`], skipping the prefix and near-miss walks once `enough` places match by id, name or
+    /// folded spelling: those walks can only add hits ranked below them.
+    fn search_until(&self, query: &str, limit: usize, enough: usize) -> Vec<PlaceMatch> {
         let qkeys = keys(query);
         if qkeys.iter().all(String::is_empty) {
             return Vec::new();
@@ -183,6 +190,11 @@ impl Gazetteer {
         self.offer_exact(&qnorm, &mut best);
         for q in &qkeys {
             self.offer_key(q, MatchKind::Spelling, 0, &mut best);
+        }
+        if best.0.len() >= enough {
+            return best.ranked(limit);
+        }
+        for q in &qkeys {
             let len = q.chars().count();
             if len >= 3 {
                 let mut prefixes = self.folded.search(fst::automaton::Str::new(q).starts_with()).into_stream();
@@ -192,7 +204,11 @@ impl Gazetteer {
             }
             let edits = (len / 4).clamp(1, usize::from(MAX_EDITS)) as u8;
             let dfa = automaton_builder(edits).build_dfa(q);
-            let mut near = self.folded.search(&dfa).into_stream();
+            // A near miss keeps its first letter, or its first two in a name of eight letters or more (as Lucene's
+            // fuzzy prefix length): the walk then visits one branch of the index instead of all of them.
+            let kept = q.char_indices().nth(if len >= 8 { 2 } else { 1 }).map_or(q.len(), |(i, _)| i);
+            let within = fst::automaton::Str::new(&q[..kept]).starts_with().intersection(&dfa);
+            let mut near = self.folded.search(within).into_stream();
             while let Some((key, posting)) = near.next() {
                 let key = std::str::from_utf8(key).expect("keys are UTF-8");
                 self.offer_posting(posting, MatchKind::Similar, levenshtein(q, key), &mut best);
@@ -204,7 +220,8 @@ impl Gazetteer {
     /// The place `query` names: an id wins, then a preferred name, then an alternate name, then the folded
     /// spellings; when several places still match equally well, the query is ambiguous.
     pub fn lookup(&self, query: &str) -> Lookup {
-        let mut hits = self.search(query, usize::MAX);
+        // One place found by id, name or spelling outranks every prefix and near miss.
+        let mut hits = self.search_until(query, usize::MAX, 1);
         match Self::tied_best(&hits) {
             0 => Lookup::NotFound,
             1 => Lookup::Found(hits.swap_remove(0)),

@@ -201,11 +201,9 @@ fn distance_claim(
             claim.kind = Kind::DistanceToBorder;
             claim.object = Some(border_of(&[c.name("adj").map(|m| m.as_str()), c.name("fradj").map(|m| m.as_str())]));
             claim.end = at + c.get(0).expect("group 0").end();
-        } else if let Some(country) = found
-            .countries
-            .iter()
-            .find(|c| c.start >= at && matches!(c.word, CountryWord::Name(_)) && gap_is_article(&text[at..c.start]))
-        {
+        } else if let Some(country) = found.countries.iter().find(|c| c.start >= at).filter(|c| {
+            c.end <= sentence.1 && matches!(c.word, CountryWord::Name(_)) && gap_is_article(&text[at..c.start])
+        }) {
             claim.kind = Kind::DistanceToBorder;
             claim.object = Some(Object::Border { pair: None, country: Some(country.word.iso3()) });
             claim.end = country.end;
@@ -213,7 +211,8 @@ fn distance_claim(
             .places
             .iter()
             .enumerate()
-            .find(|(_, p)| p.start >= at && p.start <= sentence.1 && plain_words(&text[at..p.start], 6))
+            .find(|(_, p)| p.start >= at)
+            .filter(|(_, p)| p.end <= sentence.1 && plain_words(&text[at..p.start], 6))
         {
             claim.object = Some(Object::Place(k));
             claim.end = m.end;
@@ -258,12 +257,14 @@ impl Claim {
 
 /// Whether only an article (or nothing) stands between "from" and a country: "from Algeria", "de l'Algérie".
 fn gap_is_article(gap: &str) -> bool {
-    matches!(gap.trim().to_lowercase().as_str(), "" | "the" | "l'" | "l’" | "la" | "le")
+    gap.len() <= 4 && matches!(gap.trim().to_lowercase().as_str(), "" | "the" | "l'" | "l’" | "la" | "le")
 }
 
 /// Whether `gap` is at most `n` words with no punctuation: "the Algerian commune of".
 fn plain_words(gap: &str, n: usize) -> bool {
-    !gap.contains([',', '.', ';', ':', '(', ')', '!', '?']) && gap.split_whitespace().count() <= n
+    gap.len() <= 16 * n
+        && !gap.contains([',', '.', ';', ':', '(', ')', '!', '?'])
+        && gap.split_whitespace().count() <= n
 }
 
 /// "… between A and B" / "entre A et B" right after a statement (byte `from`): the two places and where B ends.

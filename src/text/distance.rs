@@ -164,7 +164,8 @@ fn qualifier_before(text: &str, at: usize) -> Option<(usize, Operator)> {
 /// Whether what follows a statement makes it a speed or an area rather than a distance ("60 km/h", "km²",
 /// "square kilometres" is caught before the unit, "kilomètres carrés" after it).
 fn not_a_distance(after: &str) -> bool {
-    let after = after.trim_start().to_lowercase();
+    // Only the next few characters matter: never lower-case the rest of a long text once per statement.
+    let after: String = after.trim_start().chars().take(16).flat_map(char::to_lowercase).collect();
     ["/h", "/ h", "per hour", "an hour", "à l'heure", "/heure", "²", "carré", "square"]
         .iter()
         .any(|s| after.starts_with(s))

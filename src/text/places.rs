@@ -302,13 +302,14 @@ fn best_candidates(gazetteer: &Gazetteer, phrase: &str) -> Vec<usize> {
 
 /// The cue ("near", "à", "town of"…) just before word `i`, if any.
 fn cue_before(text: &str, words: &[Word], i: usize) -> Option<&'static str> {
+    // Lower-case comparison without allocating: this runs for every capitalised word no name matched.
+    let same = |w: &Word, cue: &str| w.of(text).chars().flat_map(char::to_lowercase).eq(cue.chars());
     PLACE_CUES.iter().copied().find(|cue| {
         let n = cue.split(' ').count();
         i >= n && {
-            let first = words[i - n];
             // The cue and the name must be one phrase: no punctuation between them.
-            let between = &text[words[i - 1].end..words[i].start];
-            between.chars().all(char::is_whitespace) && text[first.start..words[i - 1].end].to_lowercase() == *cue
+            let spaced = (i - n..i).all(|k| text[words[k].end..words[k + 1].start].chars().all(char::is_whitespace));
+            spaced && cue.split(' ').zip(&words[i - n..i]).all(|(c, w)| same(w, c))
         }
     })
 }
@@ -317,7 +318,19 @@ fn cue_before(text: &str, words: &[Word], i: usize) -> Option<&'static str> {
 /// most in the text, then nearness to the places the text names unambiguously, then population.
 fn resolve(found: &mut Found, places: &[Place], sentences: &[(usize, usize)]) {
     let sentence_of = |at: usize| sentences.iter().find(|s| s.0 <= at && at < s.1).copied().unwrap_or((at, at));
-    let sure: Vec<usize> = found.places.iter().filter(|m| m.candidates.len() == 1).map(|m| m.place).collect();
+    let mut sure: Vec<usize> = found.places.iter().filter(|m| m.candidates.len() == 1).map(|m| m.place).collect();
+    sure.sort_unstable();
+    sure.dedup();
+    // Each candidate's distance to the nearest sure place, measured once however often its name recurs.
+    let mut nearest: rustc_hash::FxHashMap<usize, f64> = rustc_hash::FxHashMap::default();
+    let mut nearest_km = |p: usize| {
+        *nearest.entry(p).or_insert_with(|| {
+            sure.iter()
+                .filter(|&&q| q != p)
+                .map(|&q| distance_m(places[p].position, places[q].position) / 1000.0)
+                .fold(f64::INFINITY, f64::min)
+        })
+    };
     let mentions_of = |c: Iso3| found.countries.iter().filter(|m| m.word.iso3() == c).count();
     let mut decided = Vec::new();
     for (k, m) in found.places.iter().enumerate() {
@@ -333,18 +346,13 @@ fn resolve(found: &mut Found, places: &[Place], sentences: &[(usize, usize)]) {
             .map(|c| c.word.iso3());
         let nearby: Vec<Iso3> =
             found.countries.iter().filter(|c| c.start >= s0 && c.end <= s1).map(|c| c.word.iso3()).collect();
-        let score = |&p: &usize| {
+        let mut score = |&p: &usize| {
             let place = &places[p];
-            let nearest_km = sure
-                .iter()
-                .filter(|&&q| q != p)
-                .map(|&q| distance_m(place.position, places[q].position) / 1000.0)
-                .fold(f64::INFINITY, f64::min);
             (
                 adjacent == Some(place.country),
                 nearby.contains(&place.country),
                 mentions_of(place.country),
-                -nearest_km,
+                -nearest_km(p),
                 place.population.unwrap_or(0),
             )
         };
