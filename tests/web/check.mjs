@@ -263,6 +263,39 @@ await check('html in place and border names is shown as text in their tooltips',
   assert(await page.locator('#injected-place, #injected-border').count() === 0, 'markup from the data became elements');
 });
 
+await check('an article pasted into the panel is highlighted and a click on a claim draws it on the map', async (page) => {
+  await openAt(page, base, 'lat=20&lon=1&z=5');
+  const text = 'Tinzaouatène is less than 9 km from In Guezzam. Tessalit is some 60 km from the Algerian border.\n' +
+    'A camp near Zorkotown <img src=x onerror=alert(1)> took in 300 people.';
+  await page.fill('#article-input', text);
+  await page.click('#article-form button[type=submit]');
+  await page.locator('#article-claims li').nth(1).waitFor({ timeout: 10000 });
+  assert(await page.locator('#article-claims li').count() === 2, 'claims listed: ' + await page.locator('#article-claims li').allTextContents());
+  const bad = await page.locator('#article-text mark.claim.inconsistent').allTextContents();
+  assert(bad.join('') === 'less than 9 km from In Guezzam', 'the inconsistent claim highlighted: ' + bad);
+  const good = await page.locator('#article-text mark.claim.consistent').allTextContents();
+  assert(good.join('') === 'some 60 km from the Algerian border', 'the consistent claim highlighted: ' + good);
+  const places = await page.locator('#article-text mark.place').allTextContents();
+  assert(places.includes('Tinzaouatène') && places.includes('Tessalit'), 'places underlined: ' + places);
+  // The reader holds the whole text, as text: markup in it is not markup.
+  assert(await page.locator('#article-text').textContent() === text, 'the reader does not show the text as it was pasted');
+  assert(await page.locator('#article-text img, #article-claims img').count() === 0, 'an img element was created from the text');
+  assert((await page.locator('#article-summary').textContent()).includes('Zorkotown'), 'the unknown place is not reported');
+  await page.locator('#article-claims button').first().click();
+  await page.locator('path.article-line').waitFor({ timeout: 10000 });
+  assert(await page.locator('path.article-point').count() === 2, 'both places are not drawn');
+  const tips = await page.locator('.leaflet-tooltip').allTextContents();
+  assert(tips.includes('Tinzaouatene') && tips.includes('In Guezzam'), 'the two places are not named on the map: ' + tips);
+  await page.waitForFunction(() => /lon=(4|5)\./.test(location.hash), null, { timeout: 10000 });
+  assert(await page.locator('#article-text mark.selected').count() > 0, 'the chosen claim is not marked in the text');
+  // The border claim: the place and the nearest border point.
+  await page.locator('#article-claims button').nth(1).click();
+  await page.waitForFunction(() => [...document.querySelectorAll('.leaflet-tooltip')].some((t) => t.textContent === 'nearest border point'), null, { timeout: 10000 });
+  assert(await page.locator('path.article-line').count() === 1, 'the previous line was not cleared');
+  const violations = await axeViolations(page, '#article');
+  assert(violations.length === 0, 'axe-core on the article panel:\n' + violations.join('\n'));
+});
+
 if (editBase) {
   await check('an editor records a draft from the map, a reviewer publishes it, an editor proposes a correction and the reviewer accepts it', async (page) => {
     await openAt(page, editBase, 'lat=20&lon=1&z=7');
