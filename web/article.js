@@ -57,6 +57,23 @@
       el('button', { type: 'button', 'data-claim': String(k) }, `“${c.text}” ${VERDICT[c.verdict]}`),
       el('small', {}, describe(c) + (c.reason ? ' — ' + c.reason : '') + (c.note ? ' — ' + c.note : '')))));
     for (const b of list.querySelectorAll('button')) b.addEventListener('click', () => show(Number(b.dataset.claim)));
+    const drafts = $('article-drafts');
+    drafts.replaceChildren(...check.drafts.map((d) => {
+      const what = `${d.date_text}: ${d.sub_event_type} at ${d.place.name} (${d.place.country})` + (d.fatalities != null ? `, ${d.fatalities} killed` : '');
+      const button = el('button', { type: 'button' }, 'Record as a draft…');
+      button.addEventListener('click', () => {
+        const props = {
+          event_date: d.date_start, date_start: d.time_precision === 1 ? null : d.date_start, date_end: d.time_precision === 1 ? null : d.date_end,
+          time_precision: d.time_precision, event_type: d.event_type, sub_event_type: d.sub_event_type, fatalities: d.fatalities,
+          location: d.place.name, country: d.country_name, geo_precision: d.geo_precision,
+        };
+        if (!B.recordDraft || !B.recordDraft(props, [d.place.lon, d.place.lat])) {
+          $('article-summary').textContent = 'Sign in as an editor to record it: it stays a draft until a reviewer publishes it.';
+        }
+      });
+      return el('li', {}, el('span', {}, what), ' ', button);
+    }));
+    drafts.hidden = check.drafts.length === 0;
     const unknown = check.unknown_places.map((u) => u.text);
     $('article-summary').textContent = `${check.places.length} place mention(s), ${check.claims.length} claim(s)` +
       (unknown.length ? `; not in the gazetteer: ${unknown.join(', ')}` : '') +

@@ -161,16 +161,27 @@
     placing = false;
     map.getContainer().style.cursor = '';
     const lonlat = [Number(e.latlng.lng.toFixed(6)), Number(e.latlng.lat.toFixed(6))];
+    newIncident('New incident (a draft until a reviewer publishes it)', { time_precision: 1, geo_precision: 2 }, lonlat);
+  }, { capture: true });
+
+  function newIncident(title, props, lonlat) {
     openForm({
-      title: 'New incident (a draft until a reviewer publishes it)',
-      props: { time_precision: 1, geo_precision: 2 },
+      title,
+      props,
       lonlat,
       onSubmit: async (properties) => {
         const { json } = await call('POST', 'ogc/collections/incidents/items', { type: 'Feature', geometry: { type: 'Point', coordinates: lonlat }, properties });
         say(`Recorded ${json.id} as a draft, ${(json.properties.border_distance_m / 1000).toFixed(2)} km from the ${json.properties.border} line.`);
       },
     });
-  }, { capture: true });
+  }
+  // A draft read from an article (article.js): the form, pre-filled, for an editor to complete and record; it is
+  // a draft until a reviewer publishes it. Returns false when nobody who may record is signed in.
+  B.recordDraft = (props, lonlat) => {
+    if (!me || me.role === 'viewer') return false;
+    newIncident('New incident from the article (a draft until a reviewer publishes it)', props, lonlat);
+    return true;
+  };
 
   // --- what the incident popup offers a signed-in user ---
   B.popupExtras = (feature, latlng) => {

@@ -109,6 +109,8 @@ pub struct Draft {
     pub event_word: String,
     /// The place.
     pub place: PlaceRef,
+    /// Its country's name, as an incident's `country` holds it.
+    pub country_name: String,
     /// ACLED geo precision: 1 at the place, 2 near it.
     pub geo_precision: u8,
     /// Deaths, when the sentence states a number.
@@ -189,6 +191,11 @@ pub(crate) fn find(store: &Store, read: &Read) -> Vec<Draft> {
             sub_event_type,
             event_word,
             place: PlaceRef::new(store, m.place),
+            country_name: store
+                .countries
+                .iter()
+                .find(|c| c.iso3 == store.places[m.place].country)
+                .map_or_else(|| store.places[m.place].country.to_string(), |c| c.name.clone()),
             geo_precision: if near { 2 } else { 1 },
             fatalities,
             status: "draft",

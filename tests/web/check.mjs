@@ -297,6 +297,29 @@ await check('an article pasted into the panel is highlighted and a click on a cl
 });
 
 if (editBase) {
+  await check('a sentence of an article that reports an event becomes a pre-filled draft an editor records', async (page) => {
+    await openAt(page, editBase, 'lat=20&lon=1&z=6');
+    await page.fill('#token', editorToken);
+    await page.click('#sign-in button[type=submit]');
+    await page.waitForFunction(() => document.querySelector('#account-body').textContent.includes('Signed in as ed'), null, { timeout: 5000 });
+    await page.fill('#article-input', 'On 27 July 2024, rebels ambushed a convoy near Tinzaouatene, killing 47 soldiers.');
+    await page.click('#article-form button[type=submit]');
+    const record = page.locator('#article-drafts button');
+    await record.waitFor({ timeout: 10000 });
+    assert((await page.textContent('#article-drafts')).includes('Armed clash at Tinzaouatene (MLI), 47 killed'), 'draft: ' + await page.textContent('#article-drafts'));
+    await record.click();
+    await page.waitForSelector('#incident-form', { timeout: 5000 });
+    const value = (id) => page.inputValue(id);
+    assert(await value('#f-event_date') === '2024-07-27', 'date not pre-filled: ' + await value('#f-event_date'));
+    assert(await value('#f-location') === 'Tinzaouatene' && await value('#f-country') === 'Mali', 'place not pre-filled');
+    assert(await value('#f-fatalities') === '47' && await value('#f-geo_precision') === '2', 'fatalities or precision not pre-filled');
+    assert(await value('#f-actor1') === '', 'an actor was invented');
+    await page.fill('#f-actor1', 'CSP-DPA');
+    await page.locator('#incident-form input[type=checkbox]').first().check();
+    await page.click('#incident-form button[type=submit]');
+    await page.waitForFunction(() => /Recorded \S+ as a draft/.test(document.querySelector('#edit-status').textContent), null, { timeout: 5000 });
+  });
+
   await check('an editor records a draft from the map, a reviewer publishes it, an editor proposes a correction and the reviewer accepts it', async (page) => {
     await openAt(page, editBase, 'lat=20&lon=1&z=7');
     const before = await counts(page);
