@@ -1,6 +1,6 @@
 //! Reading texts: one gazetteer lookup (exact names, folded spellings, near misses, nonsense) over the 1,721
-//! places, and checking a 5,000-word article (the committed test article repeated). Targets: ≤ 50 µs a lookup,
-//! ≤ 20 ms an article.
+//! places, checking a 5,000-word article (the committed test article repeated), and texts built to be slow.
+//! Targets: ≤ 50 µs a lookup, ≤ 20 ms an article, a 256 KB adversarial text no slower than an article its size.
 
 use std::time::Duration;
 
@@ -49,6 +49,16 @@ fn benches(c: &mut Criterion) {
     g.bench_function(format!("article_{words}_words"), |b| {
         b.iter(|| borderline::text::check(&store, std::hint::black_box(&text), None))
     });
+
+    // Texts built to be slow (tests/fixtures/text/adversarial.txt), each 256 KB.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/text/adversarial.txt");
+    let units = std::fs::read_to_string(path).expect("the adversarial texts");
+    for (k, unit) in units.lines().enumerate() {
+        let text = unit.repeat(256 * 1024 / unit.len());
+        g.bench_function(format!("adversarial_{k}_256k"), |b| {
+            b.iter(|| borderline::text::check(&store, std::hint::black_box(&text), None))
+        });
+    }
     g.finish();
 }
 

@@ -153,7 +153,7 @@ pub fn router(record: Arc<Record>, options: &Options) -> Router {
         .route("/api/nearest", get(api::nearest))
         .route("/api/places/search", get(api::places_search))
         .route("/api/claims", get(api::claims))
-        .route("/api/text/check", post(text::check))
+        .route(text::PATH, post(text::check))
         .route("/api/stats", get(api::stats))
         .route("/api/clusters", get(api::clusters))
         .route("/api/sources", get(api::sources).post(edit::add_source))

@@ -382,7 +382,7 @@ pub fn document(base: &str, writable: bool) -> Value {
         entry[s.method] = operation;
     }
     paths.insert(
-        "/api/text/check".to_string(),
+        super::text::PATH.to_string(),
         json!({"post": {
             "summary": "Read a text (an article): its places, distance claims measured and judged, draft incidents",
             "tags": ["Borders"],

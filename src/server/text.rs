@@ -12,6 +12,9 @@ use super::params::{FORMAT, Kind, Param, Query, param};
 use super::{App, json_response};
 use crate::text::{self, Language};
 
+/// Where the text check answers (`POST`: it reads, it changes nothing).
+pub const PATH: &str = "/api/text/check";
+
 /// The query parameters of `POST /api/text/check`.
 pub const TEXT_CHECK: &[Param] = &[param(
     "lang",

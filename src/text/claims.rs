@@ -12,7 +12,8 @@ use regex::Regex;
 
 use super::countries::{self, CountryWord};
 use super::distance::{Distance, Operator};
-use super::places::Found;
+use super::places::{Found, Mention};
+use super::words::{first_from, head, sentence_at, tail};
 use crate::model::{BorderPair, Iso3};
 
 /// What a claim is about.
@@ -130,7 +131,7 @@ fn border_of(adjs: &[Option<&str>]) -> Object {
 
 /// Every claim of the text, in order.
 pub fn find(text: &str, statements: &[Distance], found: &Found, sentences: &[(usize, usize)]) -> Vec<Claim> {
-    let sentence_of = |at: usize| sentences.iter().find(|s| s.0 <= at && at < s.1).copied().unwrap_or((0, text.len()));
+    let sentence_of = |at: usize| sentence_at(sentences, at).unwrap_or((0, text.len()));
     let mut claims: Vec<Claim> = Vec::with_capacity(statements.len());
     for d in statements {
         let sentence = sentence_of(d.bytes.0);
@@ -138,7 +139,9 @@ pub fn find(text: &str, statements: &[Distance], found: &Found, sentences: &[(us
         // from Gao, and 230 km from Tinzaouatene".
         let avoid: Vec<usize> = claims
             .iter()
-            .filter(|c| c.sentence == sentence)
+            .rev()
+            .take_while(|c| c.sentence == sentence)
+            .take(AVOID_AT_MOST)
             .filter_map(|c| match c.object {
                 Some(Object::Place(k)) => Some(k),
                 _ => None,
@@ -201,22 +204,21 @@ fn distance_claim(
             claim.kind = Kind::DistanceToBorder;
             claim.object = Some(border_of(&[c.name("adj").map(|m| m.as_str()), c.name("fradj").map(|m| m.as_str())]));
             claim.end = at + c.get(0).expect("group 0").end();
-        } else if let Some(country) = found.countries.iter().find(|c| c.start >= at).filter(|c| {
+        } else if let Some(country) = found.countries.get(first_from(&found.countries, at, |c| c.start)).filter(|c| {
             c.end <= sentence.1 && matches!(c.word, CountryWord::Name(_)) && gap_is_article(&text[at..c.start])
         }) {
             claim.kind = Kind::DistanceToBorder;
             claim.object = Some(Object::Border { pair: None, country: Some(country.word.iso3()) });
             claim.end = country.end;
-        } else if let Some((k, m)) = found
-            .places
-            .iter()
-            .enumerate()
-            .find(|(_, p)| p.start >= at)
+        } else if let Some((k, m)) = Some(first_from(&found.places, at, |p| p.start))
+            .and_then(|k| Some((k, found.places.get(k)?)))
             .filter(|(_, p)| p.end <= sentence.1 && plain_words(&text[at..p.start], 6))
         {
             claim.object = Some(Object::Place(k));
             claim.end = m.end;
         } else {
+            // What an unknown object could be named in is a few words: a look at the next line's worth will do.
+            let rest = head(rest, 200);
             let words: String = rest
                 .split([',', '.', ';', ':', '(', ')', '\n'])
                 .next()
@@ -242,6 +244,10 @@ fn distance_claim(
     claim.set_subject(subject(text, found, sentence, (s, e), avoid, sentences));
     claim
 }
+
+/// How many of the places a sentence's earlier claims measured from a later claim avoids as its subject: a real
+/// sentence has a few, and the bound keeps a sentence of thousands of statements linear.
+const AVOID_AT_MOST: usize = 16;
 
 /// Words that end the description of an unplaced object: "into the desert before turning back".
 const UNPLACED_STOP: &[&str] = &[
@@ -271,7 +277,7 @@ fn plain_words(gap: &str, n: usize) -> bool {
 fn between_after(text: &str, from: usize, to: usize, found: &Found) -> Option<(usize, usize, usize)> {
     let after = &text[from..to];
     let trimmed = after.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
-    let lower = trimmed.to_lowercase();
+    let lower = head(trimmed, 8).to_lowercase();
     let word = ["between ", "entre "].into_iter().find(|w| lower.starts_with(w))?;
     let at = to - trimmed.len() + word.len();
     pair_from(text, at, to, found)
@@ -280,7 +286,9 @@ fn between_after(text: &str, from: usize, to: usize, found: &Found) -> Option<(u
 /// "The distance between A and B is N km": the last "between"/"entre" before the statement at byte `s` in its
 /// sentence, when two places follow it before the statement; returns them and where "between" starts.
 fn between_before(text: &str, from: usize, s: usize, found: &Found) -> Option<(usize, usize, usize)> {
-    let before = &text[from..s];
+    // "between" stands at most a few names before the statement.
+    let before = tail(&text[from..s], 240);
+    let from = s - before.len();
     let lower = before.to_lowercase();
     if lower.len() != before.len() {
         return None;
@@ -292,7 +300,9 @@ fn between_before(text: &str, from: usize, s: usize, found: &Found) -> Option<(u
 
 /// Two places from byte `at`, the first right there and the second after "and"/"et"/"–" before byte `to`.
 fn pair_from(text: &str, at: usize, to: usize, found: &Found) -> Option<(usize, usize, usize)> {
-    let mut within = found.places.iter().enumerate().filter(|(_, p)| p.start >= at && p.end <= to);
+    let first = first_from(&found.places, at, |p| p.start);
+    let mut within =
+        found.places.iter().enumerate().skip(first).take_while(|(_, p)| p.start < to).filter(|(_, p)| p.end <= to);
     let (a, pa) = within.next()?;
     if !plain_words(&text[at..pa.start], 1) {
         return None;
@@ -328,37 +338,48 @@ fn subject(
     let avoided: Vec<usize> = avoid.iter().map(|&k| places[k].place).collect();
     let fits = |k: &usize| !avoid.contains(k) && !avoided.contains(&places[*k].place);
     let pick = |place: Option<usize>, note| Pick { place, note, unknown: None };
+    // Mentions are in text order and never overlap, so every search below is a binary search and a short walk.
+    let from = |at: usize| first_from(places, at, |p: &Mention| p.start);
     let before = text[sentence.0..span.0].trim_end();
     if let Some(head) = before.strip_suffix(',') {
         let head = head.trim_end();
         let at = sentence.0 + head.len();
-        if let Some(k) = (0..places.len()).find(|&k| places[k].end == at && fits(&k)) {
+        // The last mention of each kind that starts before `at`, if it ends there.
+        if let Some(k) = from(at).checked_sub(1).filter(|&k| places[k].end == at && fits(&k)) {
             return pick(Some(k), None);
         }
         let last = head.rsplit(|c: char| !c.is_alphanumeric()).next().unwrap_or_default();
         let first_of_sentence = head.trim_start().len() == last.len();
+        let feature = first_from(&found.features, at, |f| f.0).checked_sub(1).map(|f| found.features[f].1);
+        let country = first_from(&found.countries, at, |c| c.start).checked_sub(1).map(|c| found.countries[c].end);
         if last.starts_with(char::is_uppercase)
             && !first_of_sentence
-            && !found.features.iter().any(|f| f.1 == at)
+            && feature != Some(at)
             && !super::places::not_a_place(last)
             && super::countries::country_word(last).is_none()
-            && !found.countries.iter().any(|c| c.end == at)
+            && country != Some(at)
         {
             return Pick { place: None, note: None, unknown: Some(last.to_string()) };
         }
     }
-    let before =
-        (0..places.len()).rev().filter(fits).find(|&k| places[k].end <= span.0 && places[k].start >= sentence.0);
+    let in_sentence = from(sentence.0);
+    let before = (in_sentence..from(span.0)).rev().filter(fits).find(|&k| places[k].end <= span.0);
     if before.is_some() {
         return pick(before, None);
     }
-    let after = (0..places.len()).filter(fits).find(|&k| places[k].start >= span.1 && places[k].end <= sentence.1);
+    let after = (from(span.1)..places.len())
+        .take_while(|&k| places[k].start < sentence.1)
+        .filter(fits)
+        .find(|&k| places[k].end <= sentence.1);
     if after.is_some() {
         return pick(after, None);
     }
-    let previous = (0..places.len()).rev().filter(fits).find(|&k| places[k].end <= sentence.0);
     // Only from the sentence just before.
-    let previous_sentence = sentences.iter().rev().find(|s| s.1 <= sentence.0).map_or(0, |s| s.0);
-    let in_previous = previous.filter(|&k| places[k].start >= previous_sentence);
+    let previous_sentence = sentences[..sentences.partition_point(|s| s.1 <= sentence.0)].last().map_or(0, |s| s.0);
+    let in_previous = (0..in_sentence)
+        .rev()
+        .take_while(|&k| places[k].start >= previous_sentence)
+        .filter(fits)
+        .find(|&k| places[k].end <= sentence.0);
     pick(in_previous, in_previous.map(|_| "the last place named in the sentence before"))
 }

@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use serde::Serialize;
 
+use super::words::first_from;
 use super::{PlaceRef, Read};
 use crate::store::Store;
 
@@ -172,7 +173,8 @@ pub(crate) fn find(store: &Store, read: &Read) -> Vec<Draft> {
         let sentence = &read.text[s0..s1];
         let Some((date_text, date_start, date_end, time_precision)) = date_in(sentence) else { continue };
         let Some((event_type, sub_event_type, event_word)) = event_in(sentence) else { continue };
-        let Some(m) = read.found.places.iter().find(|m| m.start >= s0 && m.end <= s1) else { continue };
+        let places = &read.found.places;
+        let Some(m) = places.get(first_from(places, s0, |m| m.start)).filter(|m| m.end <= s1) else { continue };
         let before = read.text[s0..m.start].to_lowercase();
         let near = ["near ", "close to ", "outside ", "près de ", "pres de ", "aux environs de "]
             .iter()

@@ -3,7 +3,7 @@
 //! around it; a capitalised name after "near", "town of", "à"… that the gazetteer lacks is kept as unknown.
 
 use super::countries::{self, CountryWord};
-use super::words::{Word, joinable};
+use super::words::{Word, first_from, joinable, sentence_at};
 use crate::gazetteer::{Gazetteer, MatchKind, normalise};
 use crate::geodesy::distance_m;
 use crate::model::{Iso3, Place};
@@ -317,7 +317,7 @@ fn cue_before(text: &str, words: &[Word], i: usize) -> Option<&'static str> {
 /// Chooses among the places an ambiguous name fits: a country named in the same sentence, then the country named
 /// most in the text, then nearness to the places the text names unambiguously, then population.
 fn resolve(found: &mut Found, places: &[Place], sentences: &[(usize, usize)]) {
-    let sentence_of = |at: usize| sentences.iter().find(|s| s.0 <= at && at < s.1).copied().unwrap_or((at, at));
+    let sentence_of = |at: usize| sentence_at(sentences, at).unwrap_or((at, at));
     let mut sure: Vec<usize> = found.places.iter().filter(|m| m.candidates.len() == 1).map(|m| m.place).collect();
     sure.sort_unstable();
     sure.dedup();
@@ -331,7 +331,11 @@ fn resolve(found: &mut Found, places: &[Place], sentences: &[(usize, usize)]) {
                 .fold(f64::INFINITY, f64::min)
         })
     };
-    let mentions_of = |c: Iso3| found.countries.iter().filter(|m| m.word.iso3() == c).count();
+    let mut mentions: rustc_hash::FxHashMap<Iso3, usize> = rustc_hash::FxHashMap::default();
+    for c in &found.countries {
+        *mentions.entry(c.word.iso3()).or_default() += 1;
+    }
+    let mentions_of = |c: Iso3| mentions.get(&c).copied().unwrap_or(0);
     let mut decided = Vec::new();
     for (k, m) in found.places.iter().enumerate() {
         if m.candidates.len() < 2 {
@@ -339,13 +343,19 @@ fn resolve(found: &mut Found, places: &[Place], sentences: &[(usize, usize)]) {
         }
         let (s0, s1) = sentence_of(m.start);
         // "Gao (Burkina Faso)", "Gao, Mali": a country named right after the name.
-        let adjacent: Option<Iso3> = found
-            .countries
-            .iter()
-            .find(|c| c.start >= m.end && c.start - m.end <= 3 && matches!(c.word, CountryWord::Name(_)))
+        let countries = &found.countries;
+        let adjacent: Option<Iso3> = countries
+            .get(first_from(countries, m.end, |c| c.start))
+            .filter(|c| c.start - m.end <= 3 && matches!(c.word, CountryWord::Name(_)))
             .map(|c| c.word.iso3());
-        let nearby: Vec<Iso3> =
-            found.countries.iter().filter(|c| c.start >= s0 && c.end <= s1).map(|c| c.word.iso3()).collect();
+        let mut nearby: Vec<Iso3> = countries[first_from(countries, s0, |c| c.start)..]
+            .iter()
+            .take_while(|c| c.start < s1)
+            .filter(|c| c.end <= s1)
+            .map(|c| c.word.iso3())
+            .collect();
+        nearby.sort_unstable();
+        nearby.dedup();
         let mut score = |&p: &usize| {
             let place = &places[p];
             (

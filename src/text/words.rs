@@ -84,6 +84,30 @@ pub fn unwrap(phrase: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The sentence holding byte `at`: sentences are in order, so a binary search finds it.
+pub fn sentence_at(sentences: &[(usize, usize)], at: usize) -> Option<(usize, usize)> {
+    let k = sentences.partition_point(|s| s.1 <= at);
+    sentences.get(k).copied().filter(|s| s.0 <= at)
+}
+
+/// The index of the first of `items` (in text order) that starts at or after byte `at`: every lookup of "the next
+/// mention" is a binary search, so no text makes the reading quadratic.
+pub fn first_from<T>(items: &[T], at: usize, start: impl Fn(&T) -> usize) -> usize {
+    items.partition_point(|x| start(x) < at)
+}
+
+/// The longest beginning of `s` of at most `n` bytes that ends on a character boundary.
+pub fn head(s: &str, n: usize) -> &str {
+    let end = (0..=n.min(s.len())).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+    &s[..end]
+}
+
+/// The longest end of `s` of at most `n` bytes that starts on a character boundary.
+pub fn tail(s: &str, n: usize) -> &str {
+    let start = (s.len().saturating_sub(n)..=s.len()).find(|&i| s.is_char_boundary(i)).unwrap_or(s.len());
+    &s[start..]
+}
+
 /// Whether two neighbouring words may belong to one name: only spaces (a line break included) or a single hyphen
 /// between them, as in "In Guezzam", "Ti-n-Zaouatene" or a name wrapped at the end of a line.
 pub fn joinable(text: &str, a: Word, b: Word) -> bool {

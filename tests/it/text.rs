@@ -358,3 +358,23 @@ fn a_test_article_reads_as_a_person_would() {
     assert_eq!(c.unknown_places.iter().map(|u| u.text.as_str()).collect::<Vec<_>>(), ["Ber", "Zorkotown"]);
     assert_eq!(c.drafts.len(), 2);
 }
+
+/// Texts built to make a reader slow — one sentence of thousands of statements, thousands of sentences of one
+/// ambiguous name, endless "between", a run of capitalised names — each 64 KB, read to the end with every claim
+/// inside the text; `cargo bench --bench text` times them at 256 KB (each under a second, linear in length).
+#[test]
+fn no_text_makes_reading_slow_or_wrong() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/text/adversarial.txt");
+    for unit in std::fs::read_to_string(path).unwrap().lines() {
+        let text = unit.repeat(64 * 1024 / unit.len());
+        let c = text::check(store(), &text, None);
+        let chars = text.chars().count();
+        assert_eq!(c.chars, chars);
+        assert!(c.claims.iter().all(|k| k.sentence[0] <= k.start && k.start < k.end && k.end <= chars), "{unit}");
+        if unit.starts_with("Gao, Mali") {
+            // Two statements a repetition, each measured from the place it names.
+            assert_eq!(c.claims.len(), 2 * (text.len() / unit.len()), "{unit}");
+            assert!(c.claims.iter().all(|k| k.verdict != Verdict::Unverifiable), "{unit}");
+        }
+    }
+}
