@@ -256,8 +256,11 @@ pub async fn stats(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Resp
     let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
     let mut by_side: BTreeMap<String, usize> = BTreeMap::new();
     let mut by_band: BTreeMap<&str, usize> = BANDS_KM.iter().map(|b| (b.2, 0)).collect();
+    let mut bbox = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
     for &i in &selected {
         let (incident, f) = (store.get(i), &store.facts(i));
+        let p = incident.position;
+        bbox = [bbox[0].min(p.x), bbox[1].min(p.y), bbox[2].max(p.x), bbox[3].max(p.y)];
         let month = by_month
             .entry(format!("{:04}-{:02}", incident.event_date.year(), incident.event_date.month()))
             .or_default();
@@ -277,6 +280,8 @@ pub async fn stats(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Resp
         &json!({
             "total": selected.len(), "by_month": months, "by_event_type": by_type, "by_side": by_side,
             "by_distance_band": bands,
+            // Where they are: the map's "show all".
+            "bbox": (!selected.is_empty()).then_some(bbox),
         }),
     ))
 }
@@ -294,7 +299,7 @@ const UNGROUPED_ZOOM: u64 = 12;
 /// `GET /api/clusters?bbox=&zoom=`: the incidents of a map view, grouped on the server into cells about 60
 /// pixels across at that zoom, so a browser gets at most a few hundred markers however many incidents
 /// match. A cell holding one incident gives that incident; one holding more gives a group with its count,
-/// fatalities, types and mean position.
+/// fatalities, types, mean position and cell (whose items, with the same filters, are its members).
 pub async fn clusters(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let q = Query::parse(q.as_deref(), &[CLUSTERS, INCIDENT_FILTERS, &[FORMAT]])?;
     q.format()?;
@@ -324,8 +329,8 @@ pub async fn clusters(State(app): State<App>, RawQuery(q): RawQuery) -> Result<R
         *g.types.entry(incident.event_type.as_str()).or_default() += 1;
     }
     let items: Vec<_> = groups
-        .into_values()
-        .map(|g| {
+        .into_iter()
+        .map(|((kx, ky), g)| {
             let n = g.members.len();
             if n == 1 {
                 let i = g.members[0];
@@ -342,6 +347,8 @@ pub async fn clusters(State(app): State<App>, RawQuery(q): RawQuery) -> Result<R
                 json!({
                     "kind": "group", "count": n, "lon": g.lon / n as f64, "lat": g.lat / n as f64,
                     "fatalities": g.fatalities, "event_types": g.types,
+                    // Its cell: the items of this bbox (with the same filters) are its members.
+                    "cell": [kx as f64 * cell, ky as f64 * cell, (kx + 1) as f64 * cell, (ky + 1) as f64 * cell],
                 })
             }
         })

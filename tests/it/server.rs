@@ -335,6 +335,12 @@ async fn the_border_and_place_endpoints_answer() {
     let by_type: u64 = stats["by_event_type"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
     assert_eq!(by_type, 33);
     assert_eq!(stats["total"], 33);
+    // Where the selected incidents lie, for the map's "show all".
+    let bbox: Vec<f64> = stats["bbox"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
+    let xs = || store().incidents().map(|i| i.position);
+    assert_eq!(bbox[0], xs().map(|p| p.x).fold(f64::INFINITY, f64::min));
+    assert_eq!(bbox[3], xs().map(|p| p.y).fold(f64::NEG_INFINITY, f64::max));
+    assert!(ok_json("/api/stats?actor=nobody-at-all").await["bbox"].is_null());
     let months: u64 = stats["by_month"].as_array().unwrap().iter().map(|m| m["incidents"].as_u64().unwrap()).sum();
     assert_eq!(months, 33);
     let battles = ok_json("/api/stats?event_type=Battles").await;
@@ -439,6 +445,12 @@ async fn the_map_gets_groups_that_add_up_and_single_incidents_when_zoomed_in() {
     assert_eq!(far["numberMatched"], 33);
     assert_eq!(total(&far), 33);
     assert!(far["items"].as_array().unwrap().len() < 33, "nothing grouped at zoom 3");
+    // A group's cell, asked for as items, gives exactly its members.
+    for g in far["items"].as_array().unwrap().iter().filter(|i| i["kind"] == "group") {
+        let cell: Vec<String> = g["cell"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap().to_string()).collect();
+        let members = ok_json(&format!("/ogc/collections/incidents/items?limit=1000&bbox={}", cell.join(","))).await;
+        assert_eq!(members["numberMatched"], g["count"], "{g}");
+    }
     let near = ok_json("/api/clusters?bbox=-20,0,30,40&zoom=14").await;
     assert_eq!(near["items"].as_array().unwrap().len(), 33);
     assert!(near["items"].as_array().unwrap().iter().all(|i| i["kind"] == "incident" && i["id"].is_string()));

@@ -96,7 +96,10 @@ await check('an incident popup shows its sources and border answer', async (page
   await popup.waitFor({ timeout: 10000 });
   const text = await popup.textContent();
   assert(await popup.locator('.sources li').count() > 0, 'no sources listed');
-  assert(/Border.*km from the [A-Z]{3}-[A-Z]{3} line/.test(text), 'no border distance: ' + text);
+  const lines = await popup.locator('table.lines th[scope=col]').allTextContents();
+  assert(lines.join('|') === 'OpenStreetMap|Natural Earth', 'both lines not answered: ' + lines);
+  assert(/Distance[\d.]+ km[\d.]+ km/.test(text) && /Given the uncertainty/.test(text), 'no border distances: ' + text);
+  assert(/\d+\.\d{5}° [NS], \d+\.\d{5}° [EW]/.test(text), 'coordinates not labelled by hemisphere: ' + text);
   assert(/Side/.test(text) && /Fatalities/.test(text), 'missing fields: ' + text);
 });
 
@@ -128,7 +131,7 @@ await check('no event type chosen shows nothing and no error', async (page) => {
   await openAt(page, base, 'lat=20&lon=1&z=4');
   for (const box of await page.locator('#types input').all()) await box.uncheck();
   await page.waitForFunction(() => /^0 incidents/.test(document.querySelector('#counts').textContent), null, { timeout: 10000 });
-  assert(await page.locator('.group-icon, path.incident').count() === 0, 'markers left on the map');
+  assert(await page.locator('#map .leaflet-marker-icon .group-icon, path.incident').count() === 0, 'markers left on the map');
 });
 
 await check('place search finds Tinzaouatene by a variant spelling', async (page) => {
@@ -193,9 +196,96 @@ await check('a map click shows a distance and a side', async (page) => {
   const popup = page.locator('.leaflet-popup-content .answer');
   await popup.waitFor({ timeout: 10000 });
   const text = await popup.textContent();
-  assert(/\d+(\.\d+)? km to the [A-Z]{3}-[A-Z]{3} line/.test(text), 'no distance: ' + text);
+  assert(/Distance[\d.]+ km[\d.]+ km/.test(text) && /BorderDZA-MLIDZA-MLI/.test(text), 'no distance by each line: ' + text);
   assert(/Country(Algeria|Mali)/.test(text), 'no side: ' + text);
-  assert(await page.locator('.leaflet-overlay-pane path[stroke-dasharray="4 4"]').count() === 1, 'no line to the nearest border point');
+  assert(/Point\d+\.\d{5}° N, \d+\.\d{5}° [EW]/.test(text), 'the point is not labelled: ' + text);
+  assert(await page.locator('path.answer-line.osm').count() === 1 && await page.locator('path.answer-line.ne').count() === 1,
+    'no line to each nearest border point');
+  // Focus is in the popup, and Escape closes it.
+  assert(await page.evaluate(() => !!document.activeElement.closest('.leaflet-popup')), 'the popup did not take the focus');
+  await page.keyboard.press('Escape');
+  await page.locator('.leaflet-popup').waitFor({ state: 'detached', timeout: 5000 });
+});
+
+await check('where the two lines disagree the page says so (Tinzaouatene)', async (page) => {
+  await page.goto(base + '/');
+  await ready(page);
+  await page.fill('#search-input', 'Tinzaouatene');
+  await page.press('#search-input', 'Enter');
+  const popup = page.locator('.leaflet-popup-content .place');
+  await popup.waitFor({ timeout: 10000 });
+  const note = await popup.locator('.sides-differ').textContent();
+  assert(/Mali by OpenStreetMap, Algeria by Natural Earth/.test(note), 'no disagreement said: ' + note);
+  const cells = await popup.locator('table.lines td').allTextContents();
+  assert(cells.includes('0.33 km') && cells.includes('1.66 km'), 'the two distances: ' + cells);
+});
+
+await check('the keyboard reaches incidents first, opens a popup, Escape gives the focus back', async (page) => {
+  await openAt(page, base, 'lat=20&lon=1&z=5&places=1');
+  await page.focus('#map');
+  await page.keyboard.press('Tab');
+  const first = await page.evaluate(() => { const a = document.activeElement; return { label: a.getAttribute('aria-label') || '', cls: String(a.className.baseVal ?? a.className) }; });
+  assert(/incidents?|, \d{4}-\d{2}-\d{2}/.test(first.label), 'the first Tab into the map is not an incident or a group: ' + JSON.stringify(first));
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('#map path, #map div')]
+    .filter((n) => n.tabIndex >= 0 && !n.getAttribute('aria-label') && !n.closest('.leaflet-control')).length);
+  assert(unlabelled === 0, unlabelled + ' unlabelled tab stops on the map');
+  const marker = page.locator('path.incident').first();
+  const id = await marker.getAttribute('data-id');
+  await marker.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.leaflet-popup-content .incident').waitFor({ timeout: 10000 });
+  assert(await page.evaluate(() => !!document.activeElement.closest('.leaflet-popup')), 'the popup did not take the focus');
+  await page.keyboard.press('Escape');
+  await page.locator('.leaflet-popup').waitFor({ state: 'detached', timeout: 5000 });
+  await page.waitForFunction((i) => document.activeElement && document.activeElement.dataset && document.activeElement.dataset.id === i, id, { timeout: 5000 });
+});
+
+await check('a group lists its incidents and incidents at one spot are spread apart', async (page) => {
+  await openAt(page, base, 'lat=19&lon=1&z=6');
+  const group = page.locator('.leaflet-marker-icon .group-icon').first();
+  const n = Number((await group.textContent()).trim());
+  await group.click();
+  const list = page.locator('.leaflet-popup-content .group .members li');
+  await list.first().waitFor({ timeout: 10000 });
+  assert(await list.count() === n, `a group of ${n} lists ${await list.count()}`);
+  await list.first().locator('button').click();
+  await page.locator('.leaflet-popup-content .incident').waitFor({ timeout: 10000 });
+  // Three incidents are recorded at Tinzaouatene itself: at zoom 13 each has its own marker, apart.
+  await openAt(page, base, 'lat=19.9486&lon=2.9678&z=13');
+  const boxes = [];
+  for (const m of await page.locator('path.incident').all()) boxes.push(await m.boundingBox());
+  const centres = new Set(boxes.map((b) => `${Math.round(b.x + b.width / 2)},${Math.round(b.y + b.height / 2)}`));
+  assert(boxes.length >= 2 && centres.size === boxes.length, 'incidents at one spot hide each other: ' + [...centres]);
+  // Group counts are readable: text contrast at least 4.5:1 on every group colour.
+  await openAt(page, base, 'lat=20&lon=1&z=4');
+  const worst = await page.evaluate(() => {
+    const lum = (rgb) => { const c = rgb.match(/\d+/g).slice(0, 3).map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)); return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]; };
+    return Math.min(...[...document.querySelectorAll('.group-icon')].map((g) => {
+      const s = getComputedStyle(g); const [a, b] = [lum(s.color), lum(s.backgroundColor)].sort((x, y) => y - x); return (a + 0.05) / (b + 0.05);
+    }));
+  });
+  assert(worst >= 4.5, 'a group count has contrast ' + worst.toFixed(2));
+});
+
+await check('a legend explains the symbols, a scale bar is shown, and the view says what it leaves out', async (page) => {
+  await page.goto(base + '/');
+  await ready(page);
+  assert(await page.locator('.leaflet-control-scale-line').isVisible(), 'no scale bar');
+  assert(/\d+ (k?m)/.test(await page.locator('.leaflet-control-scale-line').textContent()), 'the scale bar is not metric');
+  await page.locator('#legend summary').click();
+  const legend = await page.locator('#legend').textContent();
+  for (const words of ['fatalities', 'Battles', 'group', 'known only roughly', 'may have happened', 'OpenStreetMap line', 'Natural Earth line', 'Corridor']) {
+    assert(legend.includes(words), 'the legend does not explain: ' + words);
+  }
+  const violations = await axeViolations(page, '#legend');
+  assert(violations.length === 0, 'axe-core on the legend:\n' + violations.join('\n'));
+  await page.waitForFunction(() => /more outside the view/.test(document.querySelector('#outside').textContent), null, { timeout: 10000 });
+  const outside = Number((await page.textContent('#outside')).replace(/[^0-9]/g, ''));
+  const inView = await counts(page);
+  assert(outside > 0, 'nothing said about the incidents outside the view');
+  await page.click('#show-all');
+  await page.waitForFunction((n) => Number(document.querySelector('#counts').textContent.replace(/[^0-9]/g, '')) === n, inView + outside, { timeout: 10000 });
+  assert((await page.textContent('#outside')) === '', 'still incidents outside after showing all');
 });
 
 await check('a shared URL restores the view', async (page) => {
@@ -233,6 +323,22 @@ await check('a phone-width screen shows the map and the filters', async (page) =
   await page.focus('#search-input');
   await page.keyboard.press('Tab');
   assert(await page.evaluate(() => document.activeElement && document.activeElement.id !== 'search-input'), 'focus did not move');
+});
+
+await check('on a 360 px phone an incident popup fits, clear of the controls, and the attribution takes one line', async (page) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await openAt(page, base, 'lat=19.9486&lon=2.9678&z=13');
+  await clickCentralIncident(page);
+  const popup = page.locator('.leaflet-popup');
+  await popup.locator('.incident').waitFor({ timeout: 10000 });
+  await page.waitForTimeout(600); // the map pans the popup into view
+  const [p, map, close, zoom, attribution] = await Promise.all(['.leaflet-popup-content-wrapper', '#map', '.leaflet-popup-close-button', '.leaflet-control-zoom', '.leaflet-control-attribution']
+    .map((s) => page.locator(s).boundingBox()));
+  assert(p.x >= map.x && p.x + p.width <= map.x + map.width && p.y >= map.y, 'the popup is cut off: ' + JSON.stringify([p, map]));
+  assert(close.x + close.width <= map.x + map.width && close.y >= map.y, 'the close button is off the screen');
+  const overlap = (a, b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  assert(!overlap(p, zoom), 'the zoom control covers the popup');
+  assert(attribution.height <= 20, 'the attribution takes ' + attribution.height + ' px');
 });
 
 await check('html in the data is shown as text and runs nothing', async (page) => {
