@@ -35,6 +35,7 @@ pub mod links;
 pub mod ogc;
 pub mod openapi;
 pub mod params;
+pub mod profile;
 pub mod proposals;
 pub mod startup;
 pub mod text;
@@ -80,6 +81,8 @@ pub struct App {
     near_border: Arc<kept::Kept<Vec<crate::store::Ranked>>>,
     /// The filtered selections item pages are cut from.
     selections: Arc<kept::Kept<Vec<u32>>>,
+    /// The border profiles asked for.
+    profiles: Arc<kept::Kept<crate::store::Profile>>,
 }
 
 impl App {
@@ -92,6 +95,7 @@ impl App {
             private: options.private,
             near_border: Arc::new(kept::Kept::new(16)),
             selections: Arc::new(kept::Kept::new(8)),
+            profiles: Arc::new(kept::Kept::new(8)),
         }
     }
 
@@ -151,6 +155,7 @@ pub fn router(record: Arc<Record>, options: &Options) -> Router {
         .route("/api/incidents/{id}/distance", get(api::incident_distance))
         .route("/api/near-border", get(api::near_border))
         .route("/api/nearest", get(api::nearest))
+        .route(profile::PATH, get(profile::profile))
         .route("/api/places/search", get(api::places_search))
         .route("/api/claims", get(api::claims))
         .route(text::PATH, post(text::check))

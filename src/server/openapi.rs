@@ -106,6 +106,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
         media: JSON,
     },
     Endpoint {
+        path: super::profile::PATH,
+        summary: "The border profile: a line's corridor incidents placed along it from its western end, counted by stretch (with the surge rule) and by stretch and month",
+        tag: "Borders",
+        params: &[super::profile::PROFILE, F],
+        media: JSON,
+    },
+    Endpoint {
         path: "/api/nearest",
         summary: "The k incidents nearest to a point or a place (exact geodesic distance), with their border facts",
         tag: "Borders",

@@ -140,33 +140,20 @@ impl Store {
         }
         // Any other question (another border, or facts not measured yet): measured now, on every core.
         let within = self.incidents_within(km, choice, filter)?;
-        let mut ranked: Vec<Ranked> = {
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let chunk = within.len().div_ceil(threads).max(1);
-            let parts: Vec<Result<Vec<Ranked>, DistanceError>> = std::thread::scope(|s| {
-                let handles: Vec<_> = within
-                    .chunks(chunk)
-                    .map(|part| {
-                        s.spawn(move || {
-                            let mut out = Vec::with_capacity(part.len());
-                            for &i in part {
-                                let d = self.distance_to_border(self.get(i).position, choice)?;
-                                if side.is_none_or(|s| d.side_of_line == s) {
-                                    out.push(Ranked { index: i, distance_m: d.distance_m });
-                                }
-                            }
-                            Ok(out)
-                        })
-                    })
-                    .collect();
-                handles.into_iter().map(|h| h.join().expect("a corridor thread panicked")).collect()
-            });
-            let mut all = Vec::with_capacity(within.len());
-            for part in parts {
-                all.extend(part?);
+        let parts = super::cores::on_every_core(&within, |part| {
+            let mut out = Vec::with_capacity(part.len());
+            for &i in part {
+                let d = self.distance_to_border(self.get(i).position, choice)?;
+                if side.is_none_or(|s| d.side_of_line == s) {
+                    out.push(Ranked { index: i, distance_m: d.distance_m });
+                }
             }
-            all
-        };
+            Ok::<_, DistanceError>(out)
+        });
+        let mut ranked = Vec::with_capacity(within.len());
+        for part in parts {
+            ranked.extend(part?);
+        }
         ranked.sort_unstable_by(|a, b| a.distance_m.total_cmp(&b.distance_m).then(a.index.cmp(&b.index)));
         Ok(ranked)
     }

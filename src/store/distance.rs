@@ -58,7 +58,7 @@ impl PartsByChoice {
     }
 
     /// The parts for `choice`, or none for a pair the data does not have.
-    fn get(&self, choice: BorderChoice) -> Option<&PartSet> {
+    pub(super) fn get(&self, choice: BorderChoice) -> Option<&PartSet> {
         let pair = match choice.pair {
             None => 0,
             Some(pair) => 1 + self.pairs.binary_search(&pair).ok()?,

@@ -16,6 +16,7 @@
 mod atomic;
 mod changes;
 mod claims;
+mod cores;
 mod corridor;
 mod distance;
 mod fast;
@@ -24,6 +25,7 @@ mod issue;
 mod layers;
 mod nearest;
 mod parse;
+mod profile;
 mod query;
 mod rules;
 mod scan;
@@ -50,6 +52,7 @@ pub use layers::{
     write_incident_geojson,
 };
 pub use nearest::MAX_NEAREST;
+pub use profile::{Cell, PlaceMark, Placed, Profile, SURGE_RULE, Stretch};
 pub use query::IncidentFilter;
 
 use crate::index::{CountryIndex, GridIndex, IdIndex, PointIndex, SegmentIndex};

@@ -17,6 +17,7 @@ mod geodesy;
 mod gnomonic;
 mod import;
 mod index;
+mod profile;
 mod serve_gdal;
 mod serve_limits;
 mod server;

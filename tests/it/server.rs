@@ -384,6 +384,7 @@ async fn the_openapi_document_covers_every_endpoint_and_each_answers() {
                     "km" => "25",
                     "bbox" => "-20,0,30,40",
                     "zoom" => "5",
+                    "border" => "DZA-MLI",
                     _ => "Kidal",
                 };
                 format!("{name}={value}")
@@ -645,4 +646,36 @@ async fn filtered_item_pages_add_up_to_the_whole_selection() {
         paged.extend(ids(&page));
     }
     assert_eq!(paged, all);
+}
+
+#[tokio::test]
+async fn the_border_profile_places_the_corridor_along_the_line_and_names_bad_parameters() {
+    let p = ok_json("/api/border-profile?border=MLI-DZA&km=50&stretch_km=10&limit=1").await;
+    assert_eq!(p["border"], "DZA-MLI");
+    assert_eq!(p["source"], "osm");
+    assert_eq!(p["stretches"].as_array().unwrap().len(), (p["length_km"].as_f64().unwrap() / 10.0).ceil() as usize);
+    let matched = p["numberMatched"].as_u64().unwrap();
+    assert!(matched >= 3, "{matched}");
+    assert_eq!(p["numberReturned"], 1);
+    assert_eq!(p["incidents"].as_array().unwrap().len(), 1);
+    let counted: u64 = p["stretches"].as_array().unwrap().iter().map(|s| s["incidents"].as_u64().unwrap()).sum();
+    assert_eq!(counted, matched);
+    assert!(p["surge_rule"].as_str().unwrap().contains("4 weeks"));
+    let ne = ok_json("/api/border-profile?border=DZA-MLI&source=naturalearth").await;
+    assert_eq!(ne["source"], "naturalearth");
+    assert_ne!(ne["length_km"], p["length_km"]);
+    for (query, parameter) in [
+        ("", "border"),
+        ("border=DZA-XXX", "border"),
+        ("border=DZA-TCD", "border"),
+        ("border=DZA-MLI&km=-1", "km"),
+        ("border=DZA-MLI&stretch_km=0", "stretch_km"),
+        ("border=DZA-MLI&source=google", "source"),
+        ("border=DZA-MLI&limit=1000000", "limit"),
+    ] {
+        let a = get(&format!("/api/border-profile?{query}")).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{query}: {}", String::from_utf8_lossy(&a.body));
+        let body: Value = serde_json::from_slice(&a.body).unwrap();
+        assert_eq!(body["parameter"], parameter, "{query}: {body}");
+    }
 }
