@@ -54,7 +54,7 @@
   // --- state, kept in the URL so a view can be shared and survives a reload ---
   const state = {
     lat: 20.5, lon: 1.5, zoom: 6,
-    from: null, to: null, // 'YYYY-MM'
+    from: null, to: null, // 'YYYY-MM', or 'YYYY-MM-DD' while playing by week
     types: new Set(TYPES.map((t) => t[0])),
     actor: '', side: '', near: false, km: 50,
     osm: true, ne: true, corridor: false, places: true, tiles: false,
@@ -62,7 +62,8 @@
   function readHash() {
     const h = new URLSearchParams(location.hash.slice(1));
     const num = (k, lo, hi) => { const v = Number(h.get(k)); return h.has(k) && Number.isFinite(v) && v >= lo && v <= hi ? v : null; };
-    const month = (k) => (/^\d{4}-\d{2}$/.test(h.get(k) || '') ? h.get(k) : null);
+    // A month, or a day (the timeline plays by week).
+    const month = (k) => (/^\d{4}-\d{2}(-\d{2})?$/.test(h.get(k) || '') ? h.get(k) : null);
     state.lat = num('lat', -85, 85) ?? state.lat;
     state.lon = num('lon', -180, 180) ?? state.lon;
     state.zoom = num('z', 2, 18) ?? state.zoom;
@@ -96,7 +97,8 @@
     const p = new URLSearchParams();
     if (state.from || state.to) {
       const last = (m) => { const [y, mo] = m.split('-').map(Number); return m + '-' + String(new Date(Date.UTC(y, mo, 0)).getUTCDate()).padStart(2, '0'); };
-      p.set('datetime', (state.from ? state.from + '-01' : '..') + '/' + (state.to ? last(state.to) : '..'));
+      const first = (m) => (m.length === 7 ? m + '-01' : m);
+      p.set('datetime', (state.from ? first(state.from) : '..') + '/' + (state.to ? (state.to.length === 7 ? last(state.to) : state.to) : '..'));
     }
     if (state.types.size !== TYPES.length) p.set('event_type', [...state.types].join(','));
     if (state.actor) p.set('actor', state.actor);
@@ -231,6 +233,8 @@
     }
     allPlaces = places.features;
     syncLayers();
+    window.borderline.basemap = { borders: borders.features.map((f) => f.properties), countries: countryNames };
+    document.dispatchEvent(new CustomEvent('borderline:basemap'));
   }
 
   // --- incidents: groups and single incidents of the current view, from the server ---
@@ -602,9 +606,7 @@
   $('search').addEventListener('submit', (e) => { e.preventDefault(); clearTimeout(searchTimer); search(true); });
   searchInput.addEventListener('keydown', (e) => { if (e.key === 'Escape') results.hidden = true; });
 
-  // --- filters ---
-  let months = []; // 'YYYY-MM' for every month the data spans
-  const monthIndex = (m, fallback) => { const i = months.indexOf(m); return i < 0 ? fallback : i; };
+  // --- filters (the dates are set on the timeline, timeline.js) ---
   function buildTypeFilters() {
     const box = $('types');
     for (const [type, colour] of TYPES) {
@@ -614,23 +616,6 @@
       box.append(el('label', { class: 'inline' }, input, el('span', { class: 'swatch', style: { background: colour } }), type));
     }
   }
-  function syncDateInputs() {
-    const from = $('from'), to = $('to');
-    from.max = to.max = String(months.length - 1);
-    from.value = String(monthIndex(state.from, 0));
-    to.value = String(monthIndex(state.to, months.length - 1));
-    $('from-label').textContent = months[Number(from.value)] || '';
-    $('to-label').textContent = months[Number(to.value)] || '';
-  }
-  function setRange(a, b) {
-    const lo = Math.max(0, Math.min(a, b)), hi = Math.min(months.length - 1, Math.max(a, b));
-    state.from = lo > 0 ? months[lo] : null;
-    state.to = hi < months.length - 1 ? months[hi] : null;
-    syncDateInputs();
-    changed();
-  }
-  $('from').addEventListener('input', () => setRange(Number($('from').value), Math.max(Number($('from').value), Number($('to').value))));
-  $('to').addEventListener('input', () => setRange(Math.min(Number($('from').value), Number($('to').value)), Number($('to').value)));
   let actorTimer = 0;
   $('actor').value = state.actor;
   $('actor').addEventListener('input', () => { clearTimeout(actorTimer); actorTimer = setTimeout(() => { state.actor = $('actor').value.trim(); changed(); }, 250); });
@@ -648,74 +633,20 @@
     box.addEventListener('change', () => { state[k] = box.checked; syncLayers(); writeHash(); });
   }
 
-  // --- timeline: incidents (bars) and fatalities (line) per month, following the filters; drag to set dates ---
-  let series = [];
-  async function refreshTimeline() {
-    const stats = state.types.size === 0 ? { by_month: [], total: 0, bbox: null } : await getJSON('api/stats?' + filterParams().toString());
-    matching = stats;
+  // The counts of the whole selection: what "N more outside the view" compares with.
+  async function refreshCounts() {
+    matching = state.types.size === 0 ? { total: 0, bbox: null } : await getJSON('api/stats?' + filterParams().toString());
     sayOutside();
-    const byMonth = Object.fromEntries(stats.by_month.map((m) => [m.month, m]));
-    series = months.map((m) => byMonth[m] || { month: m, incidents: 0, fatalities: 0 });
-    drawTimeline();
   }
-  function drawTimeline() {
-    const svg = $('chart');
-    const w = svg.clientWidth || 800, h = svg.clientHeight || 100, pad = 14, bottom = 14;
-    const ns = 'http://www.w3.org/2000/svg';
-    const make = (tag, attrs) => { const n = document.createElementNS(ns, tag); for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v)); return n; };
-    svg.replaceChildren();
-    svg.setAttribute('viewBox', `0 0 ${w} ${h}`);
-    if (!series.length) return;
-    const maxN = Math.max(1, ...series.map((s) => s.incidents));
-    const maxF = Math.max(1, ...series.map((s) => s.fatalities));
-    const step = (w - 2 * pad) / series.length;
-    const lo = monthIndex(state.from, 0), hi = monthIndex(state.to, months.length - 1);
-    series.forEach((s, i) => {
-      const bh = (h - bottom - 6) * s.incidents / maxN;
-      const bar = make('rect', { x: pad + i * step, y: h - bottom - bh, width: Math.max(1, step - 1), height: bh, class: i >= lo && i <= hi ? 'bar on' : 'bar' });
-      bar.append(make('title', {}));
-      bar.firstChild.textContent = `${s.month}: ${s.incidents} incidents, ${s.fatalities} fatalities`;
-      svg.append(bar);
-      if (s.month.endsWith('-01') && (i % Math.ceil(12 * 60 / (step * 12 + 1) / 12 + 1) === 0 || step * 12 > 40)) {
-        const t = make('text', { x: pad + i * step, y: h - 3, class: 'axis' });
-        t.textContent = s.month.slice(0, 4);
-        svg.append(t);
-      }
-    });
-    const points = series.map((s, i) => `${pad + (i + 0.5) * step},${h - bottom - (h - bottom - 6) * s.fatalities / maxF}`).join(' ');
-    svg.append(make('polyline', { points, class: 'deaths' }));
-  }
-  (function brush() {
-    const svg = $('chart');
-    let start = null, rect = null;
-    const indexAt = (e) => {
-      const box = svg.getBoundingClientRect();
-      const step = (box.width - 28) / Math.max(1, months.length);
-      return Math.max(0, Math.min(months.length - 1, Math.floor((e.clientX - box.left - 14) / step)));
-    };
-    svg.addEventListener('pointerdown', (e) => { start = indexAt(e); svg.setPointerCapture(e.pointerId); });
-    svg.addEventListener('pointermove', (e) => {
-      if (start === null) return;
-      const box = svg.getBoundingClientRect();
-      const x0 = Math.min(e.clientX, box.left + 14 + start * (box.width - 28) / months.length) - box.left;
-      const x1 = Math.max(e.clientX, box.left + 14 + start * (box.width - 28) / months.length) - box.left;
-      if (!rect) { rect = document.createElementNS('http://www.w3.org/2000/svg', 'rect'); rect.setAttribute('class', 'brush'); svg.append(rect); }
-      rect.setAttribute('x', x0); rect.setAttribute('y', 0); rect.setAttribute('width', Math.max(1, x1 - x0)); rect.setAttribute('height', box.height);
-    });
-    svg.addEventListener('pointerup', (e) => {
-      if (start === null) return;
-      const end = indexAt(e);
-      if (end === start) setRange(0, months.length - 1); else setRange(start, end);
-      start = null; rect = null;
-    });
-  })();
+  // The other views (timeline, border profile) redraw on this.
+  const filtersChanged = () => document.dispatchEvent(new CustomEvent('borderline:filters'));
 
   // --- putting it together ---
   let refreshTimer = 0;
   function changed() {
     writeHash();
     clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(() => { refresh().catch(showError); refreshTimeline().catch(showError); }, 120);
+    refreshTimer = setTimeout(() => { refresh().catch(showError); refreshCounts().catch(showError); filtersChanged(); }, 120);
   }
   map.on('moveend', () => {
     const c = map.getCenter();
@@ -724,31 +655,27 @@
     syncLayers();
     refresh().catch(showError);
   });
-  window.addEventListener('resize', drawTimeline);
   window.addEventListener('hashchange', () => {
     readHash();
     map.setView([state.lat, state.lon], state.zoom);
-    syncDateInputs();
     syncLayers();
     refresh().catch(showError);
-    refreshTimeline().catch(showError);
+    refreshCounts().catch(showError);
+    filtersChanged();
   });
   function showError(err) { $('counts').textContent = 'Could not load: ' + err.message; }
 
   async function start() {
     buildTypeFilters();
-    const [register, stats] = await Promise.all([getJSON('api/sources'), getJSON('api/stats'), loadBaseMap()]);
+    const [register] = await Promise.all([getJSON('api/sources'), loadBaseMap()]);
     sources = Object.fromEntries(register.documents.map((d) => [d.id, d]));
-    const known = stats.by_month.map((m) => m.month);
-    if (known.length) {
-      const [y0, m0] = known[0].split('-').map(Number), [y1, m1] = known[known.length - 1].split('-').map(Number);
-      for (let y = y0, m = m0; y < y1 || (y === y1 && m <= m1); m === 12 ? (y++, m = 1) : m++) months.push(`${y}-${String(m).padStart(2, '0')}`);
-    }
-    syncDateInputs();
     writeHash();
-    await Promise.all([refresh(), refreshTimeline()]);
+    await Promise.all([refresh(), refreshCounts()]);
   }
   // What edit.js builds on.
-  window.borderline = { el, $, map, TYPES, groupSymbol, spotSymbol, sources: () => sources, refresh: () => refresh().catch(showError), popupExtras: null };
+  window.borderline = {
+    el, $, map, TYPES, groupSymbol, spotSymbol, getJSON, latLon, state, filterParams, changed, showError,
+    sources: () => sources, refresh: () => refresh().catch(showError), popupExtras: null,
+  };
   start().catch((err) => { $('counts').textContent = 'Could not load the data: ' + err.message; });
 })();
