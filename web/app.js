@@ -58,6 +58,7 @@
     types: new Set(TYPES.map((t) => t[0])),
     actor: '', side: '', near: false, km: 50,
     osm: true, ne: true, corridor: false, places: true, tiles: false,
+    view: 'auto', weight: 'count', // points or density; what density counts
   };
   function readHash() {
     const h = new URLSearchParams(location.hash.slice(1));
@@ -75,6 +76,8 @@
     state.km = num('km', 1, 2000) ?? state.km;
     state.near = h.get('near') === '1';
     for (const k of ['osm', 'ne', 'corridor', 'places', 'tiles']) if (h.has(k)) state[k] = h.get(k) === '1';
+    state.view = ['auto', 'points', 'density'].includes(h.get('view')) ? h.get('view') : 'auto';
+    state.weight = h.get('weight') === 'fatalities' ? 'fatalities' : 'count';
   }
   function writeHash() {
     const h = new URLSearchParams();
@@ -89,6 +92,8 @@
     if (state.near) h.set('near', '1');
     h.set('km', String(state.km));
     for (const k of ['osm', 'ne', 'corridor', 'places', 'tiles']) h.set(k, state[k] ? '1' : '0');
+    if (state.view !== 'auto') h.set('view', state.view);
+    if (state.weight !== 'count') h.set('weight', state.weight);
     history.replaceState(null, '', '#' + h.toString());
   }
 
@@ -239,6 +244,8 @@
 
   // --- incidents: groups and single incidents of the current view, from the server ---
   let requestNumber = 0;
+  // The automatic view shows density above this many incidents in view, below this zoom.
+  const DENSE = 3000, DENSE_BELOW_ZOOM = 10;
   async function refresh() {
     const n = ++requestNumber;
     if (state.types.size === 0) {
@@ -251,9 +258,24 @@
     const q = new URLSearchParams(params);
     q.set('bbox', viewBox());
     q.set('zoom', String(map.getZoom()));
-    const answer = await getJSON('api/clusters?' + q.toString());
+    // Points and groups, or the density view when asked for, or (automatic) when the view holds many.
+    const density = (answer) => { layers.incidents.clearLayers(); window.borderline.density.draw(answer); return answer; };
+    const weighted = () => { const d = new URLSearchParams(q); d.set('weight', state.weight); return getJSON('api/density?' + d.toString()); };
+    let answer;
+    if (state.view === 'density' && window.borderline.density) answer = density(await weighted());
+    else {
+      answer = await getJSON('api/clusters?' + q.toString());
+      if (n !== requestNumber) return;
+      if (state.view === 'auto' && window.borderline.density && answer.numberMatched > DENSE && map.getZoom() < DENSE_BELOW_ZOOM) {
+        const d = await weighted();
+        if (n !== requestNumber) return;
+        density(d);
+      } else {
+        if (window.borderline.density) window.borderline.density.clear();
+        drawIncidents(answer.items);
+      }
+    }
     if (n !== requestNumber) return; // a newer view is on its way
-    drawIncidents(answer.items);
     $('counts').textContent = `${answer.numberMatched.toLocaleString('en')} ${answer.numberMatched === 1 ? 'incident' : 'incidents'} in view`;
     inView = answer.numberMatched;
     sayOutside();
@@ -264,7 +286,7 @@
       $('download-' + id).href = `api/export/${format}?` + download.toString();
     }
     document.body.dataset.ready = '1';
-    document.body.dataset.markers = String(answer.items.length);
+    document.body.dataset.markers = String(answer.items ? answer.items.length : 0);
   }
   // Text on a colour: black or white, whichever contrasts more (WCAG: at least 4.5:1 for one of them).
   function inkOn(hex) {
@@ -627,6 +649,10 @@
     const v = Number($('km').value);
     if (Number.isFinite(v) && v >= 1 && v <= 2000) { state.km = v; if (state.corridor) drawCorridor(); changed(); } else $('km').value = String(state.km);
   });
+  for (const k of ['view', 'weight']) {
+    $(k).value = state[k];
+    $(k).addEventListener('change', () => { state[k] = $(k).value; writeHash(); refresh().catch(showError); });
+  }
   for (const k of ['osm', 'ne', 'corridor', 'places', 'tiles']) {
     const box = $('layer-' + k);
     box.checked = state[k];

@@ -35,6 +35,7 @@
     const from = Math.max(0, Math.min(a, b)), to = Math.min(months.length - 1, Math.max(a, b));
     state.from = from > 0 ? months[from] : null;
     state.to = to < months.length - 1 ? months[to] : null;
+    sync();
     B.changed();
   }
   function sync() {
@@ -184,6 +185,7 @@
   function tick() {
     if (playing.next >= playing.frames.length) { playing = null; button(false); return; }
     [state.from, state.to] = playing.frames[playing.next++];
+    sync();
     B.changed();
     playing.timer = setTimeout(tick, STEP_MS);
   }

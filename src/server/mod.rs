@@ -27,6 +27,7 @@ macro_rules! terms {
 pub mod api;
 pub mod auth;
 pub mod connections;
+pub mod density;
 pub mod edit;
 mod error;
 pub mod export;
@@ -161,6 +162,7 @@ pub fn router(record: Arc<Record>, options: &Options) -> Router {
         .route(text::PATH, post(text::check))
         .route("/api/stats", get(api::stats))
         .route("/api/clusters", get(api::clusters))
+        .route(density::PATH, get(density::density))
         .route("/api/sources", get(api::sources).post(edit::add_source))
         .route("/api/incidents/{id}/publish", post(edit::publish))
         .route("/api/incidents/{id}/reject", post(edit::reject))

@@ -141,6 +141,13 @@ pub const ENDPOINTS: &[Endpoint] = &[
         media: JSON,
     },
     Endpoint {
+        path: super::density::PATH,
+        summary: "The incidents of a map view counted in hexagons about 36 screen pixels across (the web map's density view), by count or fatalities",
+        tag: "Data",
+        params: &[super::density::DENSITY, INCIDENT_FILTERS, F],
+        media: GEOJSON,
+    },
+    Endpoint {
         path: "/api/clusters",
         summary: "The incidents of a map view, grouped on the server by zoom level (what the web map draws)",
         tag: "Data",

@@ -679,3 +679,58 @@ async fn the_border_profile_places_the_corridor_along_the_line_and_names_bad_par
         assert_eq!(body["parameter"], parameter, "{query}: {body}");
     }
 }
+
+#[tokio::test]
+async fn density_hexagons_hold_every_incident_of_the_view_once_by_count_or_fatalities() {
+    use geo::{Contains, Coord, LineString, Point, Polygon};
+    let view = "bbox=-20,0,30,40&zoom=6";
+    let d = ok_json(&format!("/api/density?{view}")).await;
+    let items = ok_json("/ogc/collections/incidents/items?bbox=-20,0,30,40&limit=1000").await;
+    let points: Vec<(Point, u64)> = items["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let c = &f["geometry"]["coordinates"];
+            let fatalities = f["properties"]["fatalities"].as_u64().unwrap_or(0);
+            (Point::new(c[0].as_f64().unwrap(), c[1].as_f64().unwrap()), fatalities)
+        })
+        .collect();
+    assert_eq!(d["numberMatched"].as_u64().unwrap() as usize, points.len());
+    let hexagons: Vec<(Polygon, u64, u64)> = d["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let ring: Vec<Coord> = f["geometry"]["coordinates"][0]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| Coord { x: c[0].as_f64().unwrap(), y: c[1].as_f64().unwrap() })
+                .collect();
+            let p = &f["properties"];
+            (Polygon::new(LineString(ring), vec![]), p["count"].as_u64().unwrap(), p["fatalities"].as_u64().unwrap())
+        })
+        .collect();
+    assert!(hexagons.len() > 3, "{}", hexagons.len());
+    // Each incident is inside exactly one hexagon, and each hexagon counts what is inside it.
+    for (point, _) in &points {
+        assert_eq!(hexagons.iter().filter(|(h, _, _)| h.contains(point)).count(), 1, "{point:?}");
+    }
+    for (h, count, fatalities) in &hexagons {
+        let inside: Vec<_> = points.iter().filter(|(p, _)| h.contains(p)).collect();
+        assert_eq!(inside.len() as u64, *count);
+        assert_eq!(inside.iter().map(|(_, f)| f).sum::<u64>(), *fatalities);
+    }
+    assert_eq!(d["max"], hexagons.iter().map(|h| h.1).max().unwrap());
+    // By fatalities: hexagons without any are left out, and the values are the fatalities.
+    let f = ok_json(&format!("/api/density?{view}&weight=fatalities&event_type=Battles")).await;
+    assert_eq!(f["weight"], "fatalities");
+    assert!(
+        f["features"].as_array().unwrap().iter().all(|h| h["properties"]["value"] == h["properties"]["fatalities"]
+            && h["properties"]["fatalities"].as_u64().unwrap() > 0)
+    );
+    let bad = get(&format!("/api/density?{view}&weight=deaths")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(serde_json::from_slice::<Value>(&bad.body).unwrap()["parameter"], "weight");
+}

@@ -313,6 +313,119 @@ await check('dragging on the timeline sets the date range', async (page) => {
   await page.waitForFunction((n) => Number(document.querySelector('#counts').textContent.replace(/[^0-9]/g, '')) !== n, all, { timeout: 10000 });
 });
 
+await check('the timeline keeps the context, has axes and one range control that the keyboard moves', async (page) => {
+  await openAt(page, base, 'lat=20&lon=1&z=4&from=2012-01&to=2012-12');
+  await page.waitForSelector('body[data-timeline="1"]', { timeout: 10000 });
+  // Bars outside the chosen dates stay, faint: not zero.
+  const bars = await page.$$eval('#chart rect.bar', (rs) => rs.map((r) => ({ on: r.classList.contains('on'), h: Number(r.getAttribute('height')), t: r.textContent })));
+  assert(bars.some((b) => !b.on && b.h > 0 && /^\w+ 20(1[3-9]|2\d)/.test(b.t)), 'the months after the chosen dates dropped to zero');
+  assert(bars.filter((b) => b.on).every((b) => /2012/.test(b.t)), 'bars outside 2012 drawn as chosen');
+  // Values on both axes, and a key saying which is which.
+  const left = await page.$$eval('#chart text.axis.n', (ts) => ts.map((t) => Number(t.textContent)));
+  const right = await page.$$eval('#chart text.axis.f', (ts) => ts.map((t) => Number(t.textContent)));
+  assert(left.length === 3 && left[2] > 0 && right.length === 3 && right[2] > 0, `axes: ${left} / ${right}`);
+  assert(/fatalities/.test(await page.textContent('#timeline-tools .key')), 'the fatalities line is not explained');
+  // The two handles are sliders: the keyboard moves them, the URL follows.
+  const from = page.locator('#thumb-from');
+  assert((await from.getAttribute('aria-valuetext')) === 'From January 2012', await from.getAttribute('aria-valuetext'));
+  await from.focus();
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => /from=2012-02/.test(location.hash), null, { timeout: 5000 });
+  await page.keyboard.press('PageUp');
+  await page.waitForFunction(() => /from=2012-12/.test(location.hash), null, { timeout: 5000 }); // not past the other handle
+  await page.locator('#thumb-to').focus();
+  await page.keyboard.press('End');
+  await page.waitForFunction(() => !/to=/.test(location.hash), null, { timeout: 5000 });
+  assert((await page.textContent('#from-label')) === '2012-12', 'label: ' + await page.textContent('#from-label'));
+  await page.click('#range-all');
+  await page.waitForFunction(() => !/from=/.test(location.hash), null, { timeout: 5000 });
+  const violations = await axeViolations(page, '#timeline');
+  assert(violations.length === 0, 'axe: ' + violations.join('; '));
+});
+
+await check('Play steps through the dates by month and by week, and pauses', async (page) => {
+  await openAt(page, base, 'lat=20&lon=1&z=4&from=2012-01&to=2012-12');
+  await page.waitForSelector('body[data-timeline="1"]', { timeout: 10000 });
+  await page.click('#play');
+  assert((await page.getAttribute('#play', 'aria-pressed')) === 'true', 'not playing');
+  await page.waitForFunction(() => /from=2012-01&to=2012-01/.test(location.hash), null, { timeout: 5000 });
+  await page.waitForFunction(() => /from=2012-02&to=2012-02/.test(location.hash), null, { timeout: 5000 });
+  await page.keyboard.press('Tab'); // the focus stays usable while it plays
+  await page.click('#play');
+  assert((await page.getAttribute('#play', 'aria-pressed')) === 'false', 'not paused');
+  const paused = await page.evaluate(() => location.hash);
+  await page.waitForTimeout(1500);
+  assert((await page.evaluate(() => location.hash)) === paused, 'it went on after the pause');
+  await page.click('#range-all');
+  await page.selectOption('#play-step', 'week');
+  await page.click('#play');
+  await page.waitForFunction(() => /from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}/.test(location.hash), null, { timeout: 5000 });
+  const h = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+  const days = (Date.parse(h.get('to')) - Date.parse(h.get('from'))) / 86400000;
+  assert(days === 6, `a week frame spans ${days + 1} days`);
+  assert(/\d+ \w{3} \d{4}/.test(await page.textContent('#from-label')), 'week frame label: ' + await page.textContent('#from-label'));
+  await page.click('#play');
+});
+
+await check('the border profile places the corridor along the line, and a stretch zooms the map', async (page) => {
+  await openAt(page, base, 'lat=20&lon=1&z=5');
+  await page.click('#tab-profile');
+  await page.waitForSelector('body[data-profile="1"]', { timeout: 10000 });
+  assert((await page.inputValue('#profile-border')) === 'DZA-MLI', 'not Algeria – Mali by default');
+  const names = await page.$$eval('#profile-chart text.place-name', (ts) => ts.map((t) => t.textContent));
+  assert(names.includes('Tinzaouatene') && names.includes('Bordj Badji Mokhtar'), 'places: ' + names);
+  const dots = await page.$$eval('#profile-chart circle.incident', (cs) => cs.map((c) => ({ x: Number(c.getAttribute('cx')), fill: c.getAttribute('fill'), t: c.textContent })));
+  assert(dots.length >= 3, 'dots: ' + dots.length);
+  const ambush = dots.find((d) => d.t.startsWith('MLI0001'));
+  assert(ambush && /Mali side/.test(ambush.t) && ambush.fill.toLowerCase() === '#d55e00', 'MLI0001: ' + JSON.stringify(ambush));
+  // Tinzaouatene at about km 1108 of 1366: four fifths of the way east.
+  const box = await page.locator('#profile-chart').boundingBox();
+  assert(ambush.x / box.width > 0.74 && ambush.x / box.width < 0.84, 'MLI0001 at x ' + ambush.x + ' of ' + box.width);
+  await page.screenshot({ path: join(artifacts, 'profile-desktop.png') });
+  // A click on the stretch with the incidents zooms the map to it.
+  const k = await page.$$eval('#profile-chart rect.stretch', (rs) => rs.findIndex((r) => /: [1-9]\d* incidents/.test(r.textContent)));
+  await page.locator(`#profile-chart rect.stretch[data-stretch="${k}"]`).dispatchEvent('click');
+  await page.waitForFunction(() => Number(new URLSearchParams(location.hash.slice(1)).get('z')) >= 9, null, { timeout: 5000 });
+  const h = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+  assert(Math.abs(Number(h.get('lat')) - 19.9) < 0.3 && Math.abs(Number(h.get('lon')) - 3.0) < 0.3, 'zoomed to ' + h);
+  // By keyboard: the chart is a slider over the stretches; Enter zooms.
+  await page.locator('#profile-chart').focus();
+  await page.keyboard.press('Home');
+  assert((await page.getAttribute('#profile-chart', 'aria-valuenow')) === '0', 'Home');
+  await page.keyboard.press('ArrowRight');
+  assert(/^km 25–50 from the western end/.test(await page.getAttribute('#profile-chart', 'aria-valuetext')), await page.getAttribute('#profile-chart', 'aria-valuetext'));
+  assert(/^km 25–50/.test(await page.textContent('#profile-status')), 'status not said');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => Number(new URLSearchParams(location.hash.slice(1)).get('lon')) < -3, null, { timeout: 5000 });
+  // Natural Earth's line puts the ambush on the Algerian side.
+  await page.selectOption('#profile-source', 'naturalearth');
+  await page.waitForFunction(() => [...document.querySelectorAll('#profile-chart circle.incident')].some((c) => c.textContent.startsWith('MLI0001') && /Algeria side/.test(c.textContent)), null, { timeout: 10000 });
+  const violations = await axeViolations(page, '#timeline');
+  assert(violations.length === 0, 'axe: ' + violations.join('; '));
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.waitForTimeout(300);
+  assert(await page.evaluate(() => document.documentElement.scrollWidth) <= 360, 'the page is wider than a 360 px screen');
+  const labels = await page.$$eval('#profile-chart text.axis', (ts) => ts.map((t) => t.getBBox()).map((b) => [b.x, b.y, b.width, b.height]));
+  const overlap = labels.some((a, i) => labels.some((b, j) => j > i && a[0] < b[0] + b[2] && b[0] < a[0] + a[2] && a[1] < b[1] + b[3] && b[1] < a[1] + a[3]));
+  assert(!overlap, 'profile labels overlap at 360 px');
+  await page.screenshot({ path: join(artifacts, 'profile-phone.png') });
+});
+
+await check('the density view counts incidents in hexagons, with its legend', async (page) => {
+  await openAt(page, base, 'lat=20&lon=1&z=5&view=density');
+  await page.waitForSelector('body[data-density]', { timeout: 10000 });
+  assert(Number(await page.getAttribute('body', 'data-density')) > 3, 'too few hexagons');
+  const rows = await page.$$eval('#density-legend li', (ls) => ls.map((l) => l.textContent));
+  assert(rows.length === 5 && rows[0].startsWith('1'), 'legend: ' + rows);
+  assert(/Incidents per hexagon/.test(await page.textContent('#density-legend')), 'legend title');
+  await page.selectOption('#weight', 'fatalities');
+  await page.waitForFunction(() => /Fatalities per hexagon/.test(document.querySelector('#density-legend').textContent), null, { timeout: 5000 });
+  const violations = await axeViolations(page, '#density-legend');
+  assert(violations.length === 0, 'axe: ' + violations.join('; '));
+  await page.selectOption('#view', 'points');
+  await page.waitForFunction(() => !document.querySelector('#density-legend') && document.querySelectorAll('.leaflet-marker-icon, path.incident').length > 0, null, { timeout: 5000 });
+});
+
 await check('a phone-width screen shows the map and the filters', async (page) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await openAt(page, base, 'lat=20&lon=1&z=4');
