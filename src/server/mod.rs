@@ -31,6 +31,7 @@ pub mod density;
 pub mod edit;
 mod error;
 pub mod export;
+mod html;
 pub mod kept;
 pub mod links;
 pub mod ogc;

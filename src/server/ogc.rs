@@ -123,12 +123,10 @@ fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
 
 /// `GET /ogc`: the landing page.
 pub async fn landing(State(app): State<App>, headers: HeaderMap, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
+    let html = Query::parse(q.as_deref(), &[&[FORMAT]])?.wants_html(&headers)?;
     let base = app.base_url(&headers);
     let store = app.store();
-    Ok(json_response(
-        JSON,
-        &json!({
+    let doc = json!({
             "title": "borderline",
             "description": format!(
                 "Border incidents of the Sahel measured on the WGS84 ellipsoid: {} incidents, {} places, {} border lines, {} countries.",
@@ -141,8 +139,8 @@ pub async fn landing(State(app): State<App>, headers: HeaderMap, RawQuery(q): Ra
                 link(format!("{base}/ogc/collections"), "data", JSON, "The feature collections"),
                 link(format!("{base}/"), "alternate", "text/html", "The map"),
             ]
-        }),
-    ))
+    });
+    Ok(if html { super::html::landing(&base, &doc) } else { json_response(JSON, &doc) })
 }
 
 /// `GET /ogc/conformance`.
@@ -201,16 +199,14 @@ pub async fn collections(
     headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
-    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
+    let html = Query::parse(q.as_deref(), &[&[FORMAT]])?.wants_html(&headers)?;
     let base = app.base_url(&headers);
     let list: Vec<Value> = Collection::ALL.iter().map(|&c| collection_json(&app, &base, c)).collect();
-    Ok(json_response(
-        JSON,
-        &json!({
-            "links": [link(format!("{base}/ogc/collections"), "self", JSON, "The feature collections")],
-            "collections": list,
-        }),
-    ))
+    let doc = json!({
+        "links": [link(format!("{base}/ogc/collections"), "self", JSON, "The feature collections")],
+        "collections": list,
+    });
+    Ok(if html { super::html::collections(&base, &doc) } else { json_response(JSON, &doc) })
 }
 
 /// `GET /ogc/collections/{id}`.
@@ -221,8 +217,10 @@ pub async fn collection(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let c = Collection::from_id(&id)?;
-    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
-    Ok(json_response(JSON, &collection_json(&app, &app.base_url(&headers), c)))
+    let html = Query::parse(q.as_deref(), &[&[FORMAT]])?.wants_html(&headers)?;
+    let base = app.base_url(&headers);
+    let doc = collection_json(&app, &base, c);
+    Ok(if html { super::html::collection(&base, &doc) } else { json_response(JSON, &doc) })
 }
 
 /// The incident filter a query asks for.
@@ -269,7 +267,7 @@ pub async fn items(
 ) -> Result<Response, ApiError> {
     let c = Collection::from_id(&id)?;
     let q = Query::parse(q.as_deref(), c.item_params())?;
-    q.format()?;
+    let html = q.wants_html(&headers)?;
     let (limit, offset) = (q.limit()?, q.offset()?);
     let store = app.store();
     let mut features = Vec::new();
@@ -345,6 +343,10 @@ pub async fn items(
     body.extend_from_slice(head.as_bytes());
     body.extend_from_slice(&features);
     body.extend_from_slice(b"]}");
+    if html {
+        let doc: Value = serde_json::from_slice(&body).expect("a page of features is JSON");
+        return Ok(super::html::items(&base, &id, c.title(), &doc));
+    }
     Ok(bytes_response(GEOJSON, body))
 }
 
@@ -356,7 +358,7 @@ pub async fn item(
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     let c = Collection::from_id(&id)?;
-    Query::parse(q.as_deref(), &[&[FORMAT]])?.format()?;
+    let html = Query::parse(q.as_deref(), &[&[FORMAT]])?.wants_html(&headers)?;
     let store = app.store();
     let missing = || ApiError::not_found(format!("no feature {fid:?} in collection {id}"));
     let mut version = None;
@@ -391,7 +393,8 @@ pub async fn item(
         link(format!("{base}/ogc/collections/{id}/items/{encoded}"), "self", GEOJSON, "This feature"),
         link(format!("{base}/ogc/collections/{id}"), "collection", JSON, "The collection"),
     ]);
-    let mut response = json_response(GEOJSON, &feature);
+    let mut response =
+        if html { super::html::feature(&base, &id, c.title(), &feature) } else { json_response(GEOJSON, &feature) };
     if let Some(v) = version {
         response.headers_mut().insert(header::ETAG, super::edit::etag(v));
     }

@@ -63,7 +63,7 @@ impl Kind {
             }
             Kind::Limit => "an integer from 1 to 10000",
             Kind::Offset => "an integer, 0 or more",
-            Kind::Format => "json (or geojson)",
+            Kind::Format => "json (or geojson); on the /ogc pages also html",
             Kind::Text => "any text",
             Kind::Count => "an integer, 0 or more",
             Kind::Kilometres => "a number of kilometres, more than 0 and at most 2000",
@@ -91,7 +91,7 @@ impl Kind {
             Kind::Datetime | Kind::Text => json!({"type": "string"}),
             Kind::Limit => json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
             Kind::Offset => json!({"type": "integer", "minimum": 0, "default": 0}),
-            Kind::Format => json!({"type": "string", "enum": ["json", "geojson"]}),
+            Kind::Format => json!({"type": "string", "enum": ["json", "geojson", "html"]}),
             Kind::Count => json!({"type": "integer", "minimum": 0}),
             Kind::Kilometres => json!({"type": "number", "exclusiveMinimum": 0, "maximum": 2000}),
             Kind::Longitude => json!({"type": "number", "minimum": -180, "maximum": 180}),
@@ -148,7 +148,11 @@ pub const fn required(name: &'static str, kind: Kind, description: &'static str)
 }
 
 /// `f`.
-pub const FORMAT: Param = param("f", Kind::Format, "Output format; JSON is also chosen by `Accept: application/json`.");
+pub const FORMAT: Param = param(
+    "f",
+    Kind::Format,
+    "Output format; JSON is also chosen by `Accept: application/json`. The /ogc pages also come as HTML (`f=html`, or a browser's `Accept: text/html`).",
+);
 
 /// Paging and selection common to every collection's items.
 pub const ITEMS: &[Param] = &[
@@ -306,6 +310,16 @@ impl Query {
         }
     }
 
+    /// For the OGC API's pages, which also come as HTML: whether HTML is wanted, by `f=html` or, without
+    /// `f`, by an `Accept` header that prefers `text/html` to JSON (as a browser's does; GDAL's and QGIS's do not).
+    pub fn wants_html(&self, headers: &axum::http::HeaderMap) -> Result<bool, ApiError> {
+        match self.get("f") {
+            Some("html" | "text/html") => Ok(true),
+            Some(_) => self.format().map(|()| false),
+            None => Ok(prefers_html(headers)),
+        }
+    }
+
     /// `bbox` (and `bbox-crs`, which must be CRS84).
     pub fn bbox(&self) -> Result<Option<BBox>, ApiError> {
         if let Some(crs) = self.get("bbox-crs")
@@ -393,5 +407,32 @@ fn timestamp_hint(s: &str) -> String {
         format!("a date-time needs a time zone: {s}Z (UTC), or an offset such as {s}%2B01:00, or just the date")
     } else {
         "not an RFC 3339 date-time: YYYY-MM-DDTHH:MM:SSZ (or with an offset), or a date YYYY-MM-DD".to_string()
+    }
+}
+
+/// Whether an `Accept` header ranks `text/html` above every JSON type (by quality, then order).
+fn prefers_html(headers: &axum::http::HeaderMap) -> bool {
+    let Some(accept) = headers.get(axum::http::header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let mut html = None;
+    let mut json = None;
+    for (n, part) in accept.split(',').enumerate() {
+        let mut fields = part.split(';').map(str::trim);
+        let kind = fields.next().unwrap_or("").to_ascii_lowercase();
+        let q = fields.find_map(|f| f.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
+        // Higher quality first, then the earlier listed.
+        let rank = (q, -(n as f32));
+        let better = |best: Option<(f32, f32)>| best.is_none_or(|b| rank > b);
+        if kind == "text/html" && better(html) {
+            html = Some(rank);
+        } else if kind.contains("json") && better(json) {
+            json = Some(rank);
+        }
+    }
+    match (html, json) {
+        (Some(h), Some(j)) => h > j && h.0 > 0.0,
+        (Some(h), None) => h.0 > 0.0,
+        _ => false,
     }
 }

@@ -282,7 +282,8 @@ async fn every_bad_parameter_gets_a_4xx_that_names_it() {
         ("/ogc/collections/incidents/items?limit=5&limit=6", 400, Some("limit")),
         ("/ogc/collections/incidents/items?colour=red", 400, Some("colour")),
         ("/ogc/collections/places/items?actor=x", 400, Some("actor")),
-        ("/ogc/collections/incidents/items?f=html", 400, Some("f")),
+        ("/ogc/collections/incidents/items?f=xml", 400, Some("f")),
+        ("/api/distance?lon=2&lat=20&f=html", 400, Some("f")),
         ("/ogc/collections/rivers/items", 404, None),
         ("/ogc/collections/incidents/items/NOPE1", 404, None),
         ("/api/distance?lon=2&lat=91", 400, Some("lat")),
@@ -733,4 +734,71 @@ async fn density_hexagons_hold_every_incident_of_the_view_once_by_count_or_fatal
     let bad = get(&format!("/api/density?{view}&weight=deaths")).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(serde_json::from_slice::<Value>(&bad.body).unwrap()["parameter"], "weight");
+}
+
+async fn get_accepting(app: Router, path: &str, accept: &str) -> Answer {
+    let request = Request::get(path)
+        .header(header::HOST, "example.test:8080")
+        .header(header::ACCEPT, accept)
+        .body(Body::empty())
+        .unwrap();
+    send(app, request).await
+}
+
+const BROWSER: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+
+#[tokio::test]
+async fn a_browser_gets_the_ogc_pages_as_html_and_every_client_else_json() {
+    for path in ["/ogc", "/ogc/collections", "/ogc/collections/incidents", "/ogc/collections/incidents/items?limit=2"] {
+        let html = get_accepting(app(), path, BROWSER).await;
+        assert_eq!(html.status, StatusCode::OK, "{path}");
+        assert!(html.content_type().starts_with("text/html"), "{path}: {}", html.content_type());
+        assert!(html.headers.get(header::CONTENT_SECURITY_POLICY).is_some(), "{path}: no CSP");
+        let text = String::from_utf8(html.body).unwrap();
+        assert!(text.contains("This page as JSON") && text.contains("ogc.css"), "{path}");
+        // GDAL, QGIS and scripts: JSON, whatever else they accept.
+        for accept in ["application/geo+json, application/json", "*/*", "application/json;q=1, text/html;q=0.5"] {
+            let json = get_accepting(app(), path, accept).await;
+            assert!(json.content_type().contains("json"), "{path} with {accept}: {}", json.content_type());
+        }
+        assert!(get(path).await.content_type().contains("json"), "{path} without Accept");
+    }
+    // f=html asks for it, f=json refuses it whatever the Accept.
+    let landing = String::from_utf8(get("/ogc?f=html").await.body).unwrap();
+    assert!(landing.contains("<h1>OGC API</h1>") && landing.contains("/ogc/collections?f=html"), "{landing}");
+    assert!(get_accepting(app(), "/ogc?f=json", BROWSER).await.content_type().contains("json"));
+    // A page of items: a table row per feature, its id leading to the feature's page, and the next page.
+    let items = String::from_utf8(get("/ogc/collections/incidents/items?f=html&limit=2&event_type=Battles").await.body)
+        .unwrap();
+    assert_eq!(items.matches("<tr><th scope=\"row\">").count(), 2, "{items}");
+    assert!(items.contains("/ogc/collections/incidents/items/"), "{items}");
+    let next = items.split("rel=\"next\" href=\"").nth(1).expect("a next link").split('"').next().unwrap();
+    assert!(next.contains("f=html") && next.contains("event_type=Battles") && next.contains("offset=2"), "{next}");
+    let feature = String::from_utf8(get("/ogc/collections/incidents/items/MLI0001?f=html").await.body).unwrap();
+    assert!(
+        feature.contains("<h1>MLI0001</h1>") && feature.contains("° N") && feature.contains("Tinzaouatene"),
+        "{feature}"
+    );
+    let border = String::from_utf8(get("/ogc/collections/borders/items/DZA-MLI%2Fosm?f=html").await.body).unwrap();
+    assert!(border.contains("LineString") || border.contains("MultiLineString"), "{border}");
+    assert!(border.contains("1466 positions"), "the OSM line has 1,466 vertices");
+}
+
+#[tokio::test]
+async fn the_html_pages_show_data_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let hostile = r#"<script>alert(1)</script><img src=x onerror=alert(2)>"#;
+    let feature = serde_json::json!({"type": "FeatureCollection", "features": [{"type": "Feature",
+        "properties": {"event_id_cnty": "X1", "event_date": "2024-01-01", "event_type": "Battles",
+            "sub_event_type": "Armed clash", "actor1": hostile, "location": hostile, "country": "Mali",
+            "geo_precision": 1, "fatalities": 1, "source": "test", "notes": hostile},
+        "geometry": {"type": "Point", "coordinates": [1.0, 18.0]}}]});
+    std::fs::write(dir.path().join("incidents.geojson"), feature.to_string()).unwrap();
+    let store = Store::load(Some(dir.path())).unwrap();
+    let app = || router(Arc::new(Record::fixed(store.clone())), &public("http://example.test:8080"));
+    for path in ["/ogc/collections/incidents/items?f=html", "/ogc/collections/incidents/items/X1?f=html"] {
+        let page = String::from_utf8(get_accepting(app(), path, BROWSER).await.body).unwrap();
+        assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{path}: {page}");
+        assert!(!page.contains("<script") && !page.contains("<img"), "{path}: {page}");
+    }
 }

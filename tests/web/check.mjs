@@ -426,6 +426,26 @@ await check('the density view counts incidents in hexagons, with its legend', as
   await page.waitForFunction(() => !document.querySelector('#density-legend') && document.querySelectorAll('.leaflet-marker-icon, path.incident').length > 0, null, { timeout: 5000 });
 });
 
+await check('the OGC API pages open in a browser as HTML, linked, without an accessibility violation', async (page) => {
+  await page.goto(base + '/ogc');
+  assert((await page.textContent('h1')) === 'OGC API', 'not the HTML landing page');
+  await page.click('text=The feature collections');
+  await page.waitForSelector('section h2 a');
+  await page.click('section h2 a >> text=Incidents');
+  await page.click('a:has-text("Incidents (GeoJSON)")');
+  await page.waitForSelector('table tbody tr');
+  assert((await page.locator('table tbody tr').count()) > 5, 'no items table');
+  await page.click('table tbody tr th a >> nth=0');
+  await page.waitForSelector('dl');
+  assert(/° [NS], .*° [EW]/.test(await page.textContent('main p')), 'the position is not labelled');
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: 740 });
+    assert(await page.evaluate(() => document.documentElement.scrollWidth) <= width, `wider than ${width} px`);
+  }
+  const violations = await axeViolations(page, 'body');
+  assert(violations.length === 0, 'axe: ' + violations.join('; '));
+});
+
 await check('a phone-width screen shows the map and the filters', async (page) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await openAt(page, base, 'lat=20&lon=1&z=4');
