@@ -246,6 +246,7 @@
   let requestNumber = 0;
   // The automatic view shows density above this many incidents in view, below this zoom.
   const DENSE = 3000, DENSE_BELOW_ZOOM = 10;
+  let drawn = 0;
   async function refresh() {
     const n = ++requestNumber;
     if (state.types.size === 0) {
@@ -286,6 +287,7 @@
       $('download-' + id).href = `api/export/${format}?` + download.toString();
     }
     document.body.dataset.ready = '1';
+    document.body.dataset.drawn = String(++drawn); // each view drawn: what benches/web_render.mjs waits for
     document.body.dataset.markers = String(answer.items ? answer.items.length : 0);
   }
   // Text on a colour: black or white, whichever contrasts more (WCAG: at least 4.5:1 for one of them).

@@ -22,7 +22,12 @@
   const classOf = (v) => Math.max(0, scale.findIndex((top) => v <= top));
 
   const legend = L.control({ position: 'bottomleft' });
-  legend.onAdd = () => el('div', { class: 'legend density-legend', id: 'density-legend', role: 'group', 'aria-label': 'Density legend' });
+  // Open, except on a phone, where it would cover much of the map.
+  legend.onAdd = () => {
+    const box = el('details', { class: 'legend density-legend', id: 'density-legend' });
+    box.open = !window.matchMedia('(max-width: 600px)').matches;
+    return box;
+  };
   function drawLegend(answer) {
     const box = document.getElementById('density-legend');
     if (!box) return;
@@ -31,7 +36,7 @@
       const from = k === 0 ? 1 : scale[k - 1] + 1;
       return el('li', {}, el('span', { class: 'hex', style: { background: CLASSES[k] } }), el('span', {}, from === top ? String(top) : `${from.toLocaleString('en')}–${top.toLocaleString('en')}`));
     });
-    box.replaceChildren(el('strong', {}, `${what} per hexagon`), el('ul', {}, rows), el('p', {}, 'Zoom in for the incidents themselves.'));
+    box.replaceChildren(el('summary', {}, `${what} per hexagon`), el('ul', {}, rows), el('p', {}, 'Zoom in for the incidents themselves.'));
   }
 
   function draw(answer) {
