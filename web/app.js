@@ -367,7 +367,12 @@
         .on('click', () => listGroup(g).catch(showError))
         .addTo(layers.incidents);
       const node = marker.getElement();
-      if (node) { node.setAttribute('aria-label', `A group of ${g.count} incidents: list them`); node.dataset.id = 'group:' + g.cells[0].join(','); }
+      if (node) {
+        node.setAttribute('aria-label', `A group of ${g.count} incidents: list them`);
+        node.setAttribute('role', 'button');
+        node.dataset.id = 'group:' + g.cells[0].join(',');
+        node.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); listGroup(g).catch(showError); } });
+      }
     }
     const singles = spread(items.filter((i) => i.kind === 'incident'));
     const coarse = singles.filter((s) => s.item.geo_precision > 1);
@@ -510,7 +515,11 @@
       // Scrolls within the map, clear of the controls at its bottom (zoom, legend, scale, attribution).
       maxHeight: Math.max(120, Math.min(352, map.getSize().y - (narrow() ? 150 : 90))),
       autoPanPaddingTopLeft: narrow() ? [8, 8] : [56, 12], autoPanPaddingBottomRight: narrow() ? [8, 96] : [12, 36],
-    }).setLatLng(latlng).setContent(content).openOn(map);
+    }).setLatLng(latlng).setContent(content);
+    // Opening it closes the popup it may replace (a group's list), which must not use up the opener.
+    const keep = opener;
+    pop.openOn(map);
+    opener = keep;
     const box = pop.getElement().querySelector('.leaflet-popup-content');
     const title = content.querySelector('h3');
     box.setAttribute('role', 'dialog');

@@ -179,6 +179,18 @@ await check('a name both twin towns carry lists both, with their countries, and 
   assert(covered !== false, 'the zoom control is drawn over the search list');
 });
 
+await check('the search list draws over the map controls', async (page) => {
+  await openAt(page, base, 'lat=20&lon=1&z=5');
+  await page.fill('#search-input', 'Tin');
+  await page.locator('#search-results li').first().waitFor({ timeout: 5000 });
+  const zoom = await page.locator('.leaflet-control-zoom-in').boundingBox();
+  const list = await page.locator('#search-results').boundingBox();
+  const x = zoom.x + zoom.width / 2, y = zoom.y + zoom.height / 2;
+  if (x > list.x && x < list.x + list.width && y > list.y && y < list.y + list.height) {
+    assert(await page.evaluate(([px, py]) => document.elementFromPoint(px, py).closest('#search-results') !== null, [x, y]), 'the zoom + draws over the search list');
+  }
+});
+
 await check('Enter right after typing picks the place and the list stays closed', async (page) => {
   await page.goto(base + '/');
   await ready(page);
@@ -250,6 +262,21 @@ await check('a group lists its incidents and incidents at one spot are spread ap
   assert(await list.count() === n, `a group of ${n} lists ${await list.count()}`);
   await list.first().locator('button').click();
   await page.locator('.leaflet-popup-content .incident').waitFor({ timeout: 10000 });
+  // By keyboard: Enter on a group opens its list with the focus in it; Tab reaches a member, Enter opens it,
+  // Escape closes it and gives the focus back to the map.
+  await page.keyboard.press('Escape');
+  await openAt(page, base, 'lat=19&lon=1&z=6');
+  await page.locator('.leaflet-marker-icon:has(.group-icon)').first().focus();
+  await page.keyboard.press('Enter');
+  await list.first().waitFor({ timeout: 10000 });
+  assert(await page.evaluate(() => document.activeElement.closest('.leaflet-popup') !== null), 'the group list does not take the focus');
+  for (let k = 0; k < 5 && !(await page.evaluate(() => document.activeElement.matches('.members button'))); k++) await page.keyboard.press('Tab');
+  assert(await page.evaluate(() => document.activeElement.matches('.members button')), 'Tab does not reach the members');
+  await page.keyboard.press('Enter');
+  await page.locator('.leaflet-popup-content .incident').waitFor({ timeout: 10000 });
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('.leaflet-popup'), null, { timeout: 5000 });
+  assert(await page.evaluate(() => document.activeElement.closest('#map') !== null), 'the focus left the map: ' + await page.evaluate(() => document.activeElement.tagName));
   // Three incidents are recorded at Tinzaouatene itself: at zoom 13 each has its own marker, apart.
   await openAt(page, base, 'lat=19.9486&lon=2.9678&z=13');
   const boxes = [];
