@@ -52,7 +52,9 @@ pub use layers::{
     write_incident_geojson,
 };
 pub use nearest::MAX_NEAREST;
-pub use profile::{Cell, PlaceMark, Placed, Profile, SURGE_RULE, Stretch};
+pub use profile::{
+    BASELINE_PERIODS, Cell, PlaceMark, Placed, Profile, SURGE_AT_LEAST, SURGE_DAYS, SURGE_RULE, Stretch,
+};
 pub use query::IncidentFilter;
 
 use crate::index::{CountryIndex, GridIndex, IdIndex, PointIndex, SegmentIndex};

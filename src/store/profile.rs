@@ -164,17 +164,18 @@ impl<'a> Along<'a> {
         let seg = hit.segment.seg as usize;
         let start = at[seg];
         let end = at.get(seg + 1).copied().unwrap_or(start);
-        self.from_west(start + hit.foot.fraction.clamp(0.0, 1.0) * (end - start))
+        self.west_measured(start + hit.foot.fraction.clamp(0.0, 1.0) * (end - start))
     }
 
-    fn from_west(&self, m: f64) -> f64 {
+    /// `m` metres from the line's first vertex, counted from its western end instead.
+    fn west_measured(&self, m: f64) -> f64 {
         if self.reversed { self.length_m - m } else { m }
     }
 
     /// Every vertex with its distance from the western end, metres.
     fn vertices(&self) -> impl Iterator<Item = (f64, LonLat)> + '_ {
         let parts = self.border.parts.iter().zip(&self.at_vertex);
-        parts.flat_map(move |(part, at)| part.iter().zip(at).map(move |(&v, &m)| (self.from_west(m), v)))
+        parts.flat_map(move |(part, at)| part.iter().zip(at).map(move |(&v, &m)| (self.west_measured(m), v)))
     }
 
     fn ends(&self) -> (LonLat, LonLat) {
