@@ -185,7 +185,6 @@
     document.getElementById('timeline').classList.toggle('tall', profile);
     B.map.invalidateSize();
     if (profile) load().catch(B.showError);
-    else window.dispatchEvent(new Event('resize'));
   }
   $('tab-timeline').addEventListener('click', () => showPane(false));
   $('tab-profile').addEventListener('click', () => showPane(true));
@@ -199,7 +198,7 @@
   }
   for (const id of ['profile-border', 'profile-source']) $(id).addEventListener('change', () => load().catch(B.showError));
   document.addEventListener('borderline:filters', () => load().catch(B.showError));
-  window.addEventListener('resize', () => { if (!$('profile-view').hidden) draw(); });
+  new ResizeObserver(() => { if (!$('profile-view').hidden) draw(); }).observe($('profile-chart'));
 
   // The borders and country names app.js loaded for the map.
   function fill() {

@@ -208,7 +208,8 @@
     handle('thumb-from', 'from');
     handle('thumb-to', 'to');
     document.addEventListener('borderline:filters', () => { sync(); load().catch(B.showError); });
-    window.addEventListener('resize', draw);
+    // Drawn to the chart's size in pixels, again whenever that changes (a window resized, a phone turned).
+    new ResizeObserver(() => draw()).observe($('chart'));
     await load();
   }
   start().catch(B.showError);

@@ -45,7 +45,8 @@ pub const PLACE_SEARCH: &[Param] = &[
     param("limit", Kind::Limit, "Most matches returned (default 10)."),
 ];
 
-fn border_choice(q: &Query, app: &App) -> Result<BorderChoice, ApiError> {
+/// The border a query names (`border`, `source`), refused when the data has no such pair.
+pub(super) fn border_choice(q: &Query, app: &App) -> Result<BorderChoice, ApiError> {
     let choice = BorderChoice {
         pair: q.parsed("border", Kind::Pair)?,
         source: q.parsed::<BorderSource>("source", Kind::LineSource)?.unwrap_or_default(),

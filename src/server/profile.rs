@@ -8,7 +8,6 @@ use super::error::ApiError;
 use super::ogc::JSON;
 use super::params::{FORMAT, Kind, Param, Query, param, required};
 use super::{App, json_response};
-use crate::model::BorderSource;
 use crate::store::{DistanceError, IncidentFilter};
 
 /// The path.
@@ -35,8 +34,8 @@ const DEFAULT_LIMIT: u64 = 5_000;
 pub async fn profile(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
     let q = Query::parse(q.as_deref(), &[PROFILE, &[FORMAT]])?;
     q.format()?;
-    let pair = q.parsed("border", Kind::Pair)?.expect("border is required");
-    let source = q.parsed::<BorderSource>("source", Kind::LineSource)?.unwrap_or_default();
+    let choice = super::api::border_choice(&q, &app)?;
+    let (pair, source) = (choice.pair.expect("border is required"), choice.source);
     let km = q.number("km", Kind::Kilometres, (0.0, 2000.0))?.unwrap_or(50.0);
     let stretch_km = q.number("stretch_km", Kind::Kilometres, (1.0, 2000.0))?.unwrap_or(25.0);
     let limit = q.integer("limit", Kind::Limit, 0, 100_000)?.unwrap_or(DEFAULT_LIMIT) as usize;
@@ -49,12 +48,6 @@ pub async fn profile(State(app): State<App>, RawQuery(q): RawQuery) -> Result<Re
         ..Default::default()
     };
     let store = app.store();
-    if !store.borders.iter().any(|b| b.pair == pair) {
-        let mut known: Vec<String> = store.borders.iter().map(|b| b.pair.to_string()).collect();
-        known.sort();
-        known.dedup();
-        return Err(ApiError::bad_value("border", format!("no border {pair} in the data"), &known.join(", ")));
-    }
     let question = format!("{pair}|{source}|{km}|{stretch_km}|{filter:?}");
     let profile = app
         .profiles

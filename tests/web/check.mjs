@@ -368,6 +368,15 @@ await check('the timeline keeps the context, has axes and one range control that
   await page.waitForFunction(() => !/from=/.test(location.hash), null, { timeout: 5000 });
   const violations = await axeViolations(page, '#timeline');
   assert(violations.length === 0, 'axe: ' + violations.join('; '));
+  // On a phone the chart is redrawn to its new size, tall enough to read, and the handles stay on it.
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.waitForTimeout(400);
+  const chart = await page.evaluate(() => { const c = document.querySelector('#chart'); return { w: c.clientWidth, h: c.clientHeight, box: c.getAttribute('viewBox') }; });
+  assert(chart.box === `0 0 ${chart.w} ${chart.h}` && chart.h >= 50, 'timeline at 360 px: ' + JSON.stringify(chart));
+  const to = await page.locator('#thumb-to').boundingBox();
+  assert(to.x + to.width <= 360, 'the To handle is off the screen');
+  assert(await page.evaluate(() => document.documentElement.scrollWidth) <= 360, 'the page is wider than a 360 px screen');
+  await page.screenshot({ path: join(artifacts, 'timeline-phone.png') });
 });
 
 await check('Play steps through the dates by month and by week, and pauses', async (page) => {
