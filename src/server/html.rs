@@ -9,6 +9,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+// The five characters markup gives a meaning, escaped: the same for HTML as for the QGIS styles' XML.
+use crate::formats::qml::escape as esc;
+
 /// Item properties shown as columns of an items page, those present in this order (every property is on the
 /// feature's own page).
 const COLUMNS: &[&str] = &[
@@ -30,22 +33,6 @@ const COLUMNS: &[&str] = &[
     "source",
     "length_m",
 ];
-
-/// `s` with the five characters HTML gives a meaning escaped.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// `href` without `f=`, with `f=` `format`.
 fn with_format(href: &str, format: &str) -> String {
