@@ -38,6 +38,13 @@
     }
     return node;
   }
+  // An SVG element with these attributes and, when given, this text (the charts of timeline.js and profile.js).
+  function svgNode(tag, attrs, text) {
+    const n = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
+    if (text !== undefined) n.textContent = text;
+    return n;
+  }
   function definitions(rows) {
     return el('dl', {}, rows.filter((r) => r[1] !== null && r[1] !== undefined && r[1] !== '').map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
   }
@@ -711,7 +718,7 @@
   }
   // What edit.js builds on.
   window.borderline = {
-    el, $, map, TYPES, groupSymbol, spotSymbol, getJSON, latLon, state, filterParams, changed, showError,
+    el, $, svgNode, map, TYPES, groupSymbol, spotSymbol, getJSON, latLon, state, filterParams, changed, showError,
     sources: () => sources, refresh: () => refresh().catch(showError), popupExtras: null,
   };
   start().catch((err) => { $('counts').textContent = 'Could not load the data: ' + err.message; });

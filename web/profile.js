@@ -6,8 +6,7 @@
 
 (function () {
   const B = window.borderline;
-  const { $, el, state } = B;
-  const NS = 'http://www.w3.org/2000/svg';
+  const { $, el, state, svgNode } = B;
   // The pair's first country (left of the line) and its second: Okabe–Ito blue and vermillion.
   const SIDES = ['#0072B2', '#D55E00'];
   const PAD = { left: 56, right: 14, top: 18, bottom: 16 };
@@ -15,12 +14,6 @@
   const DOTS_AT_MOST = 5000;
   let data = null, selected = null, names = {};
 
-  const svgNode = (tag, attrs, text) => {
-    const n = document.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
-    if (text !== undefined) n.textContent = text;
-    return n;
-  };
   const name = (iso3) => names[iso3] || iso3;
   const day = (d) => Date.parse(d + 'T00:00:00Z') / 86400000;
 

@@ -6,20 +6,13 @@
 
 (function () {
   const B = window.borderline;
-  const { $, state } = B;
-  const NS = 'http://www.w3.org/2000/svg';
+  const { $, state, svgNode } = B;
   const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
   const PAD = { left: 38, right: 38, top: 10, bottom: 16 };
   const STEP_MS = 1000;
   let months = []; // 'YYYY-MM' for every month the data spans
   let series = [];
 
-  const svgNode = (tag, attrs, text) => {
-    const n = document.createElementNS(NS, tag);
-    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, String(v));
-    if (text !== undefined) n.textContent = text;
-    return n;
-  };
   const monthName = (m) => `${MONTHS[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`;
   const dayName = (d) => `${Number(d.slice(8, 10))} ${MONTHS[Number(d.slice(5, 7)) - 1].slice(0, 3)} ${d.slice(0, 4)}`;
   const indexOf = (m, fallback) => { if (!m) return fallback; const i = months.indexOf(m.slice(0, 7)); return i < 0 ? fallback : i; };
