@@ -7,7 +7,7 @@
 //! `DIR/history/journal-FIRST-LAST.jsonl`, and the chain runs on through them.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -337,6 +337,38 @@ pub enum Hashes {
     Trust,
 }
 
+/// How much of a journal is read at a time: its lines are parsed on every core, a block at a time, and
+/// linked in order.
+const READ_BLOCK: u64 = 32 << 20;
+
+/// Fewer lines than this are parsed where they are read (threads would cost more than they save).
+const LINES_PER_CORE: usize = 512;
+
+/// One line parsed: its entry and hash, or what is wrong with it.
+fn parse_line(line: &[u8], hashes: Hashes) -> Result<(Entry, String), String> {
+    let text = std::str::from_utf8(line).map_err(|_| "not UTF-8".to_string())?;
+    match hashes {
+        Hashes::Recompute => {
+            let parsed: LineIn<'_> = serde_json::from_str(text).map_err(|e| format!("not a journal line: {e}"))?;
+            let hash = sha256_hex(parsed.entry.get().as_bytes());
+            if hash != parsed.hash {
+                return Err(format!(
+                    "the entry's SHA-256 is {hash}, the line says {}: the entry was edited",
+                    parsed.hash
+                ));
+            }
+            let entry: Entry =
+                serde_json::from_str(parsed.entry.get()).map_err(|e| format!("not a journal entry: {e}"))?;
+            Ok((entry, hash))
+        }
+        // One pass: the entry is read straight from the line.
+        Hashes::Trust => {
+            let parsed: LineTrusted = serde_json::from_str(text).map_err(|e| format!("not a journal line: {e}"))?;
+            Ok((parsed.entry, parsed.hash))
+        }
+    }
+}
+
 /// [`read_chain`], recomputing the hashes or not.
 pub fn read_chain_with(path: &Path, prev: Option<&str>, seq: Option<u64>, hashes: Hashes) -> Result<Chain, ChainError> {
     let io_error = |source| ChainError::Io { path: path.to_path_buf(), source };
@@ -347,70 +379,56 @@ pub fn read_chain_with(path: &Path, prev: Option<&str>, seq: Option<u64>, hashes
         next_seq: seq.unwrap_or(1),
         torn: None,
     };
-    let file = match File::open(path) {
+    let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(chain),
         Err(e) => return Err(io_error(e)),
     };
-    let mut reader = BufReader::new(file);
-    let mut buf = Vec::new();
+    // `unread` starts at a line's start, at byte `offset` of the file, line `number + 1`.
+    let mut unread = Vec::new();
     let (mut offset, mut number) = (0u64, 0usize);
     loop {
-        buf.clear();
-        let n = reader.read_until(b'\n', &mut buf).map_err(io_error)?;
-        if n == 0 {
-            break;
-        }
-        number += 1;
-        let at = Place { file: path.to_path_buf(), line: number, offset };
-        if buf.last() != Some(&b'\n') {
-            chain.torn = Some(offset);
-            break;
-        }
-        offset += n as u64;
-        let broken = |message: String| ChainError::Broken { at: at.clone(), message };
-        let text = std::str::from_utf8(&buf).map_err(|_| broken("not UTF-8".into()))?;
-        let (entry, hash) = match hashes {
-            Hashes::Recompute => {
-                let parsed: LineIn<'_> =
-                    serde_json::from_str(text).map_err(|e| broken(format!("not a journal line: {e}")))?;
-                let hash = sha256_hex(parsed.entry.get().as_bytes());
-                if hash != parsed.hash {
-                    return Err(broken(format!(
-                        "the entry's SHA-256 is {hash}, the line says {}: the entry was edited",
-                        parsed.hash
-                    )));
-                }
-                let entry: Entry = serde_json::from_str(parsed.entry.get())
-                    .map_err(|e| broken(format!("not a journal entry: {e}")))?;
-                (entry, hash)
+        let got = (&mut file).take(READ_BLOCK).read_to_end(&mut unread).map_err(io_error)?;
+        if got == 0 {
+            if !unread.is_empty() {
+                chain.torn = Some(offset);
             }
-            // One pass: the entry is read straight from the line.
-            Hashes::Trust => {
-                let parsed: LineTrusted =
-                    serde_json::from_str(text).map_err(|e| broken(format!("not a journal line: {e}")))?;
-                (parsed.entry, parsed.hash)
-            }
+            return Ok(chain);
+        }
+        let Some(whole) = memchr::memrchr(b'\n', &unread).map(|i| i + 1) else { continue };
+        let lines: Vec<&[u8]> = unread[..whole].split_inclusive(|&b| b == b'\n').collect();
+        let parse = |part: &[&[u8]]| part.iter().map(|l| parse_line(l, hashes)).collect::<Vec<_>>();
+        let parsed = if lines.len() < LINES_PER_CORE {
+            parse(&lines)
+        } else {
+            crate::store::on_every_core(&lines, parse).into_iter().flatten().collect()
         };
-        if trust_first && chain.entries.is_empty() {
-            chain.last_hash = entry.prev.clone();
-            chain.next_seq = entry.seq;
+        for (line, parsed) in lines.iter().zip(parsed) {
+            number += 1;
+            let at = Place { file: path.to_path_buf(), line: number, offset };
+            offset += line.len() as u64;
+            let broken = |message: String| ChainError::Broken { at: at.clone(), message };
+            let (entry, hash) = parsed.map_err(broken)?;
+            if trust_first && chain.entries.is_empty() {
+                chain.last_hash = entry.prev.clone();
+                chain.next_seq = entry.seq;
+            }
+            if entry.prev != chain.last_hash {
+                return Err(broken(format!(
+                    "entry {} names {} as the one before it, but that one's hash is {}: an entry was removed, \
+                     added or reordered",
+                    entry.seq, entry.prev, chain.last_hash
+                )));
+            }
+            if entry.seq != chain.next_seq {
+                return Err(broken(format!("entry {} follows entry {}", entry.seq, chain.next_seq - 1)));
+            }
+            chain.last_hash = hash.clone();
+            chain.next_seq += 1;
+            chain.entries.push((entry, at, hash));
         }
-        if entry.prev != chain.last_hash {
-            return Err(broken(format!(
-                "entry {} names {} as the one before it, but that one's hash is {}: an entry was removed, \
-                 added or reordered",
-                entry.seq, entry.prev, chain.last_hash
-            )));
-        }
-        if entry.seq != chain.next_seq {
-            return Err(broken(format!("entry {} follows entry {}", entry.seq, chain.next_seq - 1)));
-        }
-        chain.last_hash = hash.clone();
-        chain.next_seq += 1;
-        chain.entries.push((entry, at, hash));
+        unread.drain(..whole);
     }
-    Ok(chain)
 }
 
 /// A folded segment of the history: `history/journal-FIRST-LAST.jsonl`.

@@ -141,15 +141,16 @@ impl Writer {
             None if current.changed() >= self.fold_at => {
                 let states = self.current.clone();
                 let from = current.base().clone();
+                let fold_at = self.fold_at;
                 let handle = std::thread::Builder::new()
                     .name("borderline-fold".into())
                     .spawn(move || {
                         background_priority();
-                        let base = current.folded();
-                        base.by_border_distance();
-                        let base = Arc::new(base);
+                        let folded = current.folded(fold_at / 2);
+                        folded.base.by_border_distance();
                         let later = states.load_full();
-                        let mut next = later.rebased(base);
+                        let mut next = later.rebased(Arc::new(folded.base));
+                        next.layer_versions(&current, &folded.left);
                         let caught = next.catch_up(&later, current.numbers());
                         (next, caught)
                     })

@@ -122,7 +122,7 @@ impl Store {
     }
 
     /// The incident numbered `k`, shared.
-    fn shared(&self, k: u32) -> Arc<Incident> {
+    pub(crate) fn shared(&self, k: u32) -> Arc<Incident> {
         match (k as usize).checked_sub(self.loaded.len()) {
             None => self.loaded[k as usize].clone(),
             Some(n) => self.changes.entries[n].incident.clone(),
@@ -245,6 +245,15 @@ impl Store {
         }
         self.settle();
         later.numbers()
+    }
+
+    /// Layers on this state the versions `numbers` of `other` (a state of another base), as they were
+    /// measured there: the versions a fold left (see [`Store::folded`]).
+    pub fn layer_versions(&mut self, other: &Store, numbers: &[u32]) {
+        for &k in numbers {
+            self.apply_measured(other.shared(k), other.facts(k));
+        }
+        self.settle();
     }
 
     fn apply_measured(&mut self, incident: Arc<Incident>, facts: IncidentFacts) -> u32 {

@@ -17,9 +17,11 @@ mod atomic;
 mod changes;
 mod claims;
 mod cores;
+pub(crate) use cores::on_every_core;
 mod corridor;
 mod distance;
 mod fast;
+mod fold;
 mod import;
 mod issue;
 mod layers;
@@ -59,7 +61,7 @@ pub use query::IncidentFilter;
 
 use crate::index::{CountryIndex, GridIndex, IdIndex, PointIndex, SegmentIndex};
 use crate::model::{Border, BorderPair, BorderSource, Country, Incident, LonLat, Place, SourceRegister};
-use parse::{FeatureReader, IncidentContext};
+use parse::{FeatureReader, Ids, IncidentContext};
 
 /// The data compiled into the binary: the repository's `geodata/` and `seeds/register.json`.
 pub mod embedded {
@@ -115,6 +117,8 @@ pub struct Base {
     pub(crate) loaded: Vec<Arc<Incident>>,
     /// Gazetteer.
     pub places: Arc<Vec<Place>>,
+    /// The ids of `places`, for checking references to them.
+    place_ids: Arc<FxHashSet<Box<str>>>,
     /// Every name of `places`, indexed for search.
     pub gazetteer: Arc<crate::gazetteer::Gazetteer>,
     /// Borders (every pair, every source).
@@ -126,19 +130,21 @@ pub struct Base {
     /// Where each layer came from, by file name.
     pub origins: Vec<(&'static str, Origin)>,
     /// R-tree over the loaded incidents (item = number).
-    pub incident_index: PointIndex,
+    pub incident_index: Arc<PointIndex>,
     /// Grid over the loaded incidents, for counting and paging the incidents in a box.
-    pub incident_grid: GridIndex,
+    pub incident_grid: Arc<GridIndex>,
     /// R-tree over `places`.
     pub place_index: Arc<PointIndex>,
     /// R-tree over every segment of `borders`.
     pub segment_index: Arc<SegmentIndex>,
     /// Point-in-polygon index over `countries`.
     pub country_index: Arc<CountryIndex>,
-    incident_ids: IdIndex,
-    facts: query::FactsCache,
+    incident_ids: Arc<IdIndex>,
+    /// The facts of the loaded incidents; like the indexes, they depend on positions only, so a base whose
+    /// incidents are where an earlier one's were shares them (see [`Store::folded`]).
+    facts: Arc<query::FactsCache>,
     /// The loaded incidents nearest the border first (see [`Base::by_border_distance`]).
-    by_border_distance: std::sync::OnceLock<Vec<u32>>,
+    by_border_distance: Arc<std::sync::OnceLock<Vec<u32>>>,
     border_parts: Arc<distance::PartsByChoice>,
     /// The loaded incidents that are not published, ascending.
     unpublished: Vec<u32>,
@@ -148,6 +154,7 @@ pub struct Base {
 /// shares.
 struct Geography {
     places: Arc<Vec<Place>>,
+    place_ids: Arc<FxHashSet<Box<str>>>,
     gazetteer: Arc<crate::gazetteer::Gazetteer>,
     borders: Arc<Vec<Border>>,
     countries: Arc<Vec<Country>>,
@@ -165,6 +172,7 @@ impl Geography {
         let country_index = CountryIndex::new(&countries);
         Geography {
             gazetteer: Arc::new(crate::gazetteer::Gazetteer::new(&places)),
+            place_ids: Arc::new(places.iter().map(|p| p.id.as_str().into()).collect()),
             places: Arc::new(places),
             borders: Arc::new(borders),
             countries: Arc::new(countries),
@@ -264,18 +272,6 @@ impl Store {
     pub fn base(&self) -> &Arc<Base> {
         &self.base
     }
-
-    /// A new base holding every current incident (each where its first version was, new ones after) and
-    /// every source, with the indexes built afresh; the facts already measured are kept.
-    pub fn folded(&self) -> Base {
-        let (incidents, facts) = self.current_in_place();
-        let register = (*self.register).clone();
-        let (base, _) = Base::with_indexes(incidents, self.base.geography(), register, self.base.origins.clone());
-        if let Some(facts) = facts {
-            let _ = base.facts.0.set(facts);
-        }
-        base
-    }
 }
 
 impl Base {
@@ -357,7 +353,7 @@ impl Base {
         }
         let mut incidents = incidents;
         let mut register = register;
-        let read = |text: &str, register: &SourceRegister| read_incident_with(&places, register, text);
+        let read = |text: &str, register: &SourceRegister| read_incident_with(&place_ids, register, text);
         change(&mut incidents, &mut register, &read)?;
         let origins = vec![
             (files::INCIDENTS, incidents_origin),
@@ -388,6 +384,7 @@ impl Base {
     fn geography(&self) -> Geography {
         Geography {
             places: self.places.clone(),
+            place_ids: self.place_ids.clone(),
             gazetteer: self.gazetteer.clone(),
             borders: self.borders.clone(),
             countries: self.countries.clone(),
@@ -407,6 +404,7 @@ impl Base {
     ) -> (Base, Vec<u32>) {
         let Geography {
             places,
+            place_ids,
             gazetteer,
             borders,
             countries,
@@ -428,19 +426,20 @@ impl Base {
         let store = Base {
             loaded: incidents,
             places,
+            place_ids,
             gazetteer,
             borders,
             countries,
             loaded_register: register,
             origins,
-            incident_index,
-            incident_grid,
+            incident_index: Arc::new(incident_index),
+            incident_grid: Arc::new(incident_grid),
             place_index,
             segment_index,
             country_index,
-            incident_ids,
-            facts: query::FactsCache::default(),
-            by_border_distance: std::sync::OnceLock::new(),
+            incident_ids: Arc::new(incident_ids),
+            facts: Arc::default(),
+            by_border_distance: Arc::default(),
             border_parts,
             unpublished,
         };
@@ -646,22 +645,24 @@ fn check_register(
 pub type Change<'a> = &'a mut dyn FnMut(
     &mut Vec<Arc<Incident>>,
     &mut SourceRegister,
-    &dyn Fn(&str, &SourceRegister) -> Result<Incident, Vec<Issue>>,
+    &(dyn Fn(&str, &SourceRegister) -> Result<Incident, Vec<Issue>> + Sync),
 ) -> Result<(), LoadError>;
 
 impl Store {
     /// Reads one incident feature (a request body, say) by the rules every incident of a file obeys, with
     /// the same messages; every problem is reported, each naming its field.
     pub fn read_incident(&self, text: &str) -> Result<Incident, Vec<Issue>> {
-        read_incident_with(&self.places, &self.register, text)
+        read_incident_with(&*self.place_ids, &self.register, text)
     }
 }
 
 /// [`Store::read_incident`] against these places and this register.
-fn read_incident_with(places: &[Place], register: &SourceRegister, text: &str) -> Result<Incident, Vec<Issue>> {
-    let place_ids: HashSet<&str> = places.iter().map(|p| p.id.as_str()).collect();
-    let source_ids: HashSet<&str> = register.documents.iter().map(|d| d.id.as_str()).collect();
-    let ctx = IncidentContext { place_ids: &place_ids, source_ids: &source_ids };
+fn read_incident_with(
+    place_ids: &(dyn Ids + Sync),
+    register: &SourceRegister,
+    text: &str,
+) -> Result<Incident, Vec<Issue>> {
+    let ctx = IncidentContext { place_ids, source_ids: register };
     let mut pending = Vec::new();
     let mut interner = parse::Interner::default();
     let incident = parse::incident(&mut FeatureReader::new(0, &mut pending), text, &ctx, &mut interner);

@@ -431,8 +431,28 @@ impl Interner {
 
 /// What incident parsing needs to know about the rest of the data.
 pub(crate) struct IncidentContext<'c> {
-    pub place_ids: &'c HashSet<&'c str>,
-    pub source_ids: &'c HashSet<&'c str>,
+    pub place_ids: &'c (dyn Ids + Sync),
+    pub source_ids: &'c (dyn Ids + Sync),
+}
+
+/// The ids a reference may name: what an incident's `place_id` and `sources` are checked against. Asked
+/// once for every incident of a file and of every edit, so a set is built once and asked many times.
+pub(crate) trait Ids {
+    /// Whether `id` is one of them.
+    fn has(&self, id: &str) -> bool;
+}
+
+impl<T: std::borrow::Borrow<str> + std::hash::Hash + Eq, S: std::hash::BuildHasher> Ids for HashSet<T, S> {
+    fn has(&self, id: &str) -> bool {
+        self.contains(id)
+    }
+}
+
+/// A register is asked directly: it holds a few documents, fewer than it would take to hash them all.
+impl Ids for crate::model::SourceRegister {
+    fn has(&self, id: &str) -> bool {
+        self.document(id).is_some()
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -41,12 +41,12 @@ pub(crate) fn incident_problems(i: &Incident, ctx: &IncidentContext<'_>) -> Vec<
         problems.push(("fatalities", format!("{best} is outside fatalities_low..fatalities_high")));
     }
     if let Some(pid) = i.place_id.as_deref()
-        && !ctx.place_ids.contains(pid)
+        && !ctx.place_ids.has(pid)
     {
         problems.push(("place_id", format!("{pid:?} is not a place in places.geojson")));
     }
     for s in &i.sources {
-        if !ctx.source_ids.contains(&**s) {
+        if !ctx.source_ids.has(s) {
             problems.push(("sources", format!("{s:?} is not a document in the source register (seeds/register.json)")));
         }
     }
@@ -57,7 +57,7 @@ pub(crate) fn incident_problems(i: &Incident, ctx: &IncidentContext<'_>) -> Vec<
         ));
     }
     for v in &i.variants {
-        if v.source != "background" && !ctx.source_ids.contains(v.source.as_str()) {
+        if v.source != "background" && !ctx.source_ids.has(&v.source) {
             problems.push(("variants", format!("source {:?} is not in the register (or \"background\")", v.source)));
         }
     }
