@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::journal::{Entry, Op};
@@ -157,31 +158,46 @@ pub fn storage_value(i: &Incident) -> Value {
     })
 }
 
-/// `{field: [before, after]}` for every property that differs.
-fn diff(before: &Value, after: &Value) -> Map<String, Value> {
-    let props = |v: &Value| v.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-    let (b, a) = (props(before), props(after));
-    let mut out = Map::new();
-    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
-    keys.sort();
+/// `{field: [before, after]}` for every property that differs, and `geometry` if the point moved. Both sides
+/// are written by the one storage writer and compared member by member as text (equal values are equal
+/// text, a missing member is `null`); only what differs is read back as values.
+fn diff(before: &Incident, after: &Incident) -> Map<String, Value> {
+    #[derive(serde::Deserialize)]
+    struct Form<'a> {
+        #[serde(borrow)]
+        properties: std::collections::BTreeMap<std::borrow::Cow<'a, str>, &'a RawValue>,
+        #[serde(borrow)]
+        geometry: &'a RawValue,
+    }
+    let written = |i: &Incident| {
+        let mut out = Vec::with_capacity(1024);
+        crate::formats::geojson::storage_feature(&mut out, i);
+        out
+    };
+    let (b, a) = (written(before), written(after));
+    fn form(text: &[u8]) -> Form<'_> {
+        serde_json::from_slice(text).expect("the storage writer writes a feature")
+    }
+    fn text<'a>(raw: Option<&&'a RawValue>) -> &'a str {
+        raw.map_or("null", |r| r.get())
+    }
+    let (b, a) = (form(&b), form(&a));
+    let value = |raw: Option<&&RawValue>| raw.map_or(Value::Null, |r| serde_json::from_str(r.get()).expect("JSON"));
+    let mut keys: Vec<&str> = b.properties.keys().chain(a.properties.keys()).map(|k| &**k).collect();
+    keys.sort_unstable();
     keys.dedup();
+    let mut out = Map::new();
     for k in keys {
-        if matches!(k.as_str(), "version" | "updated_at" | "updated_by") {
+        if matches!(k, "version" | "updated_at" | "updated_by") {
             continue;
         }
-        let (x, y) = (b.get(k).unwrap_or(&Value::Null), a.get(k).unwrap_or(&Value::Null));
-        if x != y {
-            out.insert(k.clone(), Value::Array(vec![x.clone(), y.clone()]));
+        let (x, y) = (b.properties.get(k), a.properties.get(k));
+        if text(x) != text(y) {
+            out.insert(k.to_string(), Value::Array(vec![value(x), value(y)]));
         }
     }
-    if before.get("geometry") != after.get("geometry") {
-        out.insert(
-            "geometry".into(),
-            Value::Array(vec![
-                before.get("geometry").cloned().unwrap_or(Value::Null),
-                after.get("geometry").cloned().unwrap_or(Value::Null),
-            ]),
-        );
+    if b.geometry.get() != a.geometry.get() {
+        out.insert("geometry".into(), Value::Array(vec![value(Some(&b.geometry)), value(Some(&a.geometry))]));
     }
     out
 }
@@ -363,9 +379,9 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
             let incident = Incident { revision, ..incident };
             let reason = reason_of(request, true)?;
             if proposing {
-                return Ok(propose(actor, current, before, incident, reason.unwrap_or_default(), seq));
+                return Ok(propose(actor, current, incident, reason.unwrap_or_default(), seq));
             }
-            (op, Some((current, before)), incident, reason)
+            (op, Some(current), incident, reason)
         }
         Change::Status(id, status) => {
             let current = current_of(id)?;
@@ -400,7 +416,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
                 }
             };
             let revision = Revision { status: *status, ..current.revision.clone() };
-            (op, Some((current, storage_value(current))), Incident { revision, ..current.clone() }, reason)
+            (op, Some(current), Incident { revision, ..current.clone() }, reason)
         }
         Change::Accept(n) => {
             may(actor, Role::Reviewer, "accepting a proposal")?;
@@ -422,7 +438,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
             };
             let revision = current.revision.clone();
             let incident = Incident { revision, ..(*proposal.incident).clone() };
-            (Op::Accept, Some((current, storage_value(current))), incident, Some(reason))
+            (Op::Accept, Some(current), incident, Some(reason))
         }
         Change::Decline(n) => {
             let proposal = store.proposal(*n).ok_or(EditError::NoProposal(*n))?;
@@ -444,7 +460,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
             return Ok(Planned { entry, incident: None, document: None, proposal: None, closes: Some(*n), applied });
         }
     };
-    let replaces = before.as_ref().map(|(c, _)| c.revision.version);
+    let replaces = before.map(|c| c.revision.version);
     next_revision(&mut incident, replaces, actor);
     let mut entry = entry_of(actor, op, before, &incident, reason);
     entry.proposal = closes;
@@ -469,17 +485,17 @@ fn next_revision(incident: &mut Incident, replaces: Option<u32>, actor: &Actor) 
 fn entry_of(
     actor: &Actor,
     op: Op,
-    before: Option<(&Incident, Value)>,
+    before: Option<&Incident>,
     incident: &Incident,
     reason: Option<String>,
 ) -> Entry {
     let mut entry = Entry::blank(&actor.name, op);
     entry.id = Some(incident.event_id.to_string());
     entry.version = Some(incident.revision.version);
-    entry.replaces = before.as_ref().map(|(c, _)| c.revision.version);
+    entry.replaces = before.map(|c| c.revision.version);
     entry.reason = reason;
     entry.sources = incident.sources.iter().map(|s| s.to_string()).collect();
-    entry.changes = before.map(|(_, b)| diff(&b, &storage_value(incident)));
+    entry.changes = before.map(|b| diff(b, incident));
     entry
 }
 
@@ -507,14 +523,13 @@ pub fn imported(
 /// The journal entry of an incident an import made (see [`imported`]) from `current`; its feature, its place in
 /// the chain and its time are the caller's (see [`super::journal::Unchained::push`]).
 pub fn import_entry(current: Option<&Incident>, incident: &Incident, actor: &Actor, reason: &str) -> Entry {
-    let before = current.map(|c| (c, storage_value(c)));
-    entry_of(actor, Op::Import, before, incident, Some(reason.to_string()))
+    entry_of(actor, Op::Import, current, incident, Some(reason.to_string()))
 }
 
 /// The plan of an editor's correction of a published incident: a proposal, numbered by its journal entry,
 /// that leaves the incident as it is.
-fn propose(actor: &Actor, current: &Incident, before: Value, incident: Incident, reason: String, seq: u64) -> Planned {
-    let changes = diff(&before, &storage_value(&incident));
+fn propose(actor: &Actor, current: &Incident, incident: Incident, reason: String, seq: u64) -> Planned {
+    let changes = diff(current, &incident);
     let mut entry = Entry::blank(&actor.name, Op::Propose);
     entry.id = Some(current.event_id.to_string());
     entry.replaces = Some(current.revision.version);

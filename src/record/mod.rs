@@ -79,6 +79,7 @@ impl Record {
             last_hash: opened.live.last_hash.clone(),
             current: current.clone(),
             folding: None,
+            left: 0,
             fold_at: std::env::var("BORDERLINE_FOLD_AT").ok().and_then(|v| v.parse().ok()).unwrap_or(writer::FOLD_AT),
             commit_delay: std::time::Duration::from_micros(
                 std::env::var("BORDERLINE_COMMIT_DELAY_US")

@@ -24,8 +24,8 @@ pub(crate) enum Job {
     Compact(oneshot::Sender<std::io::Result<super::snapshot::Compacted>>),
 }
 
-/// A thread building a new state: a new base, caught up to the number it returns.
-pub(crate) type Folding = std::thread::JoinHandle<(Store, u32)>;
+/// A thread building a new state: a new base, caught up to the number it returns, and how many versions\n/// it left layered.
+pub(crate) type Folding = std::thread::JoinHandle<(Store, u32, usize)>;
 
 /// An answer waiting for its batch to be on disk.
 type Reply = (oneshot::Sender<Result<Applied, EditError>>, Result<Applied, EditError>);
@@ -79,25 +79,36 @@ pub(crate) struct Writer {
     /// built up to the number it returns.
     /// With it, the base it was started from.
     pub folding: Option<(Folding, Arc<crate::store::Base>)>,
-    /// When this many versions are layered on the base, a new base is built (on another thread) that holds
-    /// them, so that queries never wade through many and superseded versions stop taking memory.
+    /// When this many versions were layered on the base since the last fold, a new base is built (on another
+    /// thread) that holds them, so that queries never wade through many and superseded versions stop taking
+    /// memory (see [`Store::folded`]).
     pub fold_at: usize,
-    /// How long the first change of a batch waits for others to share its flush.
+    /// How many versions the last fold left layered (incidents that moved, new ones).
+    pub left: usize,
+    /// How long the first change of a batch waits for others to share its flush, when the batch before it
+    /// had company (a lone change is written at once).
     pub commit_delay: std::time::Duration,
 }
 
 /// [`Writer::commit_delay`], microseconds, unless `BORDERLINE_COMMIT_DELAY_US` says otherwise: under a write
-/// load, a wait this short lets several changes share one flush (a flush costs the machine more than the
-/// wait costs the change).
-pub const COMMIT_DELAY_US: u64 = 1000;
+/// load, a wait this short lets several changes share one flush (a flush, and the work of each batch, costs
+/// the machine more than the wait costs the change).
+pub const COMMIT_DELAY_US: u64 = 2500;
 
-/// [`Writer::fold_at`] unless `BORDERLINE_FOLD_AT` says otherwise.
-pub const FOLD_AT: usize = 20_000;
+/// [`Writer::fold_at`] unless `BORDERLINE_FOLD_AT` says otherwise. A fold that puts corrections in place
+/// takes milliseconds at a million incidents, so it can come often.
+pub const FOLD_AT: usize = 5_000;
+
+/// A fold builds the base afresh when it would leave more than this many times [`Writer::fold_at`] versions
+/// layered (a rebuild takes seconds of a core at a million incidents).
+const REBUILD_AFTER_FOLDS: usize = 4;
 
 impl Writer {
     /// Serves jobs until every sender is gone.
     pub fn run(mut self, mut jobs: mpsc::Receiver<Job>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
+        // Whether the last batch had more than one change: then others are likely on their way.
+        let mut together = false;
         loop {
             // While a new base is being built, look in now and then to put it in place even if no change comes.
             let first = if self.folding.is_some() {
@@ -117,7 +128,7 @@ impl Writer {
                 }
             };
             batch.push(first);
-            if !self.commit_delay.is_zero() {
+            if together && !self.commit_delay.is_zero() {
                 // Let the changes arriving meanwhile share this flush (what PostgreSQL's commit_delay does).
                 std::thread::sleep(self.commit_delay);
             }
@@ -127,6 +138,7 @@ impl Writer {
                     Err(_) => break,
                 }
             }
+            together = batch.len() > 1;
             self.serve(&mut batch);
             self.fold();
         }
@@ -138,27 +150,27 @@ impl Writer {
     fn fold(&mut self) {
         let current = self.current.load_full();
         match self.folding.take() {
-            None if current.changed() >= self.fold_at => {
+            None if current.changed() >= self.left + self.fold_at => {
                 let states = self.current.clone();
                 let from = current.base().clone();
-                let fold_at = self.fold_at;
+                let left_at_most = REBUILD_AFTER_FOLDS * self.fold_at;
                 let handle = std::thread::Builder::new()
                     .name("borderline-fold".into())
                     .spawn(move || {
                         background_priority();
-                        let folded = current.folded(fold_at / 2);
+                        let folded = current.folded(left_at_most);
                         folded.base.by_border_distance();
                         let later = states.load_full();
                         let mut next = later.rebased(Arc::new(folded.base));
                         next.layer_versions(&current, &folded.left);
                         let caught = next.catch_up(&later, current.numbers());
-                        (next, caught)
+                        (next, caught, folded.left.len())
                     })
                     .expect("start a thread");
                 self.folding = Some((handle, from));
             }
             Some((handle, from)) if handle.is_finished() => {
-                let Ok((mut next, caught)) = handle.join() else {
+                let Ok((mut next, caught, left)) = handle.join() else {
                     tracing::error!("building a new base failed; the changes stay layered on the old one");
                     return;
                 };
@@ -170,6 +182,7 @@ impl Writer {
                 next.carry_proposals(&current);
                 next.catch_up(&current, caught);
                 self.current.store(Arc::new(next));
+                self.left = left;
                 drop_later(from);
             }
             other => self.folding = other,
