@@ -10,9 +10,12 @@
 #    throughput, and the server's resident memory every 5 s;
 # 2a. the reads alone again, on the state the edits left: reads cost more there (versions layered on the
 #     base, incidents allocated as they were edited), so this is the fair figure to set 2 beside too;
-# 2b. the same with the edits unthrottled: how many durable edits/s the server takes at most;
-# 3. start-up of the same directory with the first 100,000 entries of the journal that load left (a prefix of
-#    a chain is a chain), against start-up without one.
+# 2b. reads alone and reads during the edits in turns (4 × 10 s each), the ratio of their sums: this
+#     machine's speed drifts over minutes, and in turns the drift falls on both sides alike;
+# 2c. the same load with the edits unthrottled: how many durable edits/s the server takes at most;
+# 3. start-up of the same directory with the first 100,000 entries of the journal those loads left (a prefix
+#    of a chain is a chain) and with its first line only (the snapshot, nothing to replay), three times each
+#    in turns; the medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1m} secs=${2:-60} rate=${3:-2000}
@@ -101,17 +104,36 @@ echo "== 2. 32 connections editing on a schedule of ${rate}/s for ${secs}s, with
 edit_load "$rate"
 echo "== 2a. reads alone again, on the state those edits left (layered versions, new allocations), 20 s"
 wrk -t 1 -c 8 -d 20s --latency -s "$dir/reads.lua" "http://127.0.0.1:$port" | grep -E "Requests/sec|99%"
-echo "== 2b. the same, edits unthrottled"
+echo "== 2b. reads alone and reads during edits at ${rate}/s in turns, 4 rounds of 10 s each (this machine's speed"
+echo "       drifts by tens of percent over minutes; in turns, the drift falls on both sides alike)"
+rps() { awk '/Requests\/sec/ {print $2}' "$1"; }
+alone=0 during=0
+for round in 1 2 3 4; do
+  wrk -t 1 -c 8 -d 10s -s "$dir/reads.lua" "http://127.0.0.1:$port" > "$dir/alone.out"
+  wrk -t 1 -c 8 -d 10s -s "$dir/reads.lua" "http://127.0.0.1:$port" > "$dir/reads.out" &
+  reads=$!
+  RATE=$rate wrk -t 1 -c 32 -d 10s --latency -s "$dir/edits.lua" "http://127.0.0.1:$port" > "$dir/edits.out"
+  wait $reads
+  echo "  round $round: reads alone $(rps "$dir/alone.out")/s, during the edits $(rps "$dir/reads.out")/s; edits $(rps "$dir/edits.out")/s, p99 $(awk '$1 == "99%" {print $2}' "$dir/edits.out")"
+  alone=$(echo "$alone + $(rps "$dir/alone.out")" | bc) during=$(echo "$during + $(rps "$dir/reads.out")" | bc)
+done
+echo "  reads during the edits / reads alone: $(echo "scale=1; 100 * $during / $alone" | bc)%"
+echo "== 2c. the same load, edits unthrottled"
 edit_load 0
 printf 'journal: %s entries, %s bytes\n' "$(wc -l < "$dir/journal.jsonl")" "$(stat -c %s "$dir/journal.jsonl")"
 stop_server
 # The snapshot line and the first 100,000 changes (the loads above make more; each PATCH is one entry).
-head -n 100001 "$dir/journal.jsonl" > "$dir/journal.cut" && mv "$dir/journal.cut" "$dir/journal.jsonl"
-entries=$(($(wc -l < "$dir/journal.jsonl") - 1))
+head -n 100001 "$dir/journal.jsonl" > "$dir/journal.cut"
+head -n 1 "$dir/journal.jsonl" > "$dir/journal.none"
+entries=$(($(wc -l < "$dir/journal.cut") - 1))
 
-echo "== 3. start-up with that journal (${entries} entries) against ${plain}s without"
-start_server
-after=$took
-echo "start-up with the journal: the port answers after ${listening}s, ready after ${after}s (+$(echo "$after - $plain" | bc)s)"
-stop_server
+echo "== 3. start-up with ${entries} journal entries to replay and with none, three times each in turns"
+median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
+with=() without=()
+for round in 1 2 3; do
+  cp "$dir/journal.none" "$dir/journal.jsonl"; start_server; without+=("$took"); stop_server
+  cp "$dir/journal.cut" "$dir/journal.jsonl"; start_server; with+=("$took"); stop_server
+  echo "  round $round: ready after ${without[-1]}s without, ${with[-1]}s with the journal (the port answers after ${listening}s)"
+done
+echo "start-up with the journal: ready after $(median "${with[@]}")s against $(median "${without[@]}")s without (medians, +$(echo "$(median "${with[@]}") - $(median "${without[@]}")" | bc)s)"
 $bin --data "$dir" verify | head -2

@@ -482,13 +482,7 @@ fn next_revision(incident: &mut Incident, replaces: Option<u32>, actor: &Actor) 
 
 /// The entry recording that `actor` made `incident` the next version after `before` (with its storage form),
 /// without its place in the chain, its time or the feature (see [`seal`]).
-fn entry_of(
-    actor: &Actor,
-    op: Op,
-    before: Option<&Incident>,
-    incident: &Incident,
-    reason: Option<String>,
-) -> Entry {
+fn entry_of(actor: &Actor, op: Op, before: Option<&Incident>, incident: &Incident, reason: Option<String>) -> Entry {
     let mut entry = Entry::blank(&actor.name, op);
     entry.id = Some(incident.event_id.to_string());
     entry.version = Some(incident.revision.version);

@@ -131,26 +131,57 @@ pub fn unfinished_batch(entries: &[(Entry, journal::Place, String)]) -> Option<&
 /// replayed; the embedded data without a directory.
 pub fn load(dir: Option<&Path>) -> Result<Store, OpenError> {
     match dir {
-        Some(dir) => {
-            let live = journal::read_chain_with(&dir.join(JOURNAL_FILE), None, None, journal::Hashes::Trust)?;
-            load_replayed(dir, to_replay(&live))
-        }
+        Some(dir) => Ok(load_live(dir)?.0),
         None => Ok(Store::load(None)?),
     }
 }
 
-/// The snapshot of `dir` with `entries` applied before its indexes are built: each incident's last version
-/// only (the state is the same, for a fraction of the work), and none of an unfinished batch at their end.
-fn load_replayed(dir: &Path, entries: &[(Entry, journal::Place, String)]) -> Result<Store, OpenError> {
-    if entries.is_empty() {
-        return Ok(Store::load(Some(dir))?);
-    }
+/// The snapshot of `dir` with its live journal replayed, and that journal. The journal is read on a thread of
+/// its own while the snapshot is read, and replayed before the indexes are built.
+fn load_live(dir: &Path) -> Result<(Store, Chain), OpenError> {
+    let path = dir.join(JOURNAL_FILE);
+    std::thread::scope(|s| {
+        let mut reading = Some(s.spawn(|| journal::read_chain_with(&path, None, None, journal::Hashes::Trust)));
+        let mut live = None;
+        let base = crate::store::Base::load_changed(Some(dir), &mut |incidents, register, read| {
+            let read_back = reading.take().expect("replayed once").join().expect("the journal reader panicked");
+            match live.insert(read_back) {
+                Ok(chain) => replay_versions(replayable(chain), incidents, register, read),
+                // Told below: the chain's error, not this one.
+                Err(_) => Err(LoadError::Invalid(Vec::new())),
+            }
+        });
+        let (base, chain) = match (base, live) {
+            (_, Some(Err(e))) => return Err(e.into()),
+            (Err(e), _) => return Err(e.into()),
+            (Ok(base), Some(Ok(chain))) => (base, chain),
+            (Ok(_), None) => unreachable!("a load that succeeds applies its change"),
+        };
+        let mut store = Store::new(std::sync::Arc::new(base));
+        replay_proposals(&mut store, replayable(&chain))?;
+        Ok((store, chain))
+    })
+}
+
+/// The entries of the live journal to replay on the snapshot: those after its last `snapshot` entry, but
+/// none of an unfinished batch at their end.
+fn replayable(live: &Chain) -> &[(Entry, journal::Place, String)] {
+    let entries = to_replay(live);
     let end = match unfinished_batch(entries) {
         Some(at) => entries.iter().position(|(_, p, _)| p == at).unwrap_or(entries.len()),
         None => entries.len(),
     };
-    let entries = &entries[..end];
-    // Only each incident's last version is read: the state is the same, for a fraction of the work.
+    &entries[..end]
+}
+
+/// Applies `entries` to the snapshot's `incidents` and `register`, reading features with `read`: each
+/// incident's last version only (the state is the same, for a fraction of the work).
+fn replay_versions(
+    entries: &[(Entry, journal::Place, String)],
+    incidents: &mut Vec<std::sync::Arc<crate::model::Incident>>,
+    register: &mut crate::model::SourceRegister,
+    read: &crate::store::ReadIncident<'_>,
+) -> Result<(), LoadError> {
     let mut last: rustc_hash::FxHashMap<&str, u64> = Default::default();
     for (entry, ..) in entries {
         if let (Some(id), Some(_)) = (&entry.id, &entry.feature) {
@@ -161,41 +192,34 @@ fn load_replayed(dir: &Path, entries: &[(Entry, journal::Place, String)]) -> Res
         .iter()
         .filter(|(e, ..)| e.feature.is_some() && e.id.as_deref().is_some_and(|id| last.get(id) == Some(&e.seq)))
         .collect();
-    let base = crate::store::Base::load_changed(Some(dir), &mut |incidents, register, read| {
-        for document in entries.iter().filter_map(|(e, ..)| e.document.as_ref()) {
-            match register.documents.iter_mut().find(|d| d.id == document.id) {
-                Some(d) => *d = document.clone(),
-                None => register.documents.push(document.clone()),
-            }
+    for document in entries.iter().filter_map(|(e, ..)| e.document.as_ref()) {
+        match register.documents.iter_mut().find(|d| d.id == document.id) {
+            Some(d) => *d = document.clone(),
+            None => register.documents.push(document.clone()),
         }
-        let register = &*register;
-        let versions = crate::store::on_every_core(&latest, |part| {
-            part.iter()
-                .map(|(entry, at, _)| {
-                    let feature = entry.feature.as_ref().expect("chosen for its feature").get();
-                    read(feature, register)
-                        .map(std::sync::Arc::new)
-                        .map_err(|e| not_replayed(at, "entry", entry.seq, e))
-                })
-                .collect::<Result<Vec<_>, _>>()
-        });
-        let mut versions: Vec<Option<_>> =
-            versions.into_iter().collect::<Result<Vec<_>, _>>()?.into_iter().flatten().map(Some).collect();
-        // Each version in its incident's place; those of incidents the snapshot does not hold after them, in
-        // the order of their last entries.
-        let mut place: rustc_hash::FxHashMap<&str, usize> =
-            latest.iter().enumerate().filter_map(|(j, (e, ..))| Some((e.id.as_deref()?, j))).collect();
-        for incident in incidents.iter_mut() {
-            if let Some(j) = place.remove(&*incident.event_id) {
-                *incident = versions[j].take().expect("each taken once");
-            }
+    }
+    let register = &*register;
+    let versions = crate::store::on_every_core(&latest, |part| {
+        part.iter()
+            .map(|(entry, at, _)| {
+                let feature = entry.feature.as_ref().expect("chosen for its feature").get();
+                read(feature, register).map(std::sync::Arc::new).map_err(|e| not_replayed(at, "entry", entry.seq, e))
+            })
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let mut versions: Vec<Option<_>> =
+        versions.into_iter().collect::<Result<Vec<_>, _>>()?.into_iter().flatten().map(Some).collect();
+    // Each version in its incident's place; those of incidents the snapshot does not hold after them, in
+    // the order of their last entries.
+    let mut place: rustc_hash::FxHashMap<&str, usize> =
+        latest.iter().enumerate().filter_map(|(j, (e, ..))| Some((e.id.as_deref()?, j))).collect();
+    for incident in incidents.iter_mut() {
+        if let Some(j) = place.remove(&*incident.event_id) {
+            *incident = versions[j].take().expect("each taken once");
         }
-        incidents.extend(versions.into_iter().flatten());
-        Ok(())
-    })?;
-    let mut store = Store::new(std::sync::Arc::new(base));
-    replay_proposals(&mut store, entries)?;
-    Ok(store)
+    }
+    incidents.extend(versions.into_iter().flatten());
+    Ok(())
 }
 
 /// The problems of a journal line's feature (`what` number `seq`, at `at`) that does not read back.
@@ -270,10 +294,9 @@ pub(crate) fn open(dir: &Path, loaded: Option<Store>) -> Result<Opened, OpenErro
             .map_err(write_error(incidents.clone()))?;
     }
     let live_path = dir.join(JOURNAL_FILE);
-    let mut live = journal::read_chain_with(&live_path, None, None, journal::Hashes::Trust)?;
-    let store = match loaded {
-        Some(store) => store,
-        None => load_replayed(dir, to_replay(&live))?,
+    let (store, mut live) = match loaded {
+        Some(store) => (store, journal::read_chain_with(&live_path, None, None, journal::Hashes::Trust)?),
+        None => load_live(dir)?,
     };
     if let Some(at) = unfinished_batch(&live.entries) {
         // A change of many entries (an import) that a crash cut short was never acknowledged: drop it whole.

@@ -22,6 +22,7 @@ mod corridor;
 mod distance;
 mod fast;
 mod fold;
+pub use fold::Folded;
 mod import;
 mod issue;
 mod layers;
@@ -642,11 +643,11 @@ fn check_register(
 }
 
 /// What [`Base::load_changed`] applies: given the incidents, the register and a reader of incident features.
-pub type Change<'a> = &'a mut dyn FnMut(
-    &mut Vec<Arc<Incident>>,
-    &mut SourceRegister,
-    &(dyn Fn(&str, &SourceRegister) -> Result<Incident, Vec<Issue>> + Sync),
-) -> Result<(), LoadError>;
+pub type Change<'a> =
+    &'a mut dyn FnMut(&mut Vec<Arc<Incident>>, &mut SourceRegister, &ReadIncident<'_>) -> Result<(), LoadError>;
+
+/// Reads an incident feature against a register, by every rule a file's incidents obey (any thread may ask).
+pub type ReadIncident<'a> = dyn Fn(&str, &SourceRegister) -> Result<Incident, Vec<Issue>> + Sync + 'a;
 
 impl Store {
     /// Reads one incident feature (a request body, say) by the rules every incident of a file obeys, with
