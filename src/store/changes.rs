@@ -221,8 +221,13 @@ impl Store {
     /// [`Store::apply`] for one of many changes applied together: the lists that say which numbers are
     /// current and public are brought up to date only by [`Store::settle`], once for them all, so until then
     /// only [`Store::incident`] and [`Store::incident_number`] may be asked.
+    ///
+    /// An incident that did not move keeps the facts its version before had (they depend on its position only).
     pub fn apply_unsettled(&mut self, incident: Incident) -> u32 {
-        let facts = self.base.measure(&incident);
+        let facts = match self.incident_number(&incident.event_id) {
+            Some(k) if self.get(k).position == incident.position => self.facts(k),
+            _ => self.base.measure(&incident),
+        };
         self.apply_measured(Arc::new(incident), facts)
     }
 

@@ -142,6 +142,10 @@ mod tests {
     fn a_fold_puts_corrections_in_place_shares_the_indexes_and_changes_nothing_a_reader_sees() {
         let store = changed();
         assert_eq!(store.changed(), 9);
+        // Each version's facts are those of where it is (kept from the version before when it did not move).
+        for k in store.current() {
+            assert_eq!(store.facts(k), store.measure(store.get(k)), "{}", store.get(k).event_id);
+        }
         let folded = store.folded(10);
         // The moved incident and the new one stay layered; the rest took their places.
         let left: Vec<&str> = folded.left.iter().map(|&k| &*store.get(k).event_id).collect();
