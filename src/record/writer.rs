@@ -24,7 +24,8 @@ pub(crate) enum Job {
     Compact(oneshot::Sender<std::io::Result<super::snapshot::Compacted>>),
 }
 
-/// A thread building a new state: a new base, caught up to the number it returns, and how many versions\n/// it left layered.
+/// A thread building a new state: a new base, caught up to the number it returns, and how many versions
+/// it left layered.
 pub(crate) type Folding = std::thread::JoinHandle<(Store, u32, usize)>;
 
 /// An answer waiting for its batch to be on disk.

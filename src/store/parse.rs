@@ -448,7 +448,8 @@ impl<T: std::borrow::Borrow<str> + std::hash::Hash + Eq, S: std::hash::BuildHash
     }
 }
 
-/// A register is asked directly: it holds a few documents, fewer than it would take to hash them all.
+/// A register is searched directly: a lookup among its few documents costs less than hashing them all into a
+/// set for every incident read.
 impl Ids for crate::model::SourceRegister {
     fn has(&self, id: &str) -> bool {
         self.document(id).is_some()
