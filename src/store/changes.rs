@@ -243,12 +243,8 @@ impl Store {
     /// was folded from) recorded from number `from` on, as they were measured there; returns where `later`'s
     /// numbers end, to go on from. How a new base catches up with the changes made while it was built.
     pub fn catch_up(&mut self, later: &Store, from: u32) -> u32 {
-        for k in from..later.numbers() {
-            if later.is_current(k) {
-                self.apply_measured(later.shared(k), later.facts(k));
-            }
-        }
-        self.settle();
+        let current: Vec<u32> = (from..later.numbers()).filter(|&k| later.is_current(k)).collect();
+        self.layer_versions(later, &current);
         later.numbers()
     }
 

@@ -140,7 +140,7 @@ impl Store {
         }
         // Any other question (another border, or facts not measured yet): measured now, on every core.
         let within = self.incidents_within(km, choice, filter)?;
-        let parts = super::cores::on_every_core(&within, |part| {
+        let parts = super::on_every_core(&within, |part| {
             let mut out = Vec::with_capacity(part.len());
             for &i in part {
                 let d = self.distance_to_border(self.get(i).position, choice)?;

@@ -207,7 +207,7 @@ impl Store {
         let within = self.incidents_within(km, choice, filter)?;
         let place = |p: LonLat| self.segment_index.nearest_in(p, parts).map(|hit| (along.of(&hit), hit));
         let side = |hit: &BorderHit| if hit.left { pair.left } else { pair.right };
-        let placed = super::cores::on_every_core(&within, |chunk| {
+        let placed = super::on_every_core(&within, |chunk| {
             let mut out = Vec::with_capacity(chunk.len());
             for &i in chunk {
                 let incident = self.get(i);
