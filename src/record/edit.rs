@@ -122,6 +122,8 @@ pub struct Planned {
     pub entry: Entry,
     /// The new version to layer on the state, if an incident changes.
     pub incident: Option<Incident>,
+    /// The storage form of the version it replaces, to set beside the new one in the entry's `changes`.
+    pub before: Option<Vec<u8>>,
     /// The document to add, if one is added.
     pub document: Option<SourceDocument>,
     /// The proposal to open, if one is made.
@@ -147,57 +149,86 @@ fn reason_of(request: &Request, required: bool) -> Result<Option<String>, EditEr
     }
 }
 
-/// The incident's properties as borderline stores them, for diffs and patches.
-pub fn storage_value(i: &Incident) -> Value {
-    let properties = crate::formats::geojson::IncidentProperties::of(i);
-    serde_json::json!({
-        "type": "Feature",
-        "id": &*i.event_id,
-        "properties": serde_json::to_value(properties).expect("properties serialise"),
-        "geometry": {"type": "Point", "coordinates": [i.position.x, i.position.y]},
-    })
+/// The incident in borderline's storage form (a GeoJSON feature), as the journal holds it: what a patch
+/// applies to and what a diff compares.
+pub fn storage_text(i: &Incident) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1024);
+    crate::formats::geojson::storage_feature(&mut out, i);
+    out
 }
 
-/// `{field: [before, after]}` for every property that differs, and `geometry` if the point moved. Both sides
-/// are written by the one storage writer and compared member by member as text (equal values are equal
-/// text, a missing member is `null`); only what differs is read back as values.
+/// The members of a JSON object in the order written, their values unread.
+struct Members<'a>(Vec<(std::borrow::Cow<'a, str>, &'a RawValue)>);
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Members<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
+            type Value = Members<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, mut map: M) -> Result<Members<'a>, M::Error> {
+                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(32));
+                while let Some((k, v)) = map.next_entry::<std::borrow::Cow<'a, str>, &'a RawValue>()? {
+                    members.push((k, v));
+                }
+                Ok(Members(members))
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+/// `{field: [before, after]}` for every property that differs, and `geometry` if the point moved.
 fn diff(before: &Incident, after: &Incident) -> Map<String, Value> {
+    diff_texts(&storage_text(before), &storage_text(after))
+}
+
+/// [`diff`] of two storage forms ([`storage_text`]). Both are written by the one storage writer, members in
+/// the same order, and are compared member by member as text (equal values are equal text, a missing member
+/// is `null`); only what differs is read back as values.
+fn diff_texts(before: &[u8], after: &[u8]) -> Map<String, Value> {
     #[derive(serde::Deserialize)]
     struct Form<'a> {
         #[serde(borrow)]
-        properties: std::collections::BTreeMap<std::borrow::Cow<'a, str>, &'a RawValue>,
+        properties: Members<'a>,
         #[serde(borrow)]
         geometry: &'a RawValue,
     }
-    let written = |i: &Incident| {
-        let mut out = Vec::with_capacity(1024);
-        crate::formats::geojson::storage_feature(&mut out, i);
-        out
-    };
-    let (b, a) = (written(before), written(after));
     fn form(text: &[u8]) -> Form<'_> {
         serde_json::from_slice(text).expect("the storage writer writes a feature")
     }
-    fn text<'a>(raw: Option<&&'a RawValue>) -> &'a str {
-        raw.map_or("null", |r| r.get())
+    let value = |raw: &RawValue| serde_json::from_str::<Value>(raw.get()).expect("JSON");
+    fn text(raw: Option<&RawValue>) -> &str {
+        raw.map_or("null", RawValue::get)
     }
-    let (b, a) = (form(&b), form(&a));
-    let value = |raw: Option<&&RawValue>| raw.map_or(Value::Null, |r| serde_json::from_str(r.get()).expect("JSON"));
-    let mut keys: Vec<&str> = b.properties.keys().chain(a.properties.keys()).map(|k| &**k).collect();
-    keys.sort_unstable();
-    keys.dedup();
+    let (b, a) = (form(before), form(after));
+    let (bp, ap) = (&b.properties.0, &a.properties.0);
+    let skipped = |k: &str| matches!(k, "version" | "updated_at" | "updated_by");
     let mut out = Map::new();
-    for k in keys {
-        if matches!(k, "version" | "updated_at" | "updated_by") {
-            continue;
+    let mut differs = |k: &str, x: Option<&RawValue>, y: Option<&RawValue>| {
+        if !skipped(k) && text(x) != text(y) {
+            let side = |raw: Option<&RawValue>| raw.map_or(Value::Null, value);
+            out.insert(k.to_string(), Value::Array(vec![side(x), side(y)]));
         }
-        let (x, y) = (b.properties.get(k), a.properties.get(k));
-        if text(x) != text(y) {
-            out.insert(k.to_string(), Value::Array(vec![value(x), value(y)]));
+    };
+    // The same writer puts members in the same order, so the one sought is nearly always the next one.
+    let (mut next, mut found) = (0, 0);
+    for (k, x) in bp {
+        let at = (next..ap.len()).chain(0..next).find(|&j| ap[j].0 == *k);
+        if let Some(j) = at {
+            (next, found) = (j + 1, found + 1);
+        }
+        differs(k, Some(x), at.map(|j| ap[j].1));
+    }
+    if found < ap.len() {
+        for (k, y) in ap.iter().filter(|(k, _)| !bp.iter().any(|(j, _)| j == k)) {
+            differs(k, None, Some(y));
         }
     }
     if b.geometry.get() != a.geometry.get() {
-        out.insert("geometry".into(), Value::Array(vec![value(Some(&b.geometry)), value(Some(&a.geometry))]));
+        out.insert("geometry".into(), Value::Array(vec![value(b.geometry), value(a.geometry)]));
     }
     out
 }
@@ -297,6 +328,8 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
         _ => Ok(()),
     };
     let mut closes = None;
+    // The storage form of the version replaced, once written (a patch applies to it).
+    let mut before_text = None;
     let (op, before, mut incident, reason) = match &request.change {
         Change::Source(document, text) => {
             may(actor, Role::Editor, "adding a source")?;
@@ -308,6 +341,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
             return Ok(Planned {
                 entry,
                 incident: None,
+                before: None,
                 document: Some((**document).clone()),
                 proposal: None,
                 closes: None,
@@ -352,10 +386,10 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
             } else {
                 may_change(actor, current, "correcting an incident")?;
             }
-            let before = storage_value(current);
             let body = match &request.change {
                 Change::Patch(..) => {
-                    let mut merged = before.clone();
+                    let text = before_text.insert(storage_text(current));
+                    let mut merged: Value = serde_json::from_slice(text).expect("the storage writer writes JSON");
                     merge_patch(&mut merged, feature);
                     merged
                 }
@@ -457,13 +491,22 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
                 seq,
                 op: Op::Decline,
             };
-            return Ok(Planned { entry, incident: None, document: None, proposal: None, closes: Some(*n), applied });
+            return Ok(Planned {
+                entry,
+                incident: None,
+                before: None,
+                document: None,
+                proposal: None,
+                closes: Some(*n),
+                applied,
+            });
         }
     };
     let replaces = before.map(|c| c.revision.version);
     next_revision(&mut incident, replaces, actor);
     let mut entry = entry_of(actor, op, before, &incident, reason);
     entry.proposal = closes;
+    let before = before.map(|b| before_text.unwrap_or_else(|| storage_text(b)));
     let applied = Applied {
         id: incident.event_id.to_string(),
         version: incident.revision.version,
@@ -471,7 +514,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
         seq,
         op,
     };
-    Ok(Planned { entry, incident: Some(incident), document: None, proposal: None, closes, applied })
+    Ok(Planned { entry, incident: Some(incident), before, document: None, proposal: None, closes, applied })
 }
 
 /// Numbers `incident` as the version after `replaces` (none: the first), made by `actor`.
@@ -480,8 +523,8 @@ fn next_revision(incident: &mut Incident, replaces: Option<u32>, actor: &Actor) 
     incident.revision.updated_by = Some(Arc::from(actor.name.as_str()));
 }
 
-/// The entry recording that `actor` made `incident` the next version after `before` (with its storage form),
-/// without its place in the chain, its time or the feature (see [`seal`]).
+/// The entry recording that `actor` made `incident` the next version after `before`, without its place in
+/// the chain, its time, the feature or what changed (see [`seal`]).
 fn entry_of(actor: &Actor, op: Op, before: Option<&Incident>, incident: &Incident, reason: Option<String>) -> Entry {
     let mut entry = Entry::blank(&actor.name, op);
     entry.id = Some(incident.event_id.to_string());
@@ -489,7 +532,6 @@ fn entry_of(actor: &Actor, op: Op, before: Option<&Incident>, incident: &Inciden
     entry.replaces = before.map(|c| c.revision.version);
     entry.reason = reason;
     entry.sources = incident.sources.iter().map(|s| s.to_string()).collect();
-    entry.changes = before.map(|b| diff(b, incident));
     entry
 }
 
@@ -517,7 +559,9 @@ pub fn imported(
 /// The journal entry of an incident an import made (see [`imported`]) from `current`; its feature, its place in
 /// the chain and its time are the caller's (see [`super::journal::Unchained::push`]).
 pub fn import_entry(current: Option<&Incident>, incident: &Incident, actor: &Actor, reason: &str) -> Entry {
-    entry_of(actor, Op::Import, current, incident, Some(reason.to_string()))
+    let mut entry = entry_of(actor, Op::Import, current, incident, Some(reason.to_string()));
+    entry.changes = current.map(|c| diff(c, incident));
+    entry
 }
 
 /// The plan of an editor's correction of a published incident: a proposal, numbered by its journal entry,
@@ -546,10 +590,11 @@ fn propose(actor: &Actor, current: &Incident, incident: Incident, reason: String
         reason,
         changes,
     };
-    Planned { entry, incident: None, document: None, proposal: Some(proposal), closes: None, applied }
+    Planned { entry, incident: None, before: None, document: None, proposal: Some(proposal), closes: None, applied }
 }
 
-/// Fills in the entry's place in the chain and its time, and the incident's time, and returns the entry.
+/// Fills in the entry's place in the chain, its time, the feature and what changed (against the storage form
+/// of the version replaced), and the incident's time.
 pub fn seal(planned: &mut Planned, seq: u64, prev: &str, at: chrono::DateTime<chrono::Utc>) {
     planned.entry.seq = seq;
     planned.entry.prev = prev.to_string();
@@ -557,7 +602,11 @@ pub fn seal(planned: &mut Planned, seq: u64, prev: &str, at: chrono::DateTime<ch
     planned.applied.seq = seq;
     if let Some(incident) = &mut planned.incident {
         incident.revision.updated_at = Some(at);
-        planned.entry.feature = Some(storage_json(incident));
+        let after = storage_text(incident);
+        if let Some(before) = planned.before.take() {
+            planned.entry.changes = Some(diff_texts(&before, &after));
+        }
+        planned.entry.feature = Some(raw_json(after));
     }
     if let Some(proposal) = &mut planned.proposal {
         proposal.number = seq;
@@ -567,9 +616,39 @@ pub fn seal(planned: &mut Planned, seq: u64, prev: &str, at: chrono::DateTime<ch
 }
 
 /// An incident in borderline's storage form, as a journal entry holds it.
-pub fn storage_json(incident: &Incident) -> Box<serde_json::value::RawValue> {
-    let mut out = Vec::with_capacity(1024);
-    crate::formats::geojson::storage_feature(&mut out, incident);
-    let text = String::from_utf8(out).expect("borderline writes UTF-8");
-    serde_json::value::RawValue::from_string(text).expect("valid JSON")
+pub fn storage_json(incident: &Incident) -> Box<RawValue> {
+    raw_json(storage_text(incident))
+}
+
+/// JSON that borderline wrote, as a raw value.
+fn raw_json(text: Vec<u8>) -> Box<RawValue> {
+    let text = String::from_utf8(text).expect("borderline writes UTF-8");
+    RawValue::from_string(text).expect("valid JSON")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::diff_texts;
+
+    fn feature(properties: serde_json::Value, lon: f64) -> Vec<u8> {
+        serde_json::to_vec(&json!({"type": "Feature", "properties": properties,
+            "geometry": {"type": "Point", "coordinates": [lon, 20.0]}}))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_diff_names_what_changed_and_nothing_else() {
+        let before = feature(json!({"a": 1, "b": "x", "c": null, "gone": [1, 2], "version": 1}), 1.0);
+        let after = feature(json!({"b": "y", "a": 1, "new": {"k": 2}, "version": 2, "updated_by": "u"}), 1.0);
+        let changes = serde_json::Value::Object(diff_texts(&before, &after));
+        assert_eq!(changes, json!({"b": ["x", "y"], "gone": [[1, 2], null], "new": [null, {"k": 2}]}));
+        let moved = feature(json!({"a": 1}), 2.5);
+        let changes = serde_json::Value::Object(diff_texts(&feature(json!({"a": 1}), 1.0), &moved));
+        assert_eq!(
+            changes,
+            json!({"geometry": [{"type": "Point", "coordinates": [1.0, 20.0]}, {"type": "Point", "coordinates": [2.5, 20.0]}]})
+        );
+    }
 }
