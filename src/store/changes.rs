@@ -62,7 +62,9 @@ fn cell_of(p: crate::model::LonLat) -> u32 {
     cell_row(p.y) * CELL_COLS + cell_col(p.x)
 }
 
-/// Adds the numbers of `more` to the ascending `list` (those not there yet), in one pass; empties `more`.
+/// Adds the numbers of `more` to the ascending `list` (those not there yet); empties `more`. The few new
+/// numbers are placed by binary search and the runs of the list between them copied whole, so a batch of
+/// changes costs a copy of the list, not a comparison per number in it.
 fn merge_into(list: &mut Arc<Vec<u32>>, more: &mut Vec<u32>) {
     if more.is_empty() {
         return;
@@ -71,25 +73,16 @@ fn merge_into(list: &mut Arc<Vec<u32>>, more: &mut Vec<u32>) {
     more.dedup();
     let old = &**list;
     let mut out = Vec::with_capacity(old.len() + more.len());
-    let (mut i, mut j) = (0, 0);
-    while i < old.len() && j < more.len() {
-        match old[i].cmp(&more[j]) {
-            std::cmp::Ordering::Less => {
-                out.push(old[i]);
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                out.push(more[j]);
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                out.push(old[i]);
-                (i, j) = (i + 1, j + 1);
-            }
+    let mut rest = &old[..];
+    for &k in more.iter() {
+        let at = rest.partition_point(|&x| x < k);
+        out.extend_from_slice(&rest[..at]);
+        rest = &rest[at..];
+        if rest.first() != Some(&k) {
+            out.push(k);
         }
     }
-    out.extend_from_slice(&old[i..]);
-    out.extend_from_slice(&more[j..]);
+    out.extend_from_slice(rest);
     *list = Arc::new(out);
     more.clear();
 }
@@ -351,5 +344,31 @@ impl Store {
             }
         }
         (incidents, measured.then_some(facts))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+
+    use super::merge_into;
+
+    #[test]
+    fn merging_keeps_the_list_ascending_and_each_number_once() {
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((seed >> 33) % n) as u32
+        };
+        let mut list = Arc::new(Vec::new());
+        let mut expected = BTreeSet::new();
+        for round in 0..200 {
+            let mut more: Vec<u32> = (0..next(20)).map(|_| next(if round % 2 == 0 { 500 } else { 5 })).collect();
+            expected.extend(more.iter().copied());
+            merge_into(&mut list, &mut more);
+            assert!(more.is_empty());
+            assert_eq!(*list, expected.iter().copied().collect::<Vec<_>>(), "round {round}");
+        }
     }
 }
