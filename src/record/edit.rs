@@ -200,16 +200,25 @@ fn diff_texts(before: &[u8], after: &[u8]) -> Map<String, Value> {
         serde_json::from_slice(text).expect("the storage writer writes a feature")
     }
     let value = |raw: &RawValue| serde_json::from_str::<Value>(raw.get()).expect("JSON");
-    fn text(raw: Option<&RawValue>) -> &str {
-        raw.map_or("null", RawValue::get)
+    // What the storage writer leaves out stands for its default: published, no variants, no background,
+    // otherwise nothing.
+    fn text<'t>(k: &str, raw: Option<&'t RawValue>) -> &'t str {
+        raw.map_or(
+            match k {
+                "status" => "\"published\"",
+                "variants" | "background" => "[]",
+                _ => "null",
+            },
+            RawValue::get,
+        )
     }
     let (b, a) = (form(before), form(after));
     let (bp, ap) = (&b.properties.0, &a.properties.0);
     let skipped = |k: &str| matches!(k, "version" | "updated_at" | "updated_by");
     let mut out = Map::new();
     let mut differs = |k: &str, x: Option<&RawValue>, y: Option<&RawValue>| {
-        if !skipped(k) && text(x) != text(y) {
-            let side = |raw: Option<&RawValue>| raw.map_or(Value::Null, value);
+        if !skipped(k) && text(k, x) != text(k, y) {
+            let side = |raw: Option<&RawValue>| serde_json::from_str::<Value>(text(k, raw)).expect("JSON");
             out.insert(k.to_string(), Value::Array(vec![side(x), side(y)]));
         }
     };
@@ -285,9 +294,27 @@ fn read_feature(store: &Store, mut feature: Value, id: &str) -> Result<(Incident
             return Err(EditError::invalid(key, format!("{given} is not this incident's id {id:?}: ids never change")));
         }
     }
+    // A field borderline does not record would be dropped without a word: a misspelt name is refused instead.
+    let mut problems: Vec<FieldProblem> = props
+        .keys()
+        .filter(|k| !crate::store::INCIDENT_FIELDS.iter().any(|f| f.name == k.as_str()))
+        .map(|k| FieldProblem {
+            field: k.clone(),
+            message: "is not a field of an incident: an item read from the server shows every field, and \
+                      docs/fields.md says what each means"
+                .into(),
+        })
+        .collect();
     props.insert("event_id_cnty".into(), Value::String(id.to_string()));
     let text = serde_json::to_string(&feature).expect("a value serialises");
-    let incident = store.read_incident(&text).map_err(|issues| EditError::Invalid(problems_of(issues)))?;
+    let incident = match store.read_incident(&text) {
+        Ok(incident) if problems.is_empty() => incident,
+        Ok(_) => return Err(EditError::Invalid(problems)),
+        Err(issues) => {
+            problems.extend(problems_of(issues));
+            return Err(EditError::Invalid(problems));
+        }
+    };
     if incident.sources.is_empty() {
         return Err(EditError::invalid(
             "sources",
@@ -540,15 +567,45 @@ pub fn may_import(actor: &Actor) -> Result<(), EditError> {
     may(actor, Role::Editor, "importing")
 }
 
+/// Whether `actor` may import `incoming` into `store`: an import is no way around review, so an editor's
+/// may change drafts and rejected ones only (its new incidents arrive as drafts, see [`imported`]); a
+/// published incident is corrected by a reviewer, or proposed for review.
+pub fn may_import_into(store: &Store, incoming: &[Incident], actor: &Actor) -> Result<(), EditError> {
+    may_import(actor)?;
+    if actor.role >= Role::Reviewer {
+        return Ok(());
+    }
+    let published: Vec<&str> = incoming
+        .iter()
+        .filter(|i| store.incident(&i.event_id).is_some_and(|c| c.revision.status == Status::Published))
+        .map(|i| &*i.event_id)
+        .collect();
+    match published.as_slice() {
+        [] => Ok(()),
+        ids => Err(EditError::Forbidden(format!(
+            "the import changes {} published incident(s) ({}{}), which needs the reviewer role; {} is an editor: \
+             propose the corrections for review (PUT or PATCH on each item, or `borderline incidents edit`), \
+             or have a reviewer import the file",
+            ids.len(),
+            ids[..ids.len().min(5)].join(", "),
+            if ids.len() > 5 { ", …" } else { "" },
+            actor.name
+        ))),
+    }
+}
+
 /// What an import makes of an `incoming` incident whose current version is `current` (none: a new one): its
-/// next version, made by `actor` at `at`. It keeps the current status; a new one has the file's.
+/// next version, made by `actor` at `at`. It keeps the current status; a new one has the file's, or is a
+/// draft when an editor imports it.
 pub fn imported(
     current: Option<&Incident>,
     incoming: Incident,
     actor: &Actor,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Incident {
-    let status = current.map_or(incoming.revision.status, |c| c.revision.status);
+    // A new incident keeps the file's status when a reviewer imports it; an editor's arrives as a draft.
+    let first = if actor.role >= Role::Reviewer { incoming.revision.status } else { Status::Draft };
+    let status = current.map_or(first, |c| c.revision.status);
     let revision = Revision { status, ..current.map(|c| c.revision.clone()).unwrap_or_default() };
     let mut incident = Incident { revision, ..incoming };
     next_revision(&mut incident, current.map(|c| c.revision.version), actor);
@@ -644,6 +701,10 @@ mod tests {
         let after = feature(json!({"b": "y", "a": 1, "new": {"k": 2}, "version": 2, "updated_by": "u"}), 1.0);
         let changes = serde_json::Value::Object(diff_texts(&before, &after));
         assert_eq!(changes, json!({"b": ["x", "y"], "gone": [[1, 2], null], "new": [null, {"k": 2}]}));
+        // A member the storage writer leaves out when it has its default reads as that default.
+        let draft = feature(json!({"status": "draft", "variants": [{"name": "x"}]}), 1.0);
+        let changes = serde_json::Value::Object(diff_texts(&draft, &feature(json!({}), 1.0)));
+        assert_eq!(changes, json!({"status": ["draft", "published"], "variants": [[{"name": "x"}], []]}));
         let moved = feature(json!({"a": 1}), 2.5);
         let changes = serde_json::Value::Object(diff_texts(&feature(json!({"a": 1}), 1.0), &moved));
         assert_eq!(

@@ -97,6 +97,7 @@ pub fn import(
     }
     let opened = snapshot::open(dir, Some(loaded))?;
     let (store, live) = (opened.store, opened.live);
+    edit::may_import_into(&store, &incoming, actor)?;
     let live_path = dir.join(JOURNAL_FILE);
     if let Some((entry, at, hash)) = live.entries.last()
         && !(hash.len() == journal::GENESIS.len() && hash.bytes().all(|b| b.is_ascii_hexdigit()))

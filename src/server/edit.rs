@@ -253,14 +253,14 @@ pub async fn item_options(State(app): State<App>, Path((collection, _)): Path<(S
 pub async fn history(
     State(app): State<App>,
     Path((collection, id)): Path<(String, String)>,
+    headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Result<Response, ApiError> {
     only_incidents(&collection)?;
     Query::parse(q.as_deref(), &[&[super::params::FORMAT]])?.format()?;
     let store = app.store();
-    let Some(current) = store.incident(&id) else {
-        return Err(ApiError::not_found(format!("no incident {id:?}")));
-    };
+    let missing = || ApiError::not_found(format!("no incident {id:?}"));
+    let current = store.incident(&id).ok_or_else(missing)?;
     let entries = tokio::task::spawn_blocking({
         let record = app.record.clone();
         let id = id.clone();
@@ -269,6 +269,11 @@ pub async fn history(
     .await
     .map_err(|e| ApiError::other(StatusCode::INTERNAL_SERVER_ERROR, "InternalError", e.to_string()))?
     .map_err(|e| ApiError::other(StatusCode::INTERNAL_SERVER_ERROR, "JournalBroken", e.to_string()))?;
+    // Public reads show published incidents only (as the item itself): the history of a draft, a rejected or
+    // a retired one is there for the team.
+    if current.revision.status != Status::Published && auth::actor(&app, &headers).is_err() {
+        return Err(missing());
+    }
     let versions: Vec<Value> = entries
         .iter()
         .map(|e| {

@@ -123,6 +123,10 @@ fn a_draft_is_recorded_checked_published_corrected_and_retired_with_its_history(
     assert!(created.json()["properties"]["border_distance_m"].as_f64().unwrap() > 0.0, "measured at once");
     let item = format!("{ITEMS}/{id}");
     assert_eq!(http(&server.base, "GET", &item, &[], b"").unwrap().status, 404, "a draft is invisible to the public");
+    let history = format!("{item}/history");
+    assert_eq!(http(&server.base, "GET", &history, &[], b"").unwrap().status, 404, "and so is its history");
+    let team_history = http(&server.base, "GET", &history, &[("Authorization", &bearer(&team.editor))], b"").unwrap();
+    assert_eq!(team_history.json()["versions"][0]["op"], "create", "{}", team_history.body);
     let listed = http(&server.base, "GET", &format!("{ITEMS}?limit=1"), &[], b"").unwrap().json();
     assert_eq!(listed["numberMatched"], public_before);
     assert_eq!(http(&server.base, "GET", &format!("{ITEMS}?status=draft"), &[], b"").unwrap().status, 401);
@@ -182,13 +186,16 @@ fn a_draft_is_recorded_checked_published_corrected_and_retired_with_its_history(
     assert_eq!(http(&server.base, "GET", &item, &[], b"").unwrap().status, 404);
     let deleted = http(&server.base, "GET", "/api/deleted", &[], b"").unwrap().json();
     assert_eq!(deleted["deleted"][0]["event_id_cnty"], id.as_str(), "{deleted}");
-    let history = http(&server.base, "GET", &format!("{item}/history"), &[], b"").unwrap().json();
+    assert_eq!(http(&server.base, "GET", &history, &[], b"").unwrap().status, 404, "the public sees no history of it");
+    let history = http(&server.base, "GET", &history, &[("Authorization", &auth)], b"").unwrap().json();
     let ops: Vec<&str> = history["versions"].as_array().unwrap().iter().map(|v| v["op"].as_str().unwrap()).collect();
     assert_eq!(ops, ["create", "update", "publish", "propose", "replace", "retire"], "{history}");
     assert_eq!(history["versions"][1]["by"], "ed");
     assert_eq!(history["versions"][1]["reason"], "second report: 4 dead");
     assert_eq!(history["versions"][1]["changes"]["fatalities"], json!([3, 4]));
     assert_eq!(history["versions"][5]["reason"], "duplicate of MLI0001");
+    assert_eq!(history["versions"][2]["changes"]["status"], json!(["draft", "published"]), "{history}");
+    assert_eq!(history["versions"][5]["changes"]["status"], json!(["published", "retired"]), "{history}");
 
     // After a restart the record is the same, and its history proves unbroken.
     drop(server);
@@ -197,7 +204,7 @@ fn a_draft_is_recorded_checked_published_corrected_and_retired_with_its_history(
     let text = String::from_utf8_lossy(&borderline(&dir, &["history", &id]).stdout).to_string();
     assert!(text.contains("why: second report: 4 dead") && text.contains("fatalities: 3 → 4"), "{text}");
     let server = Server::start(Some(&dir));
-    let again = http(&server.base, "GET", &format!("{item}/history"), &[], b"").unwrap().json();
+    let again = http(&server.base, "GET", &format!("{item}/history"), &[("Authorization", &auth)], b"").unwrap().json();
     assert_eq!(again["version"], 5);
 }
 
@@ -248,6 +255,17 @@ fn bad_edits_are_refused_with_every_field_problem_and_change_nothing() {
     let mut unknown_source = feature("n");
     unknown_source["properties"]["sources"] = json!("not_in_the_register");
     assert_eq!(send(&server, "POST", ITEMS, ed, &[], &unknown_source).status, 422);
+
+    // A misspelt field is named, not dropped (which would record a correction that changes nothing).
+    let misspelt = json!({"properties": {"fatalitiez": 52, "fatalities": "x"}});
+    let answer = send(&server, "PATCH", &format!("{ITEMS}/MLI0001"), ed, &[("Borderline-Reason", "x")], &misspelt);
+    assert_eq!(answer.status, 422, "{}", answer.body);
+    let fields = problem_fields(&answer);
+    assert!(fields.contains(&"fatalitiez".to_string()) && fields.contains(&"fatalities".to_string()), "{fields:?}");
+    let mut extra = feature("n");
+    extra["properties"]["bogus"] = json!(1);
+    let answer = send(&server, "POST", ITEMS, ed, &[], &extra);
+    assert_eq!((answer.status, problem_fields(&answer)), (422, vec!["bogus".to_string()]), "{}", answer.body);
 
     let patch = json!({"properties": {"fatalities": 1}});
     let missing = send(&server, "PATCH", &format!("{ITEMS}/NO_SUCH"), ed, &[("Borderline-Reason", "x")], &patch);
@@ -380,7 +398,15 @@ fn a_geopackage_edited_in_a_gis_comes_back_as_journal_entries_by_the_importing_u
         assert!(edit.status.success(), "{}", String::from_utf8_lossy(&edit.stderr));
     }
     let before = borderline::record::load(Some(&dir)).unwrap();
-    let out = borderline(&dir, &["import", "--user", "ed", gpkg.to_str().unwrap()]);
+    // An import is no way around review: an editor's changes to published incidents are refused, whole.
+    let refused = borderline(&dir, &["import", "--user", "ed", gpkg.to_str().unwrap()]);
+    let message = String::from_utf8_lossy(&refused.stderr).to_string();
+    assert!(
+        !refused.status.success() && message.contains("MLI0001, MLI0002") && message.contains("reviewer"),
+        "{message}"
+    );
+    assert_eq!(borderline::record::load(Some(&dir)).unwrap().incident("MLI0001"), before.incident("MLI0001"));
+    let out = borderline(&dir, &["import", "--user", "rita", gpkg.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("0 new, 2 updated"), "{text}");
@@ -392,7 +418,7 @@ fn a_geopackage_edited_in_a_gis_comes_back_as_journal_entries_by_the_importing_u
         assert_eq!(after.incident(&i.event_id), Some(i), "{} was touched", i.event_id);
     }
     let history = String::from_utf8_lossy(&borderline(&dir, &["history", "MLI0001"]).stdout).to_string();
-    assert!(history.contains(" ed import → v2") && history.contains("fatalities: 50 → 45"), "{history}");
+    assert!(history.contains(" rita import → v2") && history.contains("fatalities: 50 → 45"), "{history}");
     assert!(borderline(&dir, &["verify"]).status.success());
 
     // Another edit of the same, now stale, file is a conflict: never a silent overwrite of version 2.
