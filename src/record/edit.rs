@@ -134,18 +134,23 @@ pub struct Planned {
     pub applied: Applied,
 }
 
-fn reason_of(request: &Request, required: bool) -> Result<Option<String>, EditError> {
+/// The reason given with `request`; `required` names the change that cannot go without one.
+fn reason_of(request: &Request, required: Option<&str>) -> Result<Option<String>, EditError> {
     match request.reason.as_deref().map(str::trim) {
         Some(r) if r.chars().count() > MAX_REASON_CHARS => {
             Err(EditError::invalid("reason", format!("is over {MAX_REASON_CHARS} characters; keep it short")))
         }
         Some(r) if !r.is_empty() => Ok(Some(r.to_string())),
-        _ if required => Err(EditError::invalid(
-            "reason",
-            "a correction needs a short reason: give it as the Borderline-Reason header, the reason parameter, \
-             a change_reason property, or --reason",
-        )),
-        _ => Ok(None),
+        _ => match required {
+            Some(what) => Err(EditError::invalid(
+                "reason",
+                format!(
+                    "{what} needs a short reason: give it as the Borderline-Reason header, the reason parameter, \
+                     a change_reason property, or --reason"
+                ),
+            )),
+            None => Ok(None),
+        },
     }
 }
 
@@ -340,7 +345,7 @@ fn may_change(actor: &Actor, current: &Incident, what: &str) -> Result<(), EditE
             current.event_id
         ))),
         Status::Draft | Status::Rejected => may(actor, Role::Editor, what),
-        Status::Published => may(actor, Role::Reviewer, &format!("{what} of a published incident")),
+        Status::Published => may(actor, Role::Reviewer, &format!("{what} once it is published")),
     }
 }
 
@@ -364,7 +369,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
             entry.id = Some(document.id.clone());
             entry.document = Some((**document).clone());
             entry.text = text.clone();
-            entry.reason = reason_of(request, false)?;
+            entry.reason = reason_of(request, None)?;
             return Ok(Planned {
                 entry,
                 incident: None,
@@ -400,7 +405,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
                 Op::Create,
                 None,
                 Incident { revision: Revision { status: Status::Draft, ..Revision::default() }, ..incident },
-                reason_of(request, false)?,
+                reason_of(request, None)?,
             )
         }
         Change::Replace(id, feature) | Change::Patch(id, feature) => {
@@ -438,7 +443,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
             let op = if matches!(request.change, Change::Patch(..)) { Op::Update } else { Op::Replace };
             let revision = Revision { status, ..current.revision.clone() };
             let incident = Incident { revision, ..incident };
-            let reason = reason_of(request, true)?;
+            let reason = reason_of(request, Some("a correction"))?;
             if proposing {
                 return Ok(propose(actor, current, incident, reason.unwrap_or_default(), seq));
             }
@@ -456,7 +461,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
                             current.revision.status
                         )));
                     }
-                    (Op::Publish, reason_of(request, false)?)
+                    (Op::Publish, reason_of(request, None)?)
                 }
                 Status::Rejected => {
                     may(actor, Role::Reviewer, "rejecting")?;
@@ -466,11 +471,11 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
                             current.revision.status
                         )));
                     }
-                    (Op::Reject, reason_of(request, true)?)
+                    (Op::Reject, reason_of(request, Some("a rejection"))?)
                 }
                 Status::Retired => {
                     may_change(actor, current, "retiring an incident")?;
-                    (Op::Retire, reason_of(request, true)?)
+                    (Op::Retire, reason_of(request, Some("a retirement"))?)
                 }
                 Status::Draft => {
                     return Err(EditError::invalid("status", "an incident becomes a draft only when first recorded"));
@@ -493,7 +498,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
                 )));
             }
             closes = Some(*n);
-            let reason = match reason_of(request, false)? {
+            let reason = match reason_of(request, None)? {
                 Some(r) => format!("{} (proposed by {} as #{n}; {r})", proposal.reason, proposal.by),
                 None => format!("{} (proposed by {} as #{n})", proposal.reason, proposal.by),
             };
@@ -510,7 +515,7 @@ pub fn plan(store: &Store, request: &Request, seq: u64) -> Result<Planned, EditE
             let mut entry = Entry::blank(&actor.name, Op::Decline);
             entry.id = Some(current.event_id.to_string());
             entry.proposal = Some(*n);
-            entry.reason = reason_of(request, true)?;
+            entry.reason = reason_of(request, Some("declining a proposal"))?;
             let applied = Applied {
                 id: current.event_id.to_string(),
                 version: current.revision.version,

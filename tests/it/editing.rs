@@ -267,6 +267,11 @@ fn bad_edits_are_refused_with_every_field_problem_and_change_nothing() {
     let answer = send(&server, "POST", ITEMS, ed, &[], &extra);
     assert_eq!((answer.status, problem_fields(&answer)), (422, vec!["bogus".to_string()]), "{}", answer.body);
 
+    let unreasoned =
+        send(&server, "DELETE", &format!("{ITEMS}/MLI0001"), Some(team.reviewer.as_str()), &[], &Value::Null);
+    assert_eq!(unreasoned.status, 422, "{}", unreasoned.body);
+    assert!(unreasoned.body.contains("a retirement needs a short reason"), "{}", unreasoned.body);
+
     let patch = json!({"properties": {"fatalities": 1}});
     let missing = send(&server, "PATCH", &format!("{ITEMS}/NO_SUCH"), ed, &[("Borderline-Reason", "x")], &patch);
     assert_eq!(missing.status, 404, "{}", missing.body);
