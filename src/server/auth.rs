@@ -43,6 +43,12 @@ pub fn actor(app: &App, headers: &HeaderMap) -> Result<Actor, Unauthorized> {
     }
 }
 
+/// Whether the asker may see `incident`: anyone a published one, only a team member (a valid token) the
+/// others — drafts, rejected and retired ones.
+pub fn may_see(app: &App, headers: &HeaderMap, incident: &crate::model::Incident) -> bool {
+    incident.revision.status == crate::model::Status::Published || actor(app, headers).is_ok()
+}
+
 /// Whether a query asks for incidents the public does not see.
 fn asks_unpublished(query: Option<&str>) -> bool {
     let Some(q) = query else { return false };

@@ -366,8 +366,7 @@ pub async fn item(
         Collection::Incidents => {
             let k = store.incident_number(&fid).ok_or_else(missing)?;
             let incident = store.get(k);
-            // Drafts and withdrawn incidents are there only for those who may see them.
-            if incident.revision.status != Status::Published && super::auth::actor(&app, &headers).is_err() {
+            if !super::auth::may_see(&app, &headers, incident) {
                 return Err(missing());
             }
             version = Some(incident.revision.version);
